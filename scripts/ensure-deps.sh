@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what Reelay needs, only when it is missing:
+#  - npm packages (npm ci when node_modules is absent or older than package-lock.json);
+#  - with --media: FFmpeg, espeak-ng and fonts through apt when missing and running as root,
+#    otherwise a clear message with the command to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "reelay: installing npm packages (npm ci)…" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+need_media=0
+for arg in "$@"; do [ "$arg" = "--media" ] && need_media=1; done
+if [ "$need_media" = 1 ]; then
+  missing=()
+  command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "reelay: installing Debian packages: $pkgs" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >&2
+      # shellcheck disable=SC2086
+      apt-get install -y -qq --no-install-recommends $pkgs >&2
+    else
+      echo "reelay: missing $pkgs. Install them with: sudo apt-get install -y $pkgs" >&2
+      exit 1
+    fi
+  fi
+fi
