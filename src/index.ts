@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './domain/index.js';
+export * from './state/index.js';
