@@ -1,0 +1,36 @@
+import type { FallbackDecision, FallbackReason } from '../../domain/fallback.js';
+import type { AuditQuery, AuditTrail } from '../audit-trail.js';
+
+/** In-memory {@link AuditTrail}: for tests and for the router used as a library. */
+export class MemoryAuditTrail implements AuditTrail {
+  private readonly decisions: FallbackDecision[] = [];
+  private readonly ids = new Set<string>();
+
+  async record(decision: FallbackDecision): Promise<void> {
+    if (this.ids.has(decision.id)) return;
+    this.ids.add(decision.id);
+    this.decisions.push(decision);
+  }
+
+  async history(jobId: string): Promise<FallbackDecision[]> {
+    return this.decisions.filter((d) => d.jobId === jobId);
+  }
+
+  async query(query: AuditQuery): Promise<FallbackDecision[]> {
+    const limit = query.limit ?? 100;
+    return this.decisions
+      .filter(
+        (d) =>
+          (query.jobId === undefined || d.jobId === query.jobId) &&
+          (query.reason === undefined || d.reason === query.reason),
+      )
+      .reverse()
+      .slice(0, limit);
+  }
+
+  async countByReason(): Promise<Partial<Record<FallbackReason, number>>> {
+    const counts: Partial<Record<FallbackReason, number>> = {};
+    for (const d of this.decisions) counts[d.reason] = (counts[d.reason] ?? 0) + 1;
+    return counts;
+  }
+}
