@@ -1,0 +1,247 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ReelayError } from '../domain/errors.js';
+import { FALLBACK_POLICIES } from '../domain/fallback.js';
+
+const costModel = z
+  .object({
+    unit: z.enum(['free', 'token_1k', 'character', 'image', 'video_second', 'audio_second', 'request']),
+    usdPerUnit: z.number().min(0),
+    outputUsdPerUnit: z.number().min(0).optional(),
+  })
+  .strict();
+
+/** Settings of one networked provider in the config file. */
+const providerSettings = z
+  .object({
+    enabled: z.boolean().default(true),
+    baseUrl: z.string().url().optional(),
+    model: z.string().min(1).optional(),
+    voice: z.string().min(1).optional(),
+    /** Name of the environment variable holding the API key (keys never live in the file). */
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name')
+      .optional(),
+    priority: z.number().int().min(1).max(5).optional(),
+    costModel: costModel.optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    pollIntervalMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const budgets = z
+  .object({
+    perJobUsd: z.number().positive().optional(),
+    perProvider: z
+      .record(
+        z.string(),
+        z
+          .object({
+            dailyUsd: z.number().positive().optional(),
+            monthlyUsd: z.number().positive().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+/** The config file schema (`reelay.config.json`); every key is optional. */
+export const ConfigFileSchema = z
+  .object({
+    dataDir: z.string().min(1).optional(),
+    outputDir: z.string().min(1).optional(),
+    timeoutProfilesPath: z.string().min(1).optional(),
+    patienceProfile: z.enum(['conservative', 'balanced', 'longForm']).optional(),
+    fallbackPolicy: z.enum(FALLBACK_POLICIES).optional(),
+    maxSwitchesPerStage: z.number().int().min(0).max(20).optional(),
+    concurrency: z
+      .object({
+        jobs: z.number().int().min(1).max(64).optional(),
+        visuals: z.number().int().min(1).max(16).optional(),
+        segments: z.number().int().min(1).max(16).optional(),
+      })
+      .strict()
+      .optional(),
+    server: z
+      .object({
+        host: z.string().optional(),
+        port: z.number().int().min(0).max(65535).optional(),
+        bodyLimitBytes: z.number().int().positive().optional(),
+        generateRatePerMinute: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    providers: z.record(z.string(), providerSettings).optional(),
+    budgets: budgets.optional(),
+  })
+  .strict();
+
+/** Settings of one provider after loading. */
+export type ProviderSettings = z.output<typeof providerSettings>;
+
+/** The resolved configuration every entry point wires from. */
+export interface ReelayConfig {
+  /** Where the SQLite file, job work directories and logs live. @default ./data */
+  dataDir: string;
+  /** Where finished videos are written. @default <dataDir>/videos */
+  outputDir: string;
+  /** Timeout-profile file; absent → the shipped defaults. */
+  timeoutProfilesPath: string | undefined;
+  /** @default 'balanced' */
+  patienceProfile: 'conservative' | 'balanced' | 'longForm';
+  /** Policy for jobs that do not choose one. @default 'auto' */
+  fallbackPolicy: (typeof FALLBACK_POLICIES)[number];
+  /** Automatic switches allowed per stage. @default 3 */
+  maxSwitchesPerStage: number;
+  concurrency: { jobs: number; visuals: number; segments: number };
+  server: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    generateRatePerMinute: number;
+    /** Bearer tokens accepted by the API (REELAY_API_KEYS); empty = no auth. */
+    apiKeys: string[];
+  };
+  /** PostgreSQL URL (DATABASE_URL) for scale-out; absent → embedded SQLite. */
+  databaseUrl: string | undefined;
+  /** Redis URL (REDIS_URL) for scale-out; absent → in-process queue. */
+  redisUrl: string | undefined;
+  providers: Record<string, ProviderSettings>;
+  budgets: z.output<typeof budgets>;
+  /** Resolved API keys by env var name (never logged). */
+  secrets: Record<string, string>;
+  /** The config file that was read, if any. */
+  configPath: string | undefined;
+}
+
+/** Environment variable names holding provider API keys. */
+export const SECRET_ENV_VARS = [
+  'OPENAI_API_KEY',
+  'ELEVENLABS_API_KEY',
+  'HEYGEN_API_KEY',
+  'RUNWAYML_API_SECRET',
+  'STABILITY_API_KEY',
+] as const;
+
+/**
+ * Loads the configuration: the JSON config file (`REELAY_CONFIG`, default `./reelay.config.json`
+ * when present), then environment variables on top. An invalid file is an error naming the file,
+ * the field and the expectation — never silently ignored.
+ *
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ReelayConfig {
+  const explicit = env.REELAY_CONFIG;
+  const candidate = resolve(cwd, explicit ?? 'reelay.config.json');
+  let file: z.output<typeof ConfigFileSchema> = {};
+  let configPath: string | undefined;
+  if (existsSync(candidate)) {
+    file = parseConfigFile(candidate);
+    configPath = candidate;
+  } else if (explicit) {
+    throw new ReelayError('REELAY_ERR_CONFIG', `Config file ${candidate} (REELAY_CONFIG) does not exist`);
+  }
+  const dataDir = resolve(cwd, env.REELAY_DATA_DIR ?? file.dataDir ?? 'data');
+  const secrets: Record<string, string> = {};
+  const secretNames = new Set<string>(SECRET_ENV_VARS);
+  for (const p of Object.values(file.providers ?? {})) if (p.apiKeyEnv) secretNames.add(p.apiKeyEnv);
+  for (const name of secretNames) {
+    const value = env[name];
+    if (value && value.trim() !== '') secrets[name] = value.trim();
+  }
+  const apiKeys = (env.REELAY_API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+  return {
+    dataDir,
+    outputDir: resolve(cwd, env.REELAY_OUTPUT_DIR ?? file.outputDir ?? resolve(dataDir, 'videos')),
+    timeoutProfilesPath: env.REELAY_TIMEOUT_PROFILES ?? file.timeoutProfilesPath,
+    patienceProfile:
+      enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
+      file.patienceProfile ??
+      'balanced',
+    fallbackPolicy:
+      enumEnv(env, 'REELAY_FALLBACK_POLICY', FALLBACK_POLICIES) ?? file.fallbackPolicy ?? 'auto',
+    maxSwitchesPerStage: file.maxSwitchesPerStage ?? 3,
+    concurrency: {
+      jobs: intEnv(env, 'REELAY_WORKER_CONCURRENCY') ?? file.concurrency?.jobs ?? 1,
+      visuals: file.concurrency?.visuals ?? 2,
+      segments: file.concurrency?.segments ?? 2,
+    },
+    server: {
+      host: env.HOST ?? file.server?.host ?? '127.0.0.1',
+      port: intEnv(env, 'PORT') ?? file.server?.port ?? 8080,
+      bodyLimitBytes: file.server?.bodyLimitBytes ?? 64 * 1024,
+      generateRatePerMinute: file.server?.generateRatePerMinute ?? 30,
+      apiKeys,
+    },
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    providers: file.providers ?? {},
+    budgets: file.budgets ?? {},
+    secrets,
+    configPath,
+  };
+}
+
+/** Reads and validates one config file. */
+export function parseConfigFile(path: string): z.output<typeof ConfigFileSchema> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ReelayError(
+      'REELAY_ERR_CONFIG',
+      `Config file ${path} is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const result = ConfigFileSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new ReelayError('REELAY_ERR_CONFIG', `Config file ${path} is invalid — ${problems}`, {
+      details: {
+        file: path,
+        issues: result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      },
+    });
+  }
+  return result.data;
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new ReelayError(
+      'REELAY_ERR_CONFIG',
+      `Environment variable ${name}=${raw} must be a non-negative integer`,
+    );
+  }
+  return n;
+}
+
+function enumEnv<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ReelayError(
+      'REELAY_ERR_CONFIG',
+      `Environment variable ${name}=${raw} must be one of ${allowed.join(', ')}`,
+    );
+  }
+  return raw as T;
+}
