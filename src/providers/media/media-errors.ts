@@ -1,0 +1,68 @@
+import { ReelayError } from '../../domain/errors.js';
+
+/** Provider name used on every FFmpeg error. */
+export const FFMPEG_PROVIDER = 'ffmpeg';
+
+/** How many stderr lines an FFmpeg failure message quotes. @default 6 */
+const QUOTED_LINES = 6;
+
+/**
+ * Maps a spawn failure of an FFmpeg tool: `ENOENT` becomes "not installed" with the install
+ * command; other spawn errors (EACCES, …) say what failed. Anything else passes through.
+ */
+export function spawnFailure(tool: string, toolPath: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') {
+    const name = tool === 'ffprobe' ? 'FFprobe' : 'FFmpeg';
+    return new ReelayError(
+      'REELAY_ERR_PROVIDER',
+      `${name} is not installed (no "${toolPath}" on PATH): apt-get install ffmpeg, or set the ${tool} path in the configuration.`,
+      {
+        cause: error,
+        category: 'system_error',
+        retryable: false,
+        provider: FFMPEG_PROVIDER,
+        details: { tool, toolPath },
+      },
+    );
+  }
+  if (code === 'EACCES') {
+    return new ReelayError(
+      'REELAY_ERR_PROVIDER',
+      `${tool} at "${toolPath}" cannot be executed (permission denied); check the path and its permissions.`,
+      {
+        cause: error,
+        category: 'system_error',
+        retryable: false,
+        provider: FFMPEG_PROVIDER,
+        details: { tool, toolPath },
+      },
+    );
+  }
+  return error;
+}
+
+/**
+ * A non-zero FFmpeg exit: category `processing_error`, the last stderr lines in the message (never
+ * the full dump) and in `details.stderrTail`.
+ */
+export function exitFailure(
+  tool: string,
+  exitCode: number | null,
+  exitSignal: string | null,
+  stderrTail: readonly string[],
+): ReelayError {
+  const quoted = stderrTail.slice(-QUOTED_LINES).join(' | ');
+  const how =
+    exitCode !== null ? `exited with code ${exitCode}` : `was killed by ${exitSignal ?? 'a signal'}`;
+  return new ReelayError(
+    'REELAY_ERR_PROVIDER',
+    `${tool} ${how}: ${quoted || 'no error output'}. Check the input files and options; the FFmpeg provider cannot render this request as given.`,
+    {
+      category: 'processing_error',
+      retryable: false,
+      provider: FFMPEG_PROVIDER,
+      details: { tool, exitCode, exitSignal, stderrTail: stderrTail.slice(-QUOTED_LINES) },
+    },
+  );
+}

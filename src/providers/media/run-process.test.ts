@@ -1,0 +1,101 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ReelayError } from '../../domain/errors.js';
+import { runFfmpeg } from './ffmpeg-process.js';
+import { runProcess } from './run-process.js';
+
+let dir: string;
+let stubborn: string;
+let failing: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reelay-run-'));
+  // A fake "ffmpeg" that ignores SIGTERM, so only the SIGKILL escalation can stop it.
+  stubborn = join(dir, 'stubborn.sh');
+  await writeFile(stubborn, "#!/bin/sh\ntrap '' TERM\necho started\nwhile :; do sleep 0.02; done\n");
+  // A fake "ffmpeg" that writes 30 stderr lines and fails.
+  failing = join(dir, 'failing.sh');
+  await writeFile(failing, '#!/bin/sh\nfor i in $(seq 1 30); do echo "line $i" >&2; done\nexit 3\n');
+  await chmod(stubborn, 0o755);
+  await chmod(failing, 0o755);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(() => vi.useRealTimers());
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('runProcess abort', () => {
+  it('sends SIGKILL exactly 500 ms after SIGTERM when the process ignores SIGTERM', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const ac = new AbortController();
+    let pid = 0;
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const done = runProcess(stubborn, [], {
+      signal: ac.signal,
+      onSpawn: (p) => {
+        pid = p;
+      },
+      onStdout: () => started(),
+    });
+    const settled = done.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await running;
+    ac.abort(new Error('user canceled'));
+    await vi.advanceTimersByTimeAsync(499);
+    expect(alive(pid)).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    vi.useRealTimers();
+    const outcome = await settled;
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toBe('user canceled');
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('rejects at once without spawning when the signal is already aborted', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('early'));
+    let spawned = false;
+    await expect(
+      runProcess(stubborn, [], { signal: ac.signal, onSpawn: () => (spawned = true) }),
+    ).rejects.toThrow('early');
+    expect(spawned).toBe(false);
+  });
+});
+
+describe('runFfmpeg failures', () => {
+  it('turns a non-zero exit into a processing_error quoting only the last stderr lines', async () => {
+    const error = await runFfmpeg([], { ffmpegPath: failing }).catch((e: unknown) => e);
+    expect(ReelayError.isInstance(error)).toBe(true);
+    const e = error as ReelayError;
+    expect(e.code).toBe('REELAY_ERR_PROVIDER');
+    expect(e.category).toBe('processing_error');
+    expect(e.provider).toBe('ffmpeg');
+    expect(e.message).toContain('exited with code 3');
+    expect(e.message).toContain('line 30');
+    expect(e.message).not.toContain('line 24 ');
+    expect(e.details.stderrTail).toHaveLength(6);
+  });
+
+  it('says FFmpeg is not installed, with the install command, when the binary is missing', async () => {
+    const error = await runFfmpeg(['-version'], { ffmpegPath: join(dir, 'no-such-ffmpeg') }).catch(
+      (e: unknown) => e,
+    );
+    expect(ReelayError.isInstance(error)).toBe(true);
+    expect((error as ReelayError).message).toMatch(/FFmpeg is not installed.*apt-get install ffmpeg/);
+    expect((error as ReelayError).category).toBe('system_error');
+  });
+});
