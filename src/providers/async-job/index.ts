@@ -1,0 +1,3 @@
+export * from './async-job-types.js';
+export * from './job-failure.js';
+export * from './run-async-job.js';
