@@ -1,0 +1,16 @@
+import type { AuditTrail } from './audit-trail.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { EventLog } from './event-log.js';
+import type { JobLogStore } from './job-log-store.js';
+import type { JobStore } from './job-store.js';
+
+/** Every durable store of Reelay, from one backend (memory, SQLite, later PostgreSQL). */
+export interface ReelayStores {
+  jobs: JobStore;
+  checkpoints: CheckpointStore;
+  jobLogs: JobLogStore;
+  events: EventLog;
+  audit: AuditTrail;
+  /** Releases the backend (closes the database); the stores must not be used afterwards. */
+  close(): Promise<void>;
+}
