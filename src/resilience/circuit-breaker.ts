@@ -1,0 +1,252 @@
+import { type Clock, systemClock } from '../domain/clock.js';
+import { type Disposable, TypedEmitter } from '../domain/disposable.js';
+import type { ErrorCategory } from '../domain/error-category.js';
+import { ReelayError } from '../domain/errors.js';
+import { parseBreakerState } from './breaker-state-schema.js';
+import {
+  type BreakerInput,
+  type BreakerState,
+  type BreakerStateName,
+  type BreakerThresholds,
+  DEFAULT_BREAKER_THRESHOLDS,
+  INITIAL_BREAKER_STATE,
+  type OutcomeKind,
+  stepBreaker,
+} from './circuit-breaker-state.js';
+import { CircuitOpenError } from './circuit-open-error.js';
+import { classifyError } from './classify-error.js';
+import { defaultCountsForBreaker } from './recovery-strategies.js';
+
+/** How a call through the breaker ended. */
+export interface CallOutcome {
+  ok: boolean;
+  durationMs: number;
+  /** Category of the failure (when `ok` is false). @default 'system_error' */
+  category?: ErrorCategory;
+}
+
+/** The answer of {@link CircuitBreaker.tryAcquire}. */
+export type BreakerPermit =
+  | {
+      ok: true;
+      /** True when this call is a half-open probe. */
+      probe: boolean;
+      /** Reports how the call ended; call exactly once (later calls are ignored). */
+      release(outcome: CallOutcome): void;
+    }
+  | {
+      ok: false;
+      /** Ms until an automatic probe is possible; undefined when unknown or manual. */
+      retryInMs: number | undefined;
+      state: BreakerStateName;
+    };
+
+/** A change of state name, as emitted by `state-changed`. */
+export interface BreakerStateChange {
+  provider: string;
+  from: BreakerStateName;
+  to: BreakerStateName;
+  reason: string;
+  /** Clock time of the change, ms since the epoch. */
+  at: number;
+}
+
+/** Events of a {@link CircuitBreaker}. */
+export type BreakerEvent = { type: 'state-changed' } & BreakerStateChange;
+
+/** Options of {@link CircuitBreaker}; thresholds default to {@link DEFAULT_BREAKER_THRESHOLDS}. */
+export interface CircuitBreakerOptions extends Partial<BreakerThresholds> {
+  /** @default systemClock */
+  clock?: Clock;
+  /** Which failure categories are evidence of an outage. @default the strategy table's countsForBreaker */
+  countsForBreaker?: (category: ErrorCategory) => boolean;
+  /** State to start from (e.g. read back from a store). @default closed */
+  initialState?: BreakerState;
+  /** Receives errors thrown by event listeners. @default ignore */
+  onListenerError?: (error: unknown) => void;
+}
+
+/**
+ * A circuit breaker for one provider: stops calling a provider that keeps failing, lets a few
+ * probes through after a recovery timeout, and closes again when they succeed. Only failures whose
+ * category counts (an outage, not a content refusal) and slow successes count. Manual `open`,
+ * `close`, `isolate` for maintenance.
+ *
+ * @example
+ * const breaker = new CircuitBreaker('openai', { clock });
+ * const reply = await breaker.execute((signal) => callOpenAi(signal), signal);
+ */
+export class CircuitBreaker {
+  /** Thresholds in effect. */
+  readonly thresholds: Readonly<BreakerThresholds>;
+  private current: BreakerState;
+  private readonly clock: Clock;
+  private readonly counts: (category: ErrorCategory) => boolean;
+  private readonly events: TypedEmitter<BreakerEvent>;
+
+  constructor(
+    readonly provider: string,
+    options: CircuitBreakerOptions = {},
+  ) {
+    const { clock, countsForBreaker, initialState, onListenerError, ...thresholds } = options;
+    this.thresholds = validThresholds(provider, {
+      ...DEFAULT_BREAKER_THRESHOLDS,
+      ...definedOnly(thresholds),
+    });
+    this.clock = clock ?? systemClock;
+    this.counts = countsForBreaker ?? defaultCountsForBreaker;
+    this.events = new TypedEmitter<BreakerEvent>(onListenerError);
+    this.current = initialState ? parseBreakerState(provider, initialState) : INITIAL_BREAKER_STATE;
+  }
+
+  /** The current state (a copy; safe to store). */
+  get state(): BreakerState {
+    return structuredClone(this.current);
+  }
+
+  /** Asks to make a call; an admitted call must report its outcome through `release`. */
+  tryAcquire(): BreakerPermit {
+    const admission = this.admit();
+    if (!admission.ok) return admission;
+    return { ok: true, probe: admission.probe, release: (outcome) => admission.settle(this.kindOf(outcome)) };
+  }
+
+  /**
+   * Runs `fn` through the breaker, timing it on the clock and recording its outcome. A call
+   * aborted by `signal` is not held against the provider.
+   * @throws CircuitOpenError when the breaker refuses the call; otherwise whatever `fn` throws.
+   */
+  async execute<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    const admission = this.admit();
+    if (!admission.ok) {
+      throw new CircuitOpenError(this.provider, this.current, admission.retryInMs, this.clock.now());
+    }
+    const startedAt = this.clock.now();
+    try {
+      const result = await fn(signal ?? new AbortController().signal);
+      admission.settle(this.kindOf({ ok: true, durationMs: this.clock.now() - startedAt }));
+      return result;
+    } catch (error) {
+      const durationMs = this.clock.now() - startedAt;
+      const category = classifyError(error, { provider: this.provider }).category;
+      admission.settle(signal?.aborted ? 'ignored' : this.kindOf({ ok: false, durationMs, category }));
+      throw error;
+    }
+  }
+
+  /** Records the outcome of a call that did not go through {@link tryAcquire} (never a probe). */
+  recordOutcome(outcome: CallOutcome): void {
+    this.apply({ type: 'release', outcome: this.kindOf(outcome) });
+  }
+
+  /**
+   * True when a call would be refused now: open (until its recovery timeout has elapsed, or for
+   * good when opened by hand), isolated, or half-open with every probe slot taken.
+   */
+  isOpen(): boolean {
+    const s = this.current;
+    if (s.state === 'isolated') return true;
+    if (s.state === 'half_open') return s.inFlight >= this.thresholds.halfOpenMaxCalls;
+    if (s.state === 'open')
+      return s.manual || this.clock.now() - s.openedAt < this.thresholds.recoveryTimeoutMs;
+    return false;
+  }
+
+  /** Opens the circuit by hand (e.g. maintenance); it stays open until {@link close}. */
+  open(reason: string): void {
+    this.apply({ type: 'open', reason });
+  }
+
+  /** Closes the circuit and forgets past failures. @default reason 'closed manually' */
+  close(reason = 'closed manually'): void {
+    this.apply({ type: 'close', reason });
+  }
+
+  /** Holds the circuit open and excludes the provider from health probes until {@link close}. */
+  isolate(reason: string): void {
+    this.apply({ type: 'isolate', reason });
+  }
+
+  /** Whether health probes should skip this provider (isolated). */
+  isIsolated(): boolean {
+    return this.current.state === 'isolated';
+  }
+
+  /** Plain, serialisable state. */
+  toJSON(): BreakerState {
+    return this.state;
+  }
+
+  /** Replaces the state with stored state (validated); emits `state-changed` when the name differs. */
+  restore(state: unknown): void {
+    const next = parseBreakerState(this.provider, state);
+    this.commit(next, 'restored');
+  }
+
+  /** Listens to state changes. */
+  on(type: 'state-changed', listener: (event: BreakerEvent) => void): Disposable {
+    return this.events.on(type, listener);
+  }
+
+  private admit():
+    | { ok: true; probe: boolean; settle: (kind: OutcomeKind) => void }
+    | { ok: false; retryInMs: number | undefined; state: BreakerStateName } {
+    const step = this.apply({ type: 'acquire' });
+    if (!step.admitted) return { ok: false, retryInMs: step.retryInMs, state: this.current.state };
+    const probeOf = step.probeOf;
+    let settled = false;
+    const settle = (kind: OutcomeKind): void => {
+      if (settled) return;
+      settled = true;
+      this.apply({ type: 'release', outcome: kind, probeOf });
+    };
+    return { ok: true, probe: probeOf !== undefined, settle };
+  }
+
+  private kindOf(outcome: CallOutcome): OutcomeKind {
+    if (!outcome.ok) return this.counts(outcome.category ?? 'system_error') ? 'failure' : 'ignored';
+    return outcome.durationMs >= this.thresholds.slowCallThresholdMs ? 'failure' : 'success';
+  }
+
+  private apply(input: BreakerInput): ReturnType<typeof stepBreaker> {
+    const step = stepBreaker(this.current, input, this.clock.now(), this.thresholds);
+    this.commit(step.state, step.reason ?? input.type);
+    return step;
+  }
+
+  private commit(next: BreakerState, reason: string): void {
+    const from = this.current.state;
+    this.current = next;
+    if (from !== next.state) {
+      this.events.emit({
+        type: 'state-changed',
+        provider: this.provider,
+        from,
+        to: next.state,
+        reason,
+        at: this.clock.now(),
+      });
+    }
+  }
+}
+
+function validThresholds(provider: string, t: BreakerThresholds): Readonly<BreakerThresholds> {
+  for (const [name, value] of Object.entries(t)) {
+    const countLike =
+      name === 'failureThreshold' || name === 'halfOpenMaxCalls' || name === 'successThreshold';
+    const ok = countLike ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
+    if (!ok) {
+      throw new ReelayError(
+        'REELAY_ERR_CONFIG',
+        `Circuit breaker for ${provider} has an invalid ${name} (${String(value)}): use ${countLike ? 'a whole number of at least 1' : 'a non-negative number of ms'}.`,
+        { provider, details: { field: name } },
+      );
+    }
+  }
+  return Object.freeze(t);
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
