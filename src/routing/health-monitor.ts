@@ -1,0 +1,303 @@
+import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
+import { type Disposable, TypedEmitter } from '../domain/disposable.js';
+import { errorMessage, ReelayError } from '../domain/errors.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { HealthReport } from '../domain/provider.js';
+import { redactKeyLike } from '../domain/redact.js';
+import { type BreakerView, noBreakers } from './breaker-view.js';
+import type { ProviderCatalog } from './provider-catalog.js';
+import type { HealthMonitorEvent, ProviderHealth } from './provider-health.js';
+
+/** Options of {@link HealthMonitor}. */
+export interface HealthMonitorOptions {
+  /** The providers to check. */
+  catalog: ProviderCatalog;
+  /** Checks are skipped while a provider's breaker is open. @default noBreakers */
+  breakers?: BreakerView;
+  /** Source of time and timers. @default systemClock */
+  clock?: Clock;
+  /** Random source for jitter, [0, 1). @default Math.random */
+  random?: () => number;
+  /** Time between the end of one check and the start of the next, in ms. @default 30000 */
+  intervalMs?: number;
+  /** Jitter as a fraction of the interval: the delay is interval × (1 ± jitter). @default 0.1 */
+  jitter?: number;
+  /** A check not finished after this many ms counts as failed and is aborted. @default 10000 */
+  timeoutMs?: number;
+  /** Number of most recent checks `uptime` is computed over. @default 100 */
+  uptimeWindow?: number;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+interface Running {
+  /** Settles with the check's result (or the timeout's). */
+  result: Promise<ProviderHealth>;
+  controller: AbortController;
+  /** Ends the check now with a failed report (used on timeout and stop). */
+  finish: (report: HealthReport) => void;
+}
+
+/**
+ * Runs each provider's real `healthCheck(signal)` on a jittered interval, never two at once per
+ * provider, with a timeout, skipping providers whose breaker is open; keeps uptime and
+ * consecutive failures and emits `health-changed` when a provider turns healthy or unhealthy.
+ *
+ * @example
+ * const monitor = new HealthMonitor({ catalog: registry, breakers });
+ * monitor.on('health-changed', (e) => console.log(e.provider, e.healthy));
+ * monitor.start();
+ * monitor.getHealth('openai')?.uptime;
+ * monitor.stop();
+ */
+export class HealthMonitor {
+  private readonly catalog: ProviderCatalog;
+  private readonly breakers: BreakerView;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly intervalMs: number;
+  private readonly jitter: number;
+  private readonly timeoutMs: number;
+  private readonly uptimeWindow: number;
+  private readonly logger: Logger;
+  private readonly emitter: TypedEmitter<HealthMonitorEvent>;
+  private readonly health = new Map<string, ProviderHealth>();
+  private readonly history = new Map<string, boolean[]>();
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly running = new Map<string, Running>();
+  /** Providers whose own health-check promise has not settled yet (e.g. it ignored the abort). */
+  private readonly busy = new Set<string>();
+  private started = false;
+  /** Incremented by stop(); results of checks from an earlier epoch are not applied. */
+  private epoch = 0;
+
+  constructor(options: HealthMonitorOptions) {
+    this.catalog = options.catalog;
+    this.breakers = options.breakers ?? noBreakers;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.intervalMs = options.intervalMs ?? 30_000;
+    this.jitter = options.jitter ?? 0.1;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.uptimeWindow = Math.max(1, options.uptimeWindow ?? 100);
+    this.logger = options.logger ?? silentLogger;
+    this.emitter = new TypedEmitter((error) =>
+      this.logger.warn(
+        { tag: 'HEALTH_LISTENER_FAILED', error: errorMessage(error) },
+        'health listener threw',
+      ),
+    );
+  }
+
+  /** Starts checking every provider of the catalog now, then on the interval. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.scheduleNewProviders();
+  }
+
+  /** Stops: clears every timer and aborts running checks. No timers remain afterwards. */
+  stop(): void {
+    this.started = false;
+    this.epoch += 1;
+    for (const handle of this.timers.values()) this.clock.clearTimeout(handle);
+    this.timers.clear();
+    for (const run of [...this.running.values()]) {
+      run.controller.abort(new ReelayError('REELAY_ERR_CANCELED', 'Health monitor stopped.'));
+      run.finish({ healthy: false, latencyMs: 0, message: 'health monitor stopped' });
+    }
+  }
+
+  /** Whether the monitor is running. */
+  get isRunning(): boolean {
+    return this.started;
+  }
+
+  /**
+   * Checks one provider now (joins a check already running for it). When an earlier check timed
+   * out and the provider has still not returned, no second call is made: the last known health
+   * is returned.
+   * @throws ReelayError `REELAY_ERR_PROVIDER_UNKNOWN` when the catalog has no such provider.
+   */
+  checkNow(providerId: string): Promise<ProviderHealth> {
+    const run = this.running.get(providerId);
+    if (run) return run.result;
+    const provider = this.catalog.find(providerId);
+    if (!provider) {
+      return Promise.reject(
+        new ReelayError(
+          'REELAY_ERR_PROVIDER_UNKNOWN',
+          `Cannot check the health of unknown provider "${providerId}".`,
+          {
+            provider: providerId,
+          },
+        ),
+      );
+    }
+    const last = this.health.get(providerId);
+    if (this.busy.has(providerId) && last) return Promise.resolve({ ...last });
+    return this.run(providerId, (signal) => provider.healthCheck(signal));
+  }
+
+  /** Last known health of a provider; `undefined` before its first check. */
+  getHealth(providerId: string): ProviderHealth | undefined {
+    const h = this.health.get(providerId);
+    return h ? { ...h } : undefined;
+  }
+
+  /** Last known health of every checked provider. */
+  getAll(): ProviderHealth[] {
+    return [...this.health.values()].map((h) => ({ ...h }));
+  }
+
+  /** Subscribes to monitor events. */
+  on<T extends HealthMonitorEvent['type']>(
+    type: T,
+    listener: (event: Extract<HealthMonitorEvent, { type: T }>) => void,
+  ): Disposable {
+    return this.emitter.on(type, listener);
+  }
+
+  /** The next delay: interval × (1 + jitter × (2·random − 1)). */
+  private nextDelay(): number {
+    return Math.max(0, this.intervalMs * (1 + this.jitter * (2 * this.random() - 1)));
+  }
+
+  private schedule(providerId: string, delayMs: number): void {
+    const previous = this.timers.get(providerId);
+    if (previous !== undefined) this.clock.clearTimeout(previous);
+    this.timers.set(
+      providerId,
+      this.clock.setTimeout(() => this.tick(providerId), delayMs),
+    );
+  }
+
+  private scheduleNewProviders(): void {
+    for (const provider of this.catalog.list()) {
+      if (!this.timers.has(provider.id) && !this.running.has(provider.id)) this.schedule(provider.id, 0);
+    }
+  }
+
+  private tick(providerId: string): void {
+    this.timers.delete(providerId);
+    if (!this.started) return;
+    this.scheduleNewProviders();
+    if (this.breakers.isOpen(providerId) || this.busy.has(providerId) || !this.catalog.find(providerId)) {
+      this.logger.debug({ tag: 'HEALTH_CHECK_SKIPPED', provider: providerId }, 'health check skipped');
+      this.schedule(providerId, this.nextDelay());
+      return;
+    }
+    void this.checkNow(providerId)
+      .catch(() => undefined)
+      .then(() => {
+        if (this.started) this.schedule(providerId, this.nextDelay());
+      });
+  }
+
+  private run(
+    providerId: string,
+    check: (signal: AbortSignal) => Promise<HealthReport>,
+  ): Promise<ProviderHealth> {
+    const controller = new AbortController();
+    const startedAt = this.clock.now();
+    let settle: (report: HealthReport) => void = () => {};
+    const report = new Promise<HealthReport>((resolve) => {
+      settle = resolve;
+    });
+    let done = false;
+    const finish = (r: HealthReport): void => {
+      if (done) return;
+      done = true;
+      this.clock.clearTimeout(timer);
+      settle(r);
+    };
+    const timer = this.clock.setTimeout(() => {
+      controller.abort(
+        new ReelayError(
+          'REELAY_ERR_PROVIDER',
+          `Health check of ${providerId} timed out after ${this.timeoutMs} ms.`,
+          {
+            provider: providerId,
+            category: 'timeout',
+          },
+        ),
+      );
+      finish({ healthy: false, latencyMs: this.timeoutMs, message: `timed out after ${this.timeoutMs} ms` });
+    }, this.timeoutMs);
+    this.busy.add(providerId);
+    const epoch = this.epoch;
+    Promise.resolve()
+      .then(() => check(controller.signal))
+      .then(
+        (r) => finish(r),
+        (error: unknown) =>
+          finish({
+            healthy: false,
+            latencyMs: this.clock.now() - startedAt,
+            message: redactKeyLike(errorMessage(error)),
+          }),
+      )
+      .finally(() => this.busy.delete(providerId));
+    const result = report.then((r) => {
+      this.running.delete(providerId);
+      // A check ended by stop() is not evidence about the provider: report it, do not record it.
+      if (epoch !== this.epoch) return this.getHealth(providerId) ?? this.unrecorded(providerId, r);
+      return this.apply(providerId, r);
+    });
+    this.running.set(providerId, { result, controller, finish });
+    return result;
+  }
+
+  private unrecorded(providerId: string, report: HealthReport): ProviderHealth {
+    return {
+      provider: providerId,
+      healthy: report.healthy,
+      lastCheckedAt: this.clock.now(),
+      latencyMs: report.latencyMs,
+      message: report.message,
+      uptime: 0,
+      consecutiveFailures: 0,
+      checks: 0,
+    };
+  }
+
+  private apply(providerId: string, report: HealthReport): ProviderHealth {
+    const history = this.history.get(providerId) ?? [];
+    history.push(report.healthy);
+    if (history.length > this.uptimeWindow) history.shift();
+    this.history.set(providerId, history);
+    const previous = this.health.get(providerId);
+    const now = this.clock.now();
+    const next: ProviderHealth = {
+      provider: providerId,
+      healthy: report.healthy,
+      lastCheckedAt: now,
+      latencyMs: report.latencyMs,
+      message: report.message,
+      uptime: history.filter(Boolean).length / history.length,
+      consecutiveFailures: report.healthy ? 0 : (previous?.consecutiveFailures ?? 0) + 1,
+      checks: history.length,
+    };
+    this.health.set(providerId, next);
+    if (previous?.healthy !== next.healthy) {
+      this.logger.info(
+        {
+          tag: 'PROVIDER_HEALTH_CHANGED',
+          provider: providerId,
+          healthy: next.healthy,
+          message: next.message,
+        },
+        `provider ${providerId} is now ${next.healthy ? 'healthy' : 'unhealthy'}`,
+      );
+      this.emitter.emit({
+        type: 'health-changed',
+        provider: providerId,
+        healthy: next.healthy,
+        previous: previous?.healthy ?? null,
+        message: next.message,
+        timestamp: new Date(now).toISOString(),
+      });
+    }
+    return { ...next };
+  }
+}

@@ -1,0 +1,33 @@
+/** What the health monitor knows about one provider. */
+export interface ProviderHealth {
+  provider: string;
+  /** Result of the last check. */
+  healthy: boolean;
+  /** When the last check finished (ms since the Unix epoch). */
+  lastCheckedAt: number;
+  /** How long the last check took, in ms. */
+  latencyMs: number;
+  /** What the last check found, e.g. "12 models available", "timed out after 10000 ms". */
+  message: string;
+  /** Fraction 0–1 of successful checks among the last `uptimeWindow` checks. */
+  uptime: number;
+  /** Failed checks since the last successful one. */
+  consecutiveFailures: number;
+  /** Checks counted in `uptime`. */
+  checks: number;
+}
+
+/** Emitted when a provider's `healthy` flag changes (including its first check). */
+export interface HealthChangedEvent {
+  type: 'health-changed';
+  provider: string;
+  healthy: boolean;
+  /** The previous flag; null on the first check. */
+  previous: boolean | null;
+  message: string;
+  /** ISO-8601 time of the check. */
+  timestamp: string;
+}
+
+/** Events of the health monitor. */
+export type HealthMonitorEvent = HealthChangedEvent;
