@@ -1,6 +1,7 @@
 import { type Clock, sleep, systemClock } from '../../domain/clock.js';
-import { errorMessage, ReelayError } from '../../domain/errors.js';
+import { ReelayError } from '../../domain/errors.js';
 import type { Heartbeat } from '../../domain/heartbeat.js';
+import { classifyError } from '../../resilience/classify-error.js';
 import type { AsyncJobOptions, AsyncJobResult, AsyncJobStatus } from './async-job-types.js';
 import { classifyJobFailure } from './job-failure.js';
 
@@ -187,12 +188,7 @@ function missingResult(provider: string, jobId: string): ReelayError {
   );
 }
 
-/** Non-Reelay errors from a poll (e.g. `fetch failed`) are network errors, retryable. */
+/** Anything a poll throws, classified once by the shared classifier (network failures are retryable). */
 function asProviderError(provider: string, error: unknown): ReelayError {
-  if (ReelayError.isInstance(error)) return error;
-  return new ReelayError(
-    'REELAY_ERR_PROVIDER',
-    `Cannot reach ${provider} to check a job (${errorMessage(error)}): check the network; Reelay retries.`,
-    { cause: error, category: 'network_error', retryable: true, provider },
-  );
+  return classifyError(error, { provider });
 }
