@@ -1,0 +1,5 @@
+export * from './app-config.js';
+export * from './logger.js';
+export * from './timeout-profile-defaults.js';
+export * from './timeout-profile-loader.js';
+export * from './timeout-profile-schema.js';
