@@ -1,0 +1,220 @@
+import { type Clock, systemClock } from '../domain/clock.js';
+import { type Disposable, TypedEmitter } from '../domain/disposable.js';
+import { ReelayError } from '../domain/errors.js';
+import type { ReelayEventOf } from '../domain/events.js';
+import type { Heartbeat } from '../domain/heartbeat.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { HeartbeatResult } from './heartbeat-tracker.js';
+import {
+  type Evaluation,
+  MonitoredOperation,
+  type MonitorInput,
+  type ProviderState,
+} from './provider-state.js';
+
+/** Events of the {@link StallDetector}. */
+export type StallDetectorEvent =
+  | ReelayEventOf<'latency-category-changed'>
+  | ReelayEventOf<'stall-suspected'>
+  | ReelayEventOf<'stall-cleared'>;
+
+/** Options of {@link StallDetector}. */
+export interface StallDetectorOptions {
+  /** Source of time and timers. @default systemClock */
+  clock?: Clock;
+  /** Receives errors thrown by listeners. @default silentLogger */
+  logger?: Logger;
+}
+
+interface Entry {
+  op: MonitoredOperation;
+  detach: (() => void) | undefined;
+}
+
+/**
+ * Watches many provider calls. Each call has ONE timer, armed at its next deadline (the next
+ * category boundary or the stall deadline); a heartbeat only updates fields, so a 1 000-token
+ * stream causes no timer churn. When the timer fires the detector recomputes and re-arms.
+ * Emits `latency-category-changed` on every change, `stall-suspected` once per stall episode, and
+ * `stall-cleared` when progress resumes. It never switches providers.
+ *
+ * @example
+ * const detector = new StallDetector();
+ * detector.on('stall-suspected', (e) => console.log(`${e.provider} stalled`));
+ * detector.monitor({ operationId: 'op_1', jobId: 'job_1', providerName: 'Ollama',
+ *   providerType: 'local_llm', stage: 'script', correlationId: 'c1',
+ *   profile: loader.getProfileForProvider('Ollama'), heartbeatKind: 'token_count' });
+ * detector.heartbeat('op_1', { tokens: 10 });
+ * detector.stop('op_1');
+ */
+export class StallDetector {
+  private readonly clock: Clock;
+  private readonly ops = new Map<string, Entry>();
+  private readonly emitter: TypedEmitter<StallDetectorEvent>;
+
+  constructor(options: StallDetectorOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
+    this.emitter = new TypedEmitter((error) =>
+      logger.error({ tag: 'STALL_DETECTOR_LISTENER_ERROR', err: error }, 'A stall listener threw'),
+    );
+  }
+
+  /**
+   * Starts watching a call. When `signal` aborts, monitoring stops (no timers are left).
+   * @throws ReelayError `REELAY_ERR_CONFLICT` when the operation id is already monitored.
+   */
+  monitor(input: MonitorInput, signal?: AbortSignal): ProviderState {
+    if (this.ops.has(input.operationId)) {
+      throw new ReelayError('REELAY_ERR_CONFLICT', `Operation ${input.operationId} is already monitored`);
+    }
+    const now = this.clock.now();
+    const entry: Entry = { op: new MonitoredOperation(input, now), detach: undefined };
+    this.ops.set(input.operationId, entry);
+    if (signal) {
+      const onAbort = (): void => {
+        this.stop(input.operationId);
+      };
+      if (signal.aborted) {
+        this.ops.delete(input.operationId);
+        return entry.op.snapshot(now);
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.detach = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.arm(entry, now);
+    return entry.op.snapshot(now);
+  }
+
+  /** Records a heartbeat; returns undefined when the operation is not monitored. */
+  heartbeat(operationId: string, beat: Heartbeat): HeartbeatResult | undefined {
+    const entry = this.ops.get(operationId);
+    if (!entry) return undefined;
+    const now = this.clock.now();
+    const result = entry.op.tracker.record(beat, now);
+    // Outside a stall, progress only moves the stall deadline later: the armed timer fires early,
+    // recomputes and re-arms. Inside a stall the deadline may move earlier than the armed timer.
+    if (result.progressed && entry.op.inStall) {
+      this.publish(entry, entry.op.evaluate(now), now, true);
+      this.arm(entry, now);
+    }
+    return result;
+  }
+
+  /**
+   * Suppresses stall reports for `ms` (continue_30s / continue_5m). An open stall episode ends
+   * (the category returns to the elapsed-time one); if there is still no progress when the window
+   * ends, a new stall episode is reported. @returns false when the operation is not monitored.
+   */
+  suppress(operationId: string, ms: number): boolean {
+    const entry = this.ops.get(operationId);
+    if (!entry) return false;
+    const now = this.clock.now();
+    entry.op.suppressedUntil = Math.max(entry.op.suppressedUntil, now + Math.max(0, ms));
+    this.publish(entry, entry.op.evaluate(now), now, false);
+    this.arm(entry, now);
+    return true;
+  }
+
+  /** Marks a hard failure: the category becomes Error and the timer stops. */
+  markError(operationId: string): void {
+    const entry = this.ops.get(operationId);
+    if (!entry) return;
+    const now = this.clock.now();
+    entry.op.failed = true;
+    this.publish(entry, entry.op.evaluate(now), now, false);
+    this.clearTimer(entry);
+  }
+
+  /** Stops watching a call; returns its final state. Safe to call twice. */
+  stop(operationId: string): ProviderState | undefined {
+    const entry = this.ops.get(operationId);
+    if (!entry) return undefined;
+    this.ops.delete(operationId);
+    this.clearTimer(entry);
+    entry.detach?.();
+    return entry.op.snapshot(this.clock.now());
+  }
+
+  /** Stops watching every call. */
+  stopAll(): void {
+    for (const id of [...this.ops.keys()]) this.stop(id);
+  }
+
+  /** The state of a monitored call, or undefined. */
+  getState(operationId: string): ProviderState | undefined {
+    return this.ops.get(operationId)?.op.snapshot(this.clock.now());
+  }
+
+  /** States of every monitored call. */
+  getStates(): ProviderState[] {
+    const now = this.clock.now();
+    return [...this.ops.values()].map((e) => e.op.snapshot(now));
+  }
+
+  /** Number of monitored calls. */
+  get size(): number {
+    return this.ops.size;
+  }
+
+  /** Listens to one event type. */
+  on<T extends StallDetectorEvent['type']>(
+    type: T,
+    listener: (event: Extract<StallDetectorEvent, { type: T }>) => void,
+  ): Disposable {
+    return this.emitter.on(type, listener);
+  }
+
+  /** Listens to every event. */
+  onAny(listener: (event: StallDetectorEvent) => void): Disposable {
+    return this.emitter.onAny(listener);
+  }
+
+  private arm(entry: Entry, now: number): void {
+    this.clearTimer(entry);
+    const next = entry.op.nextDeadline(now);
+    if (next === undefined) return;
+    entry.op.timer = this.clock.setTimeout(() => {
+      entry.op.timer = undefined;
+      if (this.ops.get(entry.op.input.operationId) !== entry) return;
+      const at = this.clock.now();
+      this.publish(entry, entry.op.evaluate(at), at, false);
+      if (this.ops.get(entry.op.input.operationId) === entry) this.arm(entry, at);
+    }, next - now);
+  }
+
+  private clearTimer(entry: Entry): void {
+    if (entry.op.timer !== undefined) this.clock.clearTimeout(entry.op.timer);
+    entry.op.timer = undefined;
+  }
+
+  private publish(entry: Entry, ev: Evaluation, now: number, progressCleared: boolean): void {
+    const { input } = entry.op;
+    const base = {
+      jobId: input.jobId,
+      timestamp: new Date(now).toISOString(),
+      correlationId: input.correlationId,
+      provider: input.providerName,
+      providerType: input.providerType,
+      stage: input.stage,
+      operationId: input.operationId,
+    };
+    const elapsedMs = now - entry.op.startedAt;
+    if (progressCleared && ev.stallEndedAfterMs !== undefined) {
+      this.emitter.emit({ ...base, type: 'stall-cleared', stalledForMs: ev.stallEndedAfterMs });
+    }
+    if (ev.from !== ev.to) {
+      this.emitter.emit({ ...base, type: 'latency-category-changed', from: ev.from, to: ev.to, elapsedMs });
+    }
+    if (ev.stallStarted) {
+      this.emitter.emit({
+        ...base,
+        type: 'stall-suspected',
+        elapsedMs,
+        sinceProgressMs: now - (entry.op.tracker.lastProgressAt ?? entry.op.startedAt),
+        thresholdMs:
+          entry.op.heartbeatKind === 'none' ? input.profile.deepWaitMs : input.profile.stallThresholdMs,
+      });
+    }
+  }
+}
