@@ -72,7 +72,7 @@ describe('RunwayProvider against the Runway fixture', () => {
     expect(create?.headers.authorization).toBe(`Bearer ${fx.apiKey}`);
     expect(create?.headers['x-runway-version']).toBe('2024-11-06');
     expect(create?.json).toMatchObject({ model: 'gen4_turbo', ratio: '1280:720', duration: 5 });
-    expect(String((create?.json as { promptImage: string }).promptImage)).toMatch(
+    expect(String((create?.json as { promptImage?: string } | undefined)?.promptImage)).toMatch(
       /^data:image\/png;base64,iVBOR/,
     );
     const info = await probeMedia(result.path);
