@@ -42,7 +42,7 @@ export const PRIORITY_SHIFTS: Readonly<Record<SelectionPriority, Partial<Record<
  * The weights for a priority: `weights` plus the priority's shifts, negatives clamped to 0, then
  * renormalised to sum to 1 (so the final score stays 0–100). Returns a new object; `weights` is
  * never mutated.
- * @example shiftWeights(DEFAULT_SELECTION_WEIGHTS, 'cost').cost // 0.3 / 1.1 ≈ 0.273
+ * @example shiftWeights(DEFAULT_SELECTION_WEIGHTS, 'cost').cost // 0.3
  */
 export function shiftWeights(
   weights: SelectionWeights = DEFAULT_SELECTION_WEIGHTS,
