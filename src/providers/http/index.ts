@@ -1,3 +1,4 @@
+export * from './health-probe.js';
 export * from './http-context.js';
 export * from './ndjson-parser.js';
 export * from './open-streams.js';
@@ -6,4 +7,5 @@ export * from './request-binary.js';
 export * from './request-json.js';
 export * from './send-request.js';
 export * from './sse-parser.js';
+export * from './token-estimate.js';
 export * from './wav-pcm.js';
