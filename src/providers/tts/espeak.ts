@@ -1,0 +1,238 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Clock, systemClock } from '../../domain/clock.js';
+import { ReelayError } from '../../domain/errors.js';
+import type {
+  CostModel,
+  HealthReport,
+  ProviderCallContext,
+  ProviderCapabilities,
+  SynthesizeRequest,
+  SynthesizeResult,
+  TtsProvider,
+} from '../../domain/provider.js';
+import { type ProcessOutcome, runProcess } from '../media/run-process.js';
+import {
+  type EspeakVoice,
+  hasVoice,
+  parseVoiceList,
+  splitIntoChunks,
+  suggestVoices,
+  voiceForLanguage,
+} from './espeak-voices.js';
+import { concatWavs } from './wav.js';
+
+/** Options of {@link EspeakProvider}. */
+export interface EspeakOptions {
+  /** The espeak-ng executable. @default 'espeak-ng' */
+  binary?: string;
+  /** Voice when the request names neither a voice nor a language. @default 'en-us' */
+  defaultVoice?: string;
+  /** Words per minute when the request gives none (espeak-ng accepts 80–450). @default 150 */
+  defaultWordsPerMinute?: number;
+  /** Longest text passed to one espeak-ng call; longer text is split at sentences. @default 400 */
+  maxChunkChars?: number;
+  /** Milliseconds the health check may take. @default 5000 */
+  healthTimeoutMs?: number;
+  /** Directory for per-chunk temporary files. @default os.tmpdir() */
+  tempDir?: string;
+  /** Clock for latency and timeouts. @default systemClock */
+  clock?: Clock;
+}
+
+const INSTALL_HINT = 'espeak-ng is not installed: apt-get install espeak-ng';
+
+/**
+ * Offline narration with espeak-ng. Each call splits the text into sentence chunks, speaks each
+ * chunk with one `espeak-ng -w` run (a `chunks` heartbeat per chunk), joins the chunks into one
+ * WAV written atomically at `outPath`, and returns the duration measured from the WAV header.
+ * The voice is `request.voice`, else the voice of `request.language`, else `defaultVoice`; it is
+ * checked against `espeak-ng --voices` (listed once, cached). Aborting kills espeak-ng.
+ *
+ * @example
+ * const tts = new EspeakProvider();
+ * const { durationMs } = await tts.synthesize({ text: 'Hello there.', outPath: '/w/s1.wav' }, ctx);
+ */
+export class EspeakProvider implements TtsProvider {
+  readonly id = 'espeak';
+  readonly displayName = 'espeak-ng';
+  readonly kind = 'tts' as const;
+  readonly profileType = 'tts' as const;
+  readonly capabilities: ProviderCapabilities = { heartbeat: 'chunk_count', offline: true };
+  readonly priority = 4;
+  readonly costModel: CostModel = { unit: 'free', usdPerUnit: 0 };
+  private readonly binary: string;
+  private readonly clock: Clock;
+  private voices: Promise<EspeakVoice[]> | undefined;
+
+  constructor(private readonly options: EspeakOptions = {}) {
+    this.binary = options.binary ?? 'espeak-ng';
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Runs `espeak-ng --version` with a timeout: healthy with the version, or why not. */
+  async healthCheck(signal: AbortSignal): Promise<HealthReport> {
+    const started = this.clock.now();
+    const timeout = new AbortController();
+    const timeoutMs = this.options.healthTimeoutMs ?? 5000;
+    const timer = this.clock.setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
+    const report = (healthy: boolean, message: string): HealthReport => ({
+      healthy,
+      latencyMs: this.clock.now() - started,
+      message,
+    });
+    try {
+      const out = await runProcess(this.binary, ['--version'], {
+        signal: AbortSignal.any([signal, timeout.signal]),
+        collectStdout: true,
+        clock: this.clock,
+      });
+      if (out.exitCode !== 0) return report(false, `espeak-ng --version exited with code ${out.exitCode}`);
+      const version = /(\d+\.\d+(?:\.\d+)?)/.exec(out.stdout)?.[1] ?? 'unknown version';
+      return report(true, `espeak-ng ${version}`);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (timeout.signal.aborted) return report(false, `espeak-ng did not answer within ${timeoutMs} ms`);
+      if (isMissing(error)) return report(false, INSTALL_HINT);
+      return report(
+        false,
+        `espeak-ng could not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
+  /** Speaks `request.text` into a WAV at `request.outPath`. */
+  async synthesize(request: SynthesizeRequest, ctx: ProviderCallContext): Promise<SynthesizeResult> {
+    const { signal, heartbeat } = ctx;
+    signal.throwIfAborted();
+    const text = request.text.trim();
+    if (text === '') {
+      throw new ReelayError(
+        'REELAY_ERR_VALIDATION',
+        'espeak-ng was asked to speak an empty text; give the scene some narration.',
+        {
+          provider: this.id,
+          stage: 'narration',
+        },
+      );
+    }
+    const voice = await this.resolveVoice(request, signal);
+    const wpm = Math.round(
+      Math.min(450, Math.max(80, request.wordsPerMinute ?? this.options.defaultWordsPerMinute ?? 150)),
+    );
+    const chunks = splitIntoChunks(text, this.options.maxChunkChars ?? 400);
+    heartbeat({
+      chunks: 0,
+      message: `speaking ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} with voice ${voice}`,
+    });
+    const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'reelay-espeak-'));
+    try {
+      const wavs: string[] = [];
+      for (const [i, chunk] of chunks.entries()) {
+        const textPath = join(dir, `chunk-${i}.txt`);
+        const wavPath = join(dir, `chunk-${i}.wav`);
+        await writeFile(textPath, chunk, 'utf8');
+        await this.run(['-b', '1', '-v', voice, '-s', String(wpm), '-f', textPath, '-w', wavPath], signal);
+        wavs.push(wavPath);
+        heartbeat({ chunks: i + 1, message: `spoke chunk ${i + 1} of ${chunks.length}` });
+      }
+      signal.throwIfAborted();
+      const info = await concatWavs(wavs, request.outPath);
+      return {
+        path: request.outPath,
+        durationMs: info.durationMs,
+        format: 'wav',
+        usage: { characters: text.length, seconds: info.durationMs / 1000 },
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** The installed voices (`espeak-ng --voices`, listed once; a failed listing is retried next time). */
+  listVoices(signal?: AbortSignal): Promise<EspeakVoice[]> {
+    if (!this.voices) {
+      const pending = this.run(['--voices'], signal).then((out) => parseVoiceList(out.stdout));
+      this.voices = pending;
+      pending.catch(() => {
+        if (this.voices === pending) this.voices = undefined;
+      });
+    }
+    return this.voices;
+  }
+
+  private async resolveVoice(request: SynthesizeRequest, signal: AbortSignal): Promise<string> {
+    const voices = await this.listVoices(signal);
+    const wanted = request.voice?.trim();
+    if (wanted) {
+      if (hasVoice(voices, wanted)) return wanted;
+      throw this.unknownVoice(`has no voice "${wanted}"`, voices, wanted);
+    }
+    if (request.language?.trim()) {
+      const voice = voiceForLanguage(voices, request.language);
+      if (voice) return voice;
+      throw this.unknownVoice(
+        `has no voice for the language "${request.language}"`,
+        voices,
+        request.language,
+      );
+    }
+    return this.options.defaultVoice ?? 'en-us';
+  }
+
+  private unknownVoice(what: string, voices: readonly EspeakVoice[], wanted: string): ReelayError {
+    const some = suggestVoices(voices, wanted);
+    return new ReelayError(
+      'REELAY_ERR_VALIDATION',
+      `espeak-ng ${what}. Valid voices include ${some.join(', ')} (espeak-ng --voices lists all ${voices.length}); choose one of them or another narration provider.`,
+      {
+        provider: this.id,
+        stage: 'narration',
+        category: 'processing_error',
+        retryable: false,
+        details: { suggestions: some },
+      },
+    );
+  }
+
+  private async run(args: string[], signal?: AbortSignal): Promise<ProcessOutcome> {
+    let out: ProcessOutcome;
+    try {
+      out = await runProcess(this.binary, args, { signal, collectStdout: true, clock: this.clock });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (isMissing(error)) {
+        throw new ReelayError('REELAY_ERR_PROVIDER', `${INSTALL_HINT} (no "${this.binary}" on PATH).`, {
+          cause: error,
+          provider: this.id,
+          stage: 'narration',
+          category: 'system_error',
+          retryable: false,
+        });
+      }
+      throw error;
+    }
+    if (out.exitCode !== 0) {
+      const tail = out.stderrTail.slice(-4).join(' | ') || 'no error output';
+      throw new ReelayError(
+        'REELAY_ERR_PROVIDER',
+        `espeak-ng exited with code ${out.exitCode}: ${tail}. Check the voice and the text, or use another narration provider.`,
+        {
+          provider: this.id,
+          stage: 'narration',
+          category: 'processing_error',
+          retryable: false,
+          details: { exitCode: out.exitCode, stderrTail: out.stderrTail.slice(-4) },
+        },
+      );
+    }
+    return out;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
