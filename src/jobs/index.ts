@@ -1,2 +1,3 @@
 export * from './job-record.js';
 export * from './job-state-machine.js';
+export * from './reelay-service.js';

@@ -1,0 +1,120 @@
+import type { Disposable } from '../domain/disposable.js';
+import type { StoredEvent } from '../domain/events.js';
+import type { FallbackDecision, StallOption } from '../domain/fallback.js';
+import type { ProviderKind, ProviderType } from '../domain/provider-type.js';
+import type { JobRecord, JobStatus } from './job-record.js';
+
+/** A decision waiting for an answer (the payload of the last `decision-required` event). */
+export interface PendingDecisionView {
+  decisionId: string;
+  jobId: string;
+  stage: string;
+  provider: string;
+  trigger: 'stall' | 'error';
+  options: StallOption[];
+  alternatives: Array<{ provider: string; score: number; reasons: string[] }>;
+  requestedAt: string;
+}
+
+/** An answer to a pending decision. */
+export interface DecisionAnswerInput {
+  option: StallOption;
+  /** Required for `try_alternative`: the provider id to switch to. */
+  provider?: string;
+  /** When given, must match the pending decision's id. */
+  decisionId?: string;
+}
+
+/** What the API reports about one provider. */
+export interface ProviderInfo {
+  id: string;
+  displayName: string;
+  kind: ProviderKind;
+  profileType: ProviderType;
+  priority: number;
+  offline: boolean;
+  health: {
+    healthy: boolean;
+    latencyMs: number;
+    message: string;
+    checkedAt: string | null;
+    uptime: number;
+  } | null;
+  breaker: { state: string; reason?: string };
+  latency: {
+    calls: number;
+    successRate: number | null;
+    p50Ms: number | null;
+    p95Ms: number | null;
+    p99Ms: number | null;
+  };
+  score: { total: number; components: Record<string, number>; reasons: string[] } | null;
+}
+
+/** Gateway statistics (REFERENCE.md §1). */
+export interface GatewayStatsView {
+  activeLocks: number;
+  activeOperations: number;
+  totalFallbackDecisions: number;
+  userRequested: number;
+  errorTriggered: number;
+  byReason: Record<string, number>;
+}
+
+/** Result of a readiness probe. */
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; message: string }>;
+}
+
+/** A completed pipeline step (checkpoint). */
+export interface JobStepView {
+  stepId: string;
+  artifactPath: string;
+  sha256: string;
+  sizeBytes: number;
+  completedAt: string;
+}
+
+/**
+ * The facade every entry point (HTTP server, CLI, worker) talks to. One implementation wires the
+ * container of components (stores, gateway, router, orchestrator, queue); the server and CLI stay
+ * thin. Errors are `ReelayError`s with stable codes: `REELAY_ERR_VALIDATION` (bad request, with
+ * `details.fields`), `REELAY_ERR_NOT_FOUND`, `REELAY_ERR_CONFLICT` (e.g. cancel of a finished job,
+ * answer with nothing pending).
+ */
+export interface ReelayService {
+  /** Validates and queues a generation request. */
+  submit(input: unknown, options?: { correlationId?: string }): Promise<JobRecord>;
+  getJob(id: string): Promise<JobRecord | null>;
+  listJobs(query?: {
+    status?: JobStatus;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ items: JobRecord[]; nextCursor: string | null }>;
+  /** Cancels a queued or running job; the running work stops within a second. */
+  cancel(id: string, reason?: string): Promise<JobRecord>;
+  /** Completed steps (checkpoints) of a job. */
+  steps(id: string): Promise<JobStepView[]>;
+  /** Events of a job after `afterId` (replay for SSE resume). */
+  readEvents(jobId: string, afterId?: number, limit?: number): Promise<StoredEvent[]>;
+  /** Live events of a job. */
+  subscribe(jobId: string, listener: (event: StoredEvent) => void): Disposable;
+  /** The audit trail of a job. */
+  decisions(jobId: string): Promise<FallbackDecision[]>;
+  pendingDecision(jobId: string): Promise<PendingDecisionView | null>;
+  answerDecision(jobId: string, answer: DecisionAnswerInput): Promise<void>;
+  listProviders(): Promise<ProviderInfo[]>;
+  /** Opens, closes or isolates a provider's circuit breaker for maintenance. */
+  setCircuit(
+    providerId: string,
+    action: 'open' | 'close' | 'isolate',
+    reason?: string,
+  ): Promise<{ state: string }>;
+  gatewayStats(): Promise<GatewayStatsView>;
+  readiness(): Promise<ReadinessReport>;
+  /** Prometheus text exposition of job, stage, provider, breaker, stall and decision metrics. */
+  metricsText(): Promise<string>;
+  /** Stops workers and closes stores. */
+  close(): Promise<void>;
+}
