@@ -1,0 +1,49 @@
+import type { Clock } from '../../domain/clock.js';
+import type { ReelayStores } from '../stores.js';
+import { type OpenPostgresOptions, openPostgres, type PostgresDatabase } from './open-postgres.js';
+import { PostgresAuditTrail } from './postgres-audit-trail.js';
+import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
+import { PostgresEventLog } from './postgres-event-log.js';
+import { PostgresJobLogStore } from './postgres-job-log-store.js';
+import { PostgresJobStore } from './postgres-job-store.js';
+
+/** Options of {@link createPostgresStores}. */
+export interface PostgresStoresOptions extends OpenPostgresOptions {
+  /** Source of job `updatedAt` and lease renewal time. @default systemClock */
+  clock?: Clock;
+  /** Lost optimistic-concurrency races tolerated by `JobStore.update`. @default 10 */
+  maxUpdateAttempts?: number;
+  /** Receives errors thrown by event-log subscribers. @default ignore */
+  onListenerError?: (error: unknown) => void;
+}
+
+/** Every store on one PostgreSQL schema, plus the open pool. */
+export interface PostgresStores extends ReelayStores {
+  db: PostgresDatabase;
+}
+
+/**
+ * Connects to `DATABASE_URL`, migrates the schema and returns every store on it. `close()` ends
+ * the pool; it is safe to call twice.
+ * @example
+ * const stores = await createPostgresStores(process.env.DATABASE_URL!, { schema: 'reelay' });
+ */
+export async function createPostgresStores(
+  url: string,
+  options: PostgresStoresOptions = {},
+): Promise<PostgresStores> {
+  const db = await openPostgres(url, options);
+  const jobOptions = {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.maxUpdateAttempts === undefined ? {} : { maxUpdateAttempts: options.maxUpdateAttempts }),
+  };
+  return {
+    db,
+    jobs: new PostgresJobStore(db, jobOptions),
+    checkpoints: new PostgresCheckpointStore(db),
+    jobLogs: new PostgresJobLogStore(db),
+    events: new PostgresEventLog(db, options.onListenerError),
+    audit: new PostgresAuditTrail(db),
+    close: () => db.close(),
+  };
+}
