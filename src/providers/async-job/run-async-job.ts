@@ -4,6 +4,7 @@ import type { Heartbeat } from '../../domain/heartbeat.js';
 import { classifyError } from '../../resilience/classify-error.js';
 import type { AsyncJobOptions, AsyncJobResult, AsyncJobStatus } from './async-job-types.js';
 import { classifyJobFailure } from './job-failure.js';
+import { callBounded, canceledError, type RemoteCancelOutcome } from './remote-cancel.js';
 
 /** Default wait between status polls. */
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -11,9 +12,6 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 export const DEFAULT_CANCEL_TIMEOUT_MS = 5000;
 /** Default number of consecutive retryable poll errors tolerated. */
 export const DEFAULT_MAX_POLL_ERRORS = 3;
-
-/** What happened to the remote job when the loop stopped early. */
-export type RemoteCancelOutcome = 'canceled' | 'failed' | 'timed_out' | 'unsupported';
 
 /**
  * Runs one asynchronous provider job: create → poll every `pollIntervalMs` (on the injected clock)
@@ -39,12 +37,13 @@ export async function runAsyncJob(options: AsyncJobOptions): Promise<AsyncJobRes
   const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const maxPollErrors = options.maxPollErrors ?? DEFAULT_MAX_POLL_ERRORS;
   const started = clock.now();
-  if (signal.aborted) throw canceledError(provider, undefined, signal.reason, 'unsupported');
+  if (signal.aborted) throw canceledError(provider, 'before a job was created', signal.reason, 'unsupported');
   let jobId: string;
   try {
     jobId = await options.create(signal);
   } catch (error) {
-    if (signal.aborted) throw canceledError(provider, undefined, signal.reason, 'unsupported');
+    if (signal.aborted)
+      throw canceledError(provider, 'before a job was created', signal.reason, 'unsupported');
     throw error;
   }
   const beat = safeHeartbeat(options);
@@ -104,9 +103,17 @@ export async function runAsyncJob(options: AsyncJobOptions): Promise<AsyncJobRes
     return { jobId, resultUrl, outPath: options.outPath, polls, elapsedMs: clock.now() - started };
   } catch (error) {
     const outcome = remoteActive ? await cancelRemote(options, clock, jobId) : undefined;
-    if (signal.aborted) throw canceledError(provider, jobId, signal.reason, outcome);
+    if (signal.aborted) throw canceledError(provider, `job ${jobId}`, signal.reason, outcome, { jobId });
     throw error;
   }
+}
+
+function cancelRemote(options: AsyncJobOptions, clock: Clock, jobId: string): Promise<RemoteCancelOutcome> {
+  const cancel = options.cancel;
+  if (!cancel) return Promise.resolve('unsupported');
+  return callBounded(clock, options.cancelTimeoutMs ?? DEFAULT_CANCEL_TIMEOUT_MS, (signal) =>
+    cancel(jobId, signal),
+  );
 }
 
 function safeHeartbeat(options: AsyncJobOptions): (beat: Heartbeat) => void {
@@ -122,54 +129,6 @@ function safeHeartbeat(options: AsyncJobOptions): (beat: Heartbeat) => void {
 function clampPercent(value: number): number {
   if (!Number.isFinite(value)) return 0;
   return Math.min(100, Math.max(0, value));
-}
-
-/** Calls the remote cancel once, bounded in time; never throws. */
-async function cancelRemote(
-  options: AsyncJobOptions,
-  clock: Clock,
-  jobId: string,
-): Promise<RemoteCancelOutcome> {
-  if (!options.cancel) return 'unsupported';
-  const controller = new AbortController();
-  const limit = options.cancelTimeoutMs ?? DEFAULT_CANCEL_TIMEOUT_MS;
-  let timer: ReturnType<Clock['setTimeout']> | undefined;
-  const timedOut = new Promise<RemoteCancelOutcome>((resolve) => {
-    timer = clock.setTimeout(() => {
-      controller.abort(new Error('remote cancel timed out'));
-      resolve('timed_out');
-    }, limit);
-  });
-  const attempt = options.cancel(jobId, controller.signal).then(
-    (): RemoteCancelOutcome => 'canceled',
-    (): RemoteCancelOutcome => (controller.signal.aborted ? 'timed_out' : 'failed'),
-  );
-  try {
-    return await Promise.race([attempt, timedOut]);
-  } finally {
-    if (timer !== undefined) clock.clearTimeout(timer);
-  }
-}
-
-function canceledError(
-  provider: string,
-  jobId: string | undefined,
-  reason: unknown,
-  outcome: RemoteCancelOutcome | undefined,
-): ReelayError {
-  if (ReelayError.isInstance(reason)) return reason;
-  const job = jobId === undefined ? 'before a job was created' : `job ${jobId}`;
-  const remote =
-    outcome === 'canceled'
-      ? 'the remote job was canceled'
-      : outcome === undefined
-        ? 'the remote job had already finished'
-        : `the remote job could not be canceled (${outcome}); it may still finish and be billed`;
-  return new ReelayError('REELAY_ERR_CANCELED', `${provider} ${job} was stopped: ${remote}.`, {
-    cause: reason,
-    provider,
-    details: { jobId, remoteCancel: outcome },
-  });
 }
 
 function remoteCanceled(provider: string, jobId: string): ReelayError {
