@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
 import { type Logger, silentLogger } from '../../domain/logger.js';
@@ -140,7 +141,10 @@ export class ElevenLabsProvider implements TtsProvider {
               : undefined,
         },
       );
-      if (result.bytes === 0) throw new MalformedResponseError('the audio stream was empty');
+      if (result.bytes === 0) {
+        await rm(result.path, { force: true });
+        throw new MalformedResponseError('the audio stream was empty');
+      }
       const durationMs =
         audio.container === 'pcm'
           ? pcmDurationMs({ sampleRate: audio.sampleRate }, result.bytes)

@@ -4,6 +4,7 @@ import type { Heartbeat } from '../../../src/domain/heartbeat.js';
 import { MemoryLogger } from '../../../src/domain/logger.js';
 import { OpenAiChatProvider } from '../../../src/providers/llm/openai-chat-provider.js';
 import { createOpenAiFixture, OPENAI_ROUTES, openAiErrors } from '../../fixtures/llm-tts/openai-fixture.js';
+import { closedPortUrl } from './helpers.js';
 
 const KEY = 'sk-test-openai-0123456789abcdefghij';
 const fx = createOpenAiFixture({ apiKey: KEY });
@@ -189,9 +190,9 @@ describe('OpenAiChatProvider against the OpenAI fixture', () => {
   it('health: unreachable server is unhealthy, not a throw', async () => {
     const report = await new OpenAiChatProvider({
       apiKey: KEY,
-      baseUrl: 'http://127.0.0.1:1/v1',
+      baseUrl: `${await closedPortUrl()}/v1`,
     }).healthCheck(new AbortController().signal);
     expect(report.healthy).toBe(false);
-    expect(report.message).toMatch(/not reachable|connection/);
+    expect(report.message).toMatch(/OpenAI is not reachable at .*connection refused/);
   });
 });
