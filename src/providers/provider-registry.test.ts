@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReelayError } from '../domain/errors.js';
 import type { Provider, TtsProvider } from '../domain/provider.js';
 import type { ProviderKind } from '../domain/provider-type.js';
+import type { ProviderCatalog } from '../routing/provider-catalog.js';
 import { ProviderRegistry } from './provider-registry.js';
 
 function fake(id: string, kind: ProviderKind, displayName = id.toUpperCase()): Provider {
@@ -77,5 +78,11 @@ describe('ProviderRegistry', () => {
     expect(registry.byDisplayName('ELEVENLABS')?.id).toBe('elevenlabs');
     expect(registry.byDisplayName(' elevenLabs ')?.id).toBe('elevenlabs');
     expect(registry.byDisplayName('PlayHT')).toBeUndefined();
+  });
+
+  it('satisfies the routing layer ProviderCatalog structurally', () => {
+    const catalog: ProviderCatalog = new ProviderRegistry([fake('openai', 'llm'), fake('espeak', 'tts')]);
+    expect(catalog.list('tts').map((p) => p.id)).toEqual(['espeak']);
+    expect(catalog.find('openai')?.kind).toBe('llm');
   });
 });

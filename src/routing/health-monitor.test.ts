@@ -120,6 +120,27 @@ describe('HealthMonitor scheduling', () => {
   });
 });
 
+describe('HealthMonitor catalog changes', () => {
+  it('picks up a provider added after start at the next tick, and checks each once per interval', async () => {
+    const providers = [fakeProvider('a')];
+    const b = vi.fn(async () => ok);
+    const monitor = new HealthMonitor({
+      catalog: { list: () => providers, find: (id) => providers.find((p) => p.id === id) },
+      random: () => 0,
+    });
+    monitor.start();
+    await vi.advanceTimersByTimeAsync(0);
+    providers.push(fakeProvider('b', { healthCheck: b }));
+    await vi.advanceTimersByTimeAsync(27_000);
+    expect(b).toHaveBeenCalledTimes(0);
+    // a's tick at 27 000 schedules b's first check with delay 0 (timers fire ≥ 1 ms later, as in Node).
+    await vi.advanceTimersByTimeAsync(1);
+    expect(b).toHaveBeenCalledTimes(1);
+    expect(monitor.getAll().map((h) => h.provider)).toEqual(['a', 'b']);
+    monitor.stop();
+  });
+});
+
 describe('HealthMonitor state and events', () => {
   it('tracks uptime over the window, consecutive failures, and emits on change only', async () => {
     const results = [true, false, false, true, true];

@@ -3,10 +3,10 @@ import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import { errorMessage, ReelayError } from '../domain/errors.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { HealthReport } from '../domain/provider.js';
-import { redactKeyLike } from '../domain/redact.js';
 import { type BreakerView, noBreakers } from './breaker-view.js';
 import type { ProviderCatalog } from './provider-catalog.js';
 import type { HealthMonitorEvent, ProviderHealth } from './provider-health.js';
+import { startTimedHealthCheck } from './timed-health-check.js';
 
 /** Options of {@link HealthMonitor}. */
 export interface HealthMonitorOptions {
@@ -172,16 +172,18 @@ export class HealthMonitor {
     );
   }
 
-  private scheduleNewProviders(): void {
+  /** Schedules an immediate first check for providers that joined the catalog (except `current`). */
+  private scheduleNewProviders(current?: string): void {
     for (const provider of this.catalog.list()) {
-      if (!this.timers.has(provider.id) && !this.running.has(provider.id)) this.schedule(provider.id, 0);
+      if (provider.id === current || this.timers.has(provider.id) || this.running.has(provider.id)) continue;
+      this.schedule(provider.id, 0);
     }
   }
 
   private tick(providerId: string): void {
     this.timers.delete(providerId);
     if (!this.started) return;
-    this.scheduleNewProviders();
+    this.scheduleNewProviders(providerId);
     if (this.breakers.isOpen(providerId) || this.busy.has(providerId) || !this.catalog.find(providerId)) {
       this.logger.debug({ tag: 'HEALTH_CHECK_SKIPPED', provider: providerId }, 'health check skipped');
       this.schedule(providerId, this.nextDelay());
@@ -198,53 +200,17 @@ export class HealthMonitor {
     providerId: string,
     check: (signal: AbortSignal) => Promise<HealthReport>,
   ): Promise<ProviderHealth> {
-    const controller = new AbortController();
-    const startedAt = this.clock.now();
-    let settle: (report: HealthReport) => void = () => {};
-    const report = new Promise<HealthReport>((resolve) => {
-      settle = resolve;
-    });
-    let done = false;
-    const finish = (r: HealthReport): void => {
-      if (done) return;
-      done = true;
-      this.clock.clearTimeout(timer);
-      settle(r);
-    };
-    const timer = this.clock.setTimeout(() => {
-      controller.abort(
-        new ReelayError(
-          'REELAY_ERR_PROVIDER',
-          `Health check of ${providerId} timed out after ${this.timeoutMs} ms.`,
-          {
-            provider: providerId,
-            category: 'timeout',
-          },
-        ),
-      );
-      finish({ healthy: false, latencyMs: this.timeoutMs, message: `timed out after ${this.timeoutMs} ms` });
-    }, this.timeoutMs);
+    const timed = startTimedHealthCheck(this.clock, providerId, this.timeoutMs, check);
     this.busy.add(providerId);
+    void timed.settled.finally(() => this.busy.delete(providerId));
     const epoch = this.epoch;
-    Promise.resolve()
-      .then(() => check(controller.signal))
-      .then(
-        (r) => finish(r),
-        (error: unknown) =>
-          finish({
-            healthy: false,
-            latencyMs: this.clock.now() - startedAt,
-            message: redactKeyLike(errorMessage(error)),
-          }),
-      )
-      .finally(() => this.busy.delete(providerId));
-    const result = report.then((r) => {
+    const result = timed.report.then((r) => {
       this.running.delete(providerId);
       // A check ended by stop() is not evidence about the provider: report it, do not record it.
       if (epoch !== this.epoch) return this.getHealth(providerId) ?? this.unrecorded(providerId, r);
       return this.apply(providerId, r);
     });
-    this.running.set(providerId, { result, controller, finish });
+    this.running.set(providerId, { result, controller: timed.controller, finish: timed.finish });
     return result;
   }
 

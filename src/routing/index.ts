@@ -18,4 +18,5 @@ export * from './selection-engine.js';
 export * from './selection-types.js';
 export * from './selection-weights.js';
 export * from './stats.js';
+export * from './timed-health-check.js';
 export * from './trend.js';
