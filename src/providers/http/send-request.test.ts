@@ -135,8 +135,10 @@ describe('shared HTTP client', () => {
         },
       },
     );
-    expect(result).toMatchObject({ bytes: 5, chunks: 2 });
-    expect(progress).toEqual([1, 2]);
+    // One call per chunk received (the network may coalesce the two writes).
+    expect(result.bytes).toBe(5);
+    expect(progress).toEqual(progress.map((_, i) => i + 1));
+    expect(progress.at(-1)).toBe(result.chunks);
     expect([...(await readFile(out))]).toEqual([9, 5, 1, 2, 3, 4, 5]);
   });
 
