@@ -31,6 +31,8 @@ export interface OpenAiImagesProviderOptions {
   costModel?: CostModel;
   /** @default 'openai-images' */
   id?: string;
+  /** Environment variable named in authentication errors. @default 'OPENAI_API_KEY' */
+  keyEnvVar?: string;
   /** @default globalThis.fetch */
   fetch?: FetchLike;
   /** @default systemClock */
@@ -89,7 +91,7 @@ export class OpenAiImagesProvider implements ImageProvider {
       provider: this.displayName,
       fetch: options.fetch,
       clock: this.clock,
-      keyEnvVar: 'OPENAI_API_KEY',
+      keyEnvVar: options.keyEnvVar ?? 'OPENAI_API_KEY',
       secrets: [options.apiKey],
       logger: options.logger,
     };

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
+import { ReelayError } from '../../domain/errors.js';
 import type { Logger } from '../../domain/logger.js';
 import type {
   CostModel,
@@ -21,10 +22,10 @@ import { buildHeyGenVideo, parseHeyGenCreated, parseHeyGenStatus } from './heyge
 export interface HeyGenProviderOptions {
   /** API key (`HEYGEN_API_KEY`); sent as `X-Api-Key`, never logged. */
   apiKey: string;
-  /** Avatar that presents every scene (HeyGen `avatar_id`). */
-  avatarId: string;
-  /** Voice that speaks the narration (HeyGen `voice_id`). */
-  voiceId: string;
+  /** Avatar that presents every scene (HeyGen `avatar_id`); required to render (config: `model`). */
+  avatarId?: string;
+  /** Voice that speaks the narration (HeyGen `voice_id`); required to render (config: `voice`). */
+  voiceId?: string;
   /** @default 'normal' */
   avatarStyle?: string;
   /** Longest side of the video; the request's size is scaled down to fit (plan limits). @default 1280 */
@@ -43,6 +44,8 @@ export interface HeyGenProviderOptions {
   costModel?: CostModel;
   /** @default 'heygen' */
   id?: string;
+  /** Environment variable named in authentication errors. @default 'HEYGEN_API_KEY' */
+  keyEnvVar?: string;
   /** @default globalThis.fetch */
   fetch?: FetchLike;
   /** @default systemClock */
@@ -84,7 +87,7 @@ export class HeyGenProvider implements VideoProvider {
       provider: this.displayName,
       fetch: options.fetch,
       clock: this.clock,
-      keyEnvVar: 'HEYGEN_API_KEY',
+      keyEnvVar: options.keyEnvVar ?? 'HEYGEN_API_KEY',
       secrets: [options.apiKey],
       logger: options.logger,
     };
@@ -100,9 +103,11 @@ export class HeyGenProvider implements VideoProvider {
 
   /** Renders the whole video (all scenes) remotely and writes it to `request.outPath`. */
   async renderVideo(request: VideoRenderRequest, ctx: ProviderCallContext): Promise<VideoRenderResult> {
+    const { avatarId, voiceId } = this.options;
+    if (!avatarId || !voiceId) throw this.castMissing();
     const body = buildHeyGenVideo(request, {
-      avatarId: this.options.avatarId,
-      voiceId: this.options.voiceId,
+      avatarId,
+      voiceId,
       avatarStyle: this.options.avatarStyle,
       maxLongSide: this.options.maxLongSide,
     });
@@ -152,9 +157,20 @@ export class HeyGenProvider implements VideoProvider {
     return { path: request.outPath, durationMs, usage: { seconds: durationMs / 1000, requests: 1 } };
   }
 
-  /** `GET /v2/user/remaining_quota`: authenticated and cheap; unhealthy when no quota is left. */
+  private castMissing(): ReelayError {
+    return new ReelayError(
+      'REELAY_ERR_CONFIG',
+      'HeyGen needs an avatar id and a voice id: set "model" (avatar_id) and "voice" (voice_id) under providers.heygen in the configuration.',
+      { provider: this.displayName, category: 'processing_error', retryable: false },
+    );
+  }
+
+  /** `GET /v2/user/remaining_quota`: authenticated and cheap; unhealthy when no quota is left or the cast is missing. */
   async healthCheck(signal: AbortSignal): Promise<HealthReport> {
     const started = this.clock.now();
+    if (!this.options.avatarId || !this.options.voiceId) {
+      return { healthy: false, latencyMs: 0, message: this.castMissing().message };
+    }
     try {
       const { body } = await requestJson(this.http, {
         url: `${this.baseUrl}/v2/user/remaining_quota`,

@@ -41,6 +41,8 @@ export interface RunwayProviderOptions {
   costModel?: CostModel;
   /** @default 'runway' */
   id?: string;
+  /** Environment variable named in authentication errors. @default 'RUNWAYML_API_SECRET' */
+  keyEnvVar?: string;
   /** @default globalThis.fetch */
   fetch?: FetchLike;
   /** @default systemClock */
@@ -80,7 +82,7 @@ export class RunwayProvider implements VideoProvider {
       provider: this.displayName,
       fetch: options.fetch,
       clock: this.clock,
-      keyEnvVar: 'RUNWAYML_API_SECRET',
+      keyEnvVar: options.keyEnvVar ?? 'RUNWAYML_API_SECRET',
       secrets: [options.apiKey],
       logger: options.logger,
     };
