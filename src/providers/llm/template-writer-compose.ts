@@ -1,4 +1,5 @@
 import type { ScriptBrief } from './template-writer-brief.js';
+import { ANGLES, angleSentences, fillers, goalSentences } from './template-writer-phrases.js';
 import { scriptSizing } from './template-writer-sizing.js';
 import {
   analyzeBrief,
@@ -32,19 +33,6 @@ type Role =
   | { kind: 'hook'; solo: boolean; body: boolean }
   | { kind: 'point'; points: KeyPoint[]; angle: number; first: boolean }
   | { kind: 'close' };
-
-const ANGLES = [
-  '',
-  'Why It Matters',
-  'How It Works',
-  'An Example',
-  'Common Pitfalls',
-  'What to Remember',
-  'A Closer Look',
-  'In Everyday Life',
-  'Questions People Ask',
-  'The Big Picture',
-];
 
 interface Ctx {
   a: BriefAnalysis;
@@ -186,7 +174,7 @@ function pool(c: Ctx, role: Role, i: number): { lead: string[]; tail: string[] }
   const lead: string[] = [];
   if (role.angle === 0) lead.push(opener, ...(first?.statements ?? []));
   for (const p of others) lead.push(`Then there is ${subjectFor(p)}.`, ...p.statements);
-  const angle = angleSentences(role.angle, s, c);
+  const angle = angleSentences(role.angle, s, c.topic, c.b.audience);
   lead.push(...angle);
   return { lead, tail: [] };
 }
@@ -196,122 +184,6 @@ function subjectFor(point: KeyPoint | undefined): string {
   return s === '' ? 'the big picture' : s;
 }
 
-function angleSentences(angle: number, s: string, c: Ctx): string[] {
-  const { b, topic } = c;
-  const who = /^general/i.test(b.audience) ? 'most of us' : b.audience;
-  switch (angle) {
-    case 1:
-      return [
-        `Why should we care about ${s}?`,
-        `For ${who}, this is where it all gets practical.`,
-        'Getting it right saves time and avoids costly mistakes.',
-      ];
-    case 2:
-      return [
-        `So what happens, step by step, with ${s}?`,
-        'It comes down to a few simple steps that build on each other.',
-        'Each step makes the next one easier.',
-      ];
-    case 3:
-      return [
-        'Picture a simple example.',
-        `Imagine ${s} in action on an ordinary day.`,
-        'The example shows the idea is practical, not just theory.',
-      ];
-    case 4:
-      return [
-        `A common mistake is to overlook ${s}.`,
-        'Take a moment to check the basics before moving on.',
-        'Small oversights here tend to grow later.',
-      ];
-    case 5:
-      return [
-        `If you remember one thing about ${s}, make it this: it is simpler than it looks.`,
-        'Start small, and build from there.',
-      ];
-    case 6:
-      return [
-        `Let's take a closer look at ${s}.`,
-        'The details are where the real understanding comes from.',
-        'Notice how each part fits with the others.',
-      ];
-    case 7:
-      return [
-        `You can spot ${s} in everyday life.`,
-        'Once you know what to look for, it shows up everywhere.',
-        'That makes it easier to remember.',
-      ];
-    case 8:
-      return [
-        `People often ask about ${s}.`,
-        'The short answer is that it depends on the situation, but the basics stay the same.',
-        'Keep the basics in mind.',
-      ];
-    case 9:
-      return [
-        `Step back and look at the bigger picture of ${s}.`,
-        `It connects to everything else about ${topic}.`,
-        'Seeing those links makes the whole story clearer.',
-      ];
-    default:
-      if (s === topic)
-        return [
-          'Here is the core idea.',
-          'It is simpler than it first appears.',
-          'Everything else builds on it.',
-        ];
-      return [
-        `Much of ${topic} comes down to ${s}.`,
-        `Here is what to keep in mind about ${s}.`,
-        'It is simpler than it first appears.',
-      ];
-  }
-}
-
-const ACTION_LEAD =
-  /^(?:to\s+)?(?:get|encourage|persuade|convince|help|make|invite|ask)\s+(?:the\s+)?(?:viewers?|people|users|customers|audience|them|readers)\s+(?:to\s+)?/i;
-
-function goalSentences(goal: string, topic: string): string[] {
-  const g = goal.trim().replace(/[.!]+$/, '');
-  if (
-    /sell|buy|purchase|sign|subscribe|register|join|book|try|download|order|contact|visit|donate|apply/i.test(
-      g,
-    )
-  ) {
-    const action = g.replace(ACTION_LEAD, '').replace(/^(?:to\s+)?(?:sell|promote|market)\s+/i, 'get ');
-    return ['Ready to take the next step?', `${capitalize(action)} today.`];
-  }
-  const out: string[] = [];
-  if (/educat|teach|inform|explain|learn|aware|understand/i.test(g)) {
-    out.push(
-      `Now you know the essentials of ${topic}.`,
-      'Keep exploring, and put one idea into practice this week.',
-    );
-  }
-  if (/engag|share|discuss|community|talk/i.test(g)) {
-    out.push('Tell us what you think, and share this video with someone who would find it useful.');
-  }
-  if (out.length === 0)
-    out.push(
-      `Our aim was to ${inline(g.replace(/^to\s+/i, ''))}.`,
-      'Take what helps you and make it your own.',
-    );
-  return out;
-}
-
-function fillers(c: Ctx, i: number): string[] {
-  const subjects = c.a.points.map((p) => inline(p.subject)).filter((s) => s !== '');
-  const s = subjects.length > 0 ? (subjects[i % subjects.length] as string) : c.topic;
-  return [
-    'It is worth pausing on for a moment.',
-    `Think about how this connects to ${s === c.topic ? 'what you already know' : s}.`,
-    'Small choices here add up over time.',
-    `The more you look at ${c.topic}, the clearer it gets.`,
-    'Keep that in mind as we go on.',
-    'It all fits together.',
-  ];
-}
-
 /** Takes sentences until the scene has about `target` words (within ±12 %, at least ±2). */
 function fill(sentences: { lead: string[]; tail: string[] }, target: number, c: Ctx, i: number): string {
   const tolerance = Math.max(2, Math.round(target * 0.12));
@@ -319,7 +191,14 @@ function fill(sentences: { lead: string[]; tail: string[] }, target: number, c: 
   const goal = target - wordCount(tail);
   const out: string[] = [];
   let words = 0;
-  for (const sentence of [...sentences.lead, ...fillers(c, i)]) {
+  for (const sentence of [
+    ...sentences.lead,
+    ...fillers(
+      c.a.points.map((p) => inline(p.subject)).filter((x) => x !== ''),
+      c.topic,
+      i,
+    ),
+  ]) {
     if (words >= goal - tolerance) break;
     const n = wordCount(sentence);
     if (words + n <= goal + tolerance) {
