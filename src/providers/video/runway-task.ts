@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { errorMessage, ReelayError } from '../../domain/errors.js';
 import type { VideoRenderRequest } from '../../domain/provider.js';
 import { MalformedResponseError } from '../../resilience/output-errors.js';
 import type { AsyncJobStatus } from '../async-job/async-job-types.js';
@@ -69,7 +70,14 @@ export async function buildRunwayTask(
   const imagePath = request.scenes[0]?.imagePath;
   const mime = imagePath ? MIME[extname(imagePath).toLowerCase()] : undefined;
   if (imagePath && mime) {
-    const bytes = await readFile(imagePath, { signal });
+    const bytes = await readFile(imagePath, { signal }).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      throw new ReelayError(
+        'REELAY_ERR_PROVIDER',
+        `Runway needs the first scene's image, but "${imagePath}" cannot be read (${errorMessage(error)}): re-run the visuals stage.`,
+        { cause: error, provider: 'Runway', category: 'processing_error', retryable: false },
+      );
+    });
     const promptImage = `data:${mime};base64,${bytes.toString('base64')}`;
     return {
       path: '/v1/image_to_video',

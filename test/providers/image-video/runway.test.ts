@@ -174,6 +174,15 @@ describe('RunwayProvider against the Runway fixture', () => {
     expect(fx.canceled).toEqual([error.details.jobId]);
   });
 
+  it('a missing scene image is a non-retryable processing_error, before any remote call', async () => {
+    const s = setup();
+    s.request.scenes[0]!.imagePath = join(dir, 'missing.png');
+    const error = (await s.run().catch((e: unknown) => e)) as ReelayError;
+    expect(error.category).toBe('processing_error');
+    expect(error.retryable).toBe(false);
+    expect(fx.requests).toHaveLength(0);
+  });
+
   it('health: authenticated GET /v1/organization; a bad key is unhealthy without leaking it', async () => {
     const ok = await new RunwayProvider({ apiKey: fx.apiKey, baseUrl: fx.url }).healthCheck(
       new AbortController().signal,
