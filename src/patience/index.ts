@@ -1,6 +1,6 @@
-export * from './abort-race.js';
 export * from './decision-broker.js';
 export * from './fallback-decision.js';
+export * from './fallback-recorder.js';
 export * from './gateway-types.js';
 export * from './heartbeat-poller.js';
 export * from './heartbeat-strategy.js';
@@ -11,6 +11,8 @@ export * from './provider-gateway.js';
 export * from './provider-lock-registry.js';
 export * from './provider-state.js';
 export * from './provider-switch-error.js';
+export * from './running-operation.js';
 export * from './stall-context.js';
 export * from './stall-detector.js';
 export * from './stall-handlers.js';
+export * from './stall-options.js';

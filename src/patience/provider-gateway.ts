@@ -9,7 +9,6 @@ import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { AuditTrail } from '../state/audit-trail.js';
-import { raceAbort } from './abort-race.js';
 import {
   type DecisionAnswer,
   type DecisionAnswerInput,
@@ -18,7 +17,8 @@ import {
   type DecisionRequest,
   type PendingDecision,
 } from './decision-broker.js';
-import { FallbackDecisionFactory, type FallbackDecisionInput } from './fallback-decision.js';
+import { FallbackDecisionFactory } from './fallback-decision.js';
+import { FallbackRecorder } from './fallback-recorder.js';
 import type {
   AlternativesFn,
   ExecuteRequest,
@@ -33,28 +33,28 @@ import type { LockValidation, PrimaryProviderLock } from './primary-provider-loc
 import { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { ProviderState } from './provider-state.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
+import {
+  abortRun,
+  callRef,
+  canceledError,
+  hardErrorFacts,
+  type RunningOperation,
+} from './running-operation.js';
 import { createStallContext } from './stall-context.js';
-import { StallDetector } from './stall-detector.js';
+import { StallDetector, type StallDetectorEvent } from './stall-detector.js';
 import {
   askStallHandler,
   offStallHandler,
   reportOnlyStallHandler,
   type StallHandler,
 } from './stall-handlers.js';
+import { applyStallOptionToRun, type StallOptionDeps } from './stall-options.js';
 
-/** A running call, as the gateway tracks it. */
-export interface RunningOperation {
-  operationId: string;
-  jobId: string;
-  providerName: string;
-  providerType: ProviderType;
-  stage: string;
-  correlationId: string;
-  policy: FallbackPolicy | undefined;
-  startedAt: number;
-  controller: AbortController;
-  lastHeartbeatEventAt: number;
-}
+const DETECTOR_LOG: Record<StallDetectorEvent['type'], ['info' | 'warn', string]> = {
+  'latency-category-changed': ['info', 'PROVIDER_LATENCY_CATEGORY_CHANGE'],
+  'stall-suspected': ['warn', 'PROVIDER_STALL_SUSPECTED'],
+  'stall-cleared': ['info', 'PROVIDER_STALL_CLEARED'],
+};
 
 /**
  * The patience layer's front door: provider locks, request validation, execution with patience
@@ -83,7 +83,8 @@ export class ProviderGateway {
   private readonly detector: StallDetector;
   private readonly broker: DecisionBroker;
   private readonly locks: ProviderLockRegistry;
-  private readonly decisions: FallbackDecisionFactory;
+  private readonly recorder: FallbackRecorder;
+  private readonly stallOptionDeps: StallOptionDeps;
   private readonly running = new Map<string, RunningOperation>();
 
   constructor(options: ProviderGatewayOptions) {
@@ -113,7 +114,25 @@ export class ProviderGateway {
         : { timeoutOption: options.decisionTimeoutOption }),
     });
     this.locks = new ProviderLockRegistry(this.clock, this.logger, emit);
-    this.decisions = new FallbackDecisionFactory({ clock: this.clock, ids: this.ids });
+    this.recorder = new FallbackRecorder({
+      locks: this.locks,
+      audit: this.audit,
+      decisions: new FallbackDecisionFactory({ clock: this.clock, ids: this.ids }),
+      profiles: this.profiles,
+      logger: this.logger,
+      emit,
+    });
+    this.stallOptionDeps = {
+      clock: this.clock,
+      ids: this.ids,
+      logger: this.logger,
+      profiles: this.profiles,
+      detector: this.detector,
+      broker: this.broker,
+      locks: this.locks,
+      recorder: this.recorder,
+      emit,
+    };
   }
 
   /**
@@ -180,11 +199,8 @@ export class ProviderGateway {
       providerType,
       req.patienceProfile ?? this.patienceProfile,
     );
-    const heartbeatKind = req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none';
-    const operationId = this.ids('op');
-    const controller = new AbortController();
     const run: RunningOperation = {
-      operationId,
+      operationId: this.ids('op'),
       jobId,
       providerName,
       providerType,
@@ -192,34 +208,58 @@ export class ProviderGateway {
       correlationId,
       policy: req.fallbackPolicy,
       startedAt: this.clock.now(),
-      controller,
+      controller: new AbortController(),
       lastHeartbeatEventAt: Number.NEGATIVE_INFINITY,
+      profile,
+      heartbeatKind: req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none',
+      interrupt: undefined,
     };
-    const ref = { jobId, correlationId, provider: providerName, providerType, stage, operationId };
+    const { operationId, controller } = run;
+    const ref = callRef(run);
     const attempt = req.attempt ?? 1;
-    const onCallerAbort = (): void => controller.abort(this.canceledError(run, req.signal?.reason));
-    if (req.signal?.aborted) onCallerAbort();
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const heartbeat = (beat: Heartbeat): void => this.onHeartbeat(run, beat);
+    const callerSignal = req.signal;
+    const onCallerAbort = callerSignal
+      ? (): void => abortRun(run, canceledError(run, callerSignal.reason))
+      : undefined;
     this.running.set(operationId, run);
-    this.detector.monitor({ ...ref, providerName, profile, heartbeatKind });
+    this.detector.monitor(run);
     const stopPoller = req.heartbeatStrategy
       ? startHeartbeatPoller(
           this.clock,
           req.heartbeatStrategy,
           profile.heartbeatIntervalMs,
-          (beat) => this.onHeartbeat(run, beat),
+          heartbeat,
           this.logger,
         )
       : undefined;
     this.logger.info(
-      { tag: 'PROVIDER_REQUEST_START', ...ref, attempt, heartbeatKind, profile: profile.patienceProfile },
+      {
+        tag: 'PROVIDER_REQUEST_START',
+        ...ref,
+        attempt,
+        heartbeatKind: run.heartbeatKind,
+        profile: profile.patienceProfile,
+      },
       `${providerName} call started on ${stage}`,
     );
     this.emitter.emit({ type: 'request-start', ...ref, timestamp: this.iso(), attempt });
     try {
-      const work = (async () =>
-        req.operation({ signal: controller.signal, heartbeat: (beat) => this.onHeartbeat(run, beat) }))();
-      const result = await raceAbort(work, controller.signal);
+      const result = await new Promise<T>((resolve, reject) => {
+        run.interrupt = reject;
+        if (onCallerAbort) {
+          if (callerSignal!.aborted) onCallerAbort();
+          else callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
+        }
+        if (controller.signal.aborted) return;
+        let work: Promise<T>;
+        try {
+          work = Promise.resolve(req.operation({ signal: controller.signal, heartbeat }));
+        } catch (error) {
+          work = Promise.reject(error);
+        }
+        work.then(resolve, reject);
+      });
       const durationMs = this.clock.now() - run.startedAt;
       this.logger.info(
         { tag: 'PROVIDER_REQUEST_COMPLETE', ...ref, durationMs },
@@ -233,27 +273,25 @@ export class ProviderGateway {
       const canceled = ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED';
       if (!switched && !canceled) {
         this.detector.markError(operationId);
-        const category = (ReelayError.isInstance(error) && error.category) || 'system_error';
-        const retryable = ReelayError.isInstance(error) ? error.retryable : false;
-        const message = error instanceof Error ? error.message : String(error);
+        const facts = hardErrorFacts(error);
         this.logger.error(
-          { tag: 'PROVIDER_HARD_ERROR', ...ref, attempt, category, retryable, err: error },
-          `${providerName} failed on ${stage}: ${message}`,
+          {
+            tag: 'PROVIDER_HARD_ERROR',
+            ...ref,
+            attempt,
+            category: facts.category,
+            retryable: facts.retryable,
+            err: error,
+          },
+          `${providerName} failed on ${stage}: ${facts.message}`,
         );
-        this.emitter.emit({
-          type: 'hard-error',
-          ...ref,
-          timestamp: this.iso(),
-          category,
-          message,
-          retryable,
-          attempt,
-        });
+        this.emitter.emit({ type: 'hard-error', ...ref, timestamp: this.iso(), ...facts, attempt });
       }
       throw error;
     } finally {
       stopPoller?.();
-      req.signal?.removeEventListener('abort', onCallerAbort);
+      run.interrupt = undefined;
+      if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
       this.detector.stop(operationId);
       this.running.delete(operationId);
       this.broker.withdrawForOperation(operationId, 'the provider call ended');
@@ -266,14 +304,7 @@ export class ProviderGateway {
    * @throws ReelayError `REELAY_ERR_CONFLICT` when the lock is not overrideable.
    */
   async recordFallbackDecision(decision: FallbackDecision): Promise<void> {
-    const lock = this.locks.get(decision.jobId);
-    const governs =
-      lock !== undefined && lock.providerName.toLowerCase() === decision.fromProvider.toLowerCase();
-    if (governs && !lock.overrideable) throw this.notOverrideable(lock, decision.toProvider);
-    await this.audit.record(decision);
-    if (governs)
-      this.locks.release(decision.jobId, `fallback to ${decision.toProvider} (${decision.reason})`);
-    this.announce(decision);
+    await this.recorder.record(decision);
   }
 
   /**
@@ -281,43 +312,10 @@ export class ProviderGateway {
    * @throws ReelayError `REELAY_ERR_CONFLICT` when the lock is not overrideable,
    * `REELAY_ERR_VALIDATION` when there is neither a lock nor `fromProvider`.
    */
-  async switchProvider(
+  switchProvider(
     req: SwitchProviderRequest,
   ): Promise<{ decision: FallbackDecision; lock: PrimaryProviderLock | undefined }> {
-    const lock = this.locks.get(req.jobId);
-    const fromProvider = req.fromProvider ?? lock?.providerName;
-    const correlationId = req.correlationId ?? lock?.correlationId;
-    if (!fromProvider || !correlationId) {
-      throw new ReelayError(
-        'REELAY_ERR_VALIDATION',
-        `Job ${req.jobId} has no provider lock; switchProvider needs fromProvider and correlationId`,
-      );
-    }
-    if (lock && !lock.overrideable) throw this.notOverrideable(lock, req.toProvider);
-    const input: FallbackDecisionInput = {
-      jobId: req.jobId,
-      fromProvider,
-      toProvider: req.toProvider,
-      elapsedBeforeSwitchMs: req.elapsedBeforeSwitchMs ?? 0,
-      correlationId,
-      stages: req.stages ?? lock?.stages ?? [],
-      ...(req.context === undefined ? {} : { context: req.context }),
-      ...(req.errorCategory === undefined ? {} : { errorCategory: req.errorCategory }),
-    };
-    const decision = this.makeDecision(req, input);
-    const toType = req.toProviderType ?? this.profiles.resolveProviderType(req.toProvider);
-    await this.audit.record(decision);
-    const current = this.locks.get(req.jobId);
-    const moved = current
-      ? this.locks.move(
-          req.jobId,
-          req.toProvider,
-          toType,
-          `switched to ${req.toProvider} (${decision.reason})`,
-        )
-      : undefined;
-    this.announce(decision);
-    return { decision, lock: moved };
+    return this.recorder.switchProvider(req);
   }
 
   /** Opens a pending decision (`decision-required`); see {@link DecisionBroker.request}. */
@@ -344,73 +342,7 @@ export class ProviderGateway {
   async applyStallOption(operationId: string, answer: DecisionAnswerInput): Promise<boolean> {
     const run = this.running.get(operationId);
     if (!run) return false;
-    if (answer.option === 'try_alternative' && !answer.provider?.trim()) {
-      throw new ReelayError('REELAY_ERR_VALIDATION', 'try_alternative needs the provider to switch to');
-    }
-    if (answer.decisionId === undefined) {
-      // Applied directly (not through a pending decision): announce it the same way.
-      this.broker.withdrawForOperation(operationId, `answered directly with ${answer.option}`);
-      this.emitter.emit({
-        type: 'decision-answered',
-        jobId: run.jobId,
-        timestamp: this.iso(),
-        correlationId: run.correlationId,
-        decisionId: this.ids('decision'),
-        option: answer.option,
-        ...(answer.provider ? { provider: answer.provider } : {}),
-      });
-    }
-    const log = {
-      tag: 'STALL_OPTION_APPLIED',
-      jobId: run.jobId,
-      operationId,
-      correlationId: run.correlationId,
-    };
-    this.logger.info(
-      { ...log, option: answer.option, provider: answer.provider },
-      `Stall option ${answer.option}`,
-    );
-    switch (answer.option) {
-      case 'continue_30s':
-      case 'continue_5m': {
-        const extension = this.profiles.getConfiguration().stallDialogOptions[answer.option].extensionMs;
-        return this.detector.suppress(operationId, extension);
-      }
-      case 'try_alternative': {
-        const next = answer.provider!.trim();
-        const { decision, lock } = await this.switchProvider({
-          jobId: run.jobId,
-          fromProvider: run.providerName,
-          toProvider: next,
-          reason: 'USER_AFTER_STALL',
-          elapsedBeforeSwitchMs: this.clock.now() - run.startedAt,
-          correlationId: run.correlationId,
-          stages: this.locks.get(run.jobId)?.stages ?? [run.stage],
-        });
-        const error = new ProviderSwitchRequestedError({
-          jobId: run.jobId,
-          stage: run.stage,
-          fromProvider: run.providerName,
-          nextProvider: next,
-          nextProviderType: lock?.providerType ?? this.profiles.resolveProviderType(next),
-          decisionId: decision.id,
-          reason: decision.reason,
-          correlationId: run.correlationId,
-        });
-        run.controller.abort(error);
-        return true;
-      }
-      case 'cancel_job':
-        run.controller.abort(
-          new ReelayError(
-            'REELAY_ERR_CANCELED',
-            `Job ${run.jobId} was canceled by the user while ${run.providerName} was stalled on stage "${run.stage}"`,
-            { provider: run.providerName, stage: run.stage, correlationId: run.correlationId },
-          ),
-        );
-        this.locks.release(run.jobId, 'canceled by the user after a stall');
-        return true;
-    }
+    return applyStallOptionToRun(this.stallOptionDeps, run, answer);
   }
 
   /** The state of a running call, or undefined once it ended. */
@@ -464,7 +396,7 @@ export class ProviderGateway {
     const now = this.clock.now();
     if (now - run.lastHeartbeatEventAt < this.heartbeatEventIntervalMs) return;
     run.lastHeartbeatEventAt = now;
-    const ref = this.ref(run);
+    const ref = callRef(run);
     this.logger.debug(
       { tag: 'PROVIDER_HEARTBEAT', ...ref, progressed: result.progressed, count: result.heartbeatCount },
       `${run.providerName} heartbeat`,
@@ -478,15 +410,9 @@ export class ProviderGateway {
     });
   }
 
-  private onDetectorEvent(event: Parameters<Parameters<StallDetector['onAny']>[0]>[0]): void {
-    const fields = { ...event, tag: '' };
-    if (event.type === 'latency-category-changed') {
-      this.logger.info({ ...fields, tag: 'PROVIDER_LATENCY_CATEGORY_CHANGE' }, `${event.from} → ${event.to}`);
-    } else if (event.type === 'stall-suspected') {
-      this.logger.warn({ ...fields, tag: 'PROVIDER_STALL_SUSPECTED' }, `${event.provider} stall suspected`);
-    } else {
-      this.logger.info({ ...fields, tag: 'PROVIDER_STALL_CLEARED' }, `${event.provider} progressing again`);
-    }
+  private onDetectorEvent(event: StallDetectorEvent): void {
+    const [level, tag] = DETECTOR_LOG[event.type];
+    this.logger[level]({ ...event, tag }, `${event.provider} ${event.type}`);
     this.emitter.emit(event);
     if (event.type !== 'stall-suspected') return;
     const run = this.running.get(event.operationId);
@@ -501,77 +427,11 @@ export class ProviderGateway {
     });
     try {
       Promise.resolve(handler.onStall(ctx)).catch((err: unknown) =>
-        this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...this.ref(run), err }, 'Stall handler failed'),
+        this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed'),
       );
     } catch (err) {
-      this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...this.ref(run), err }, 'Stall handler failed');
+      this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed');
     }
-  }
-
-  private makeDecision(req: SwitchProviderRequest, input: FallbackDecisionInput): FallbackDecision {
-    switch (req.reason) {
-      case 'USER_REQUEST':
-        return this.decisions.createUserRequested(input);
-      case 'USER_AFTER_STALL':
-        return this.decisions.createUserAfterStall(input);
-      case 'PROVIDER_FATAL_ERROR':
-        return this.decisions.createProviderFatalError(input);
-      case 'DEGRADED':
-        return this.decisions.createDegraded({ ...input, userConfirmed: req.userConfirmed ?? false });
-      default:
-        return this.decisions.createAutomatic(req.reason, input);
-    }
-  }
-
-  private announce(decision: FallbackDecision): void {
-    this.logger.info(
-      {
-        tag: decision.userConfirmed ? 'USER_FALLBACK_INITIATED' : 'FALLBACK_DECISION_RECORDED',
-        jobId: decision.jobId,
-        correlationId: decision.correlationId,
-        fromProvider: decision.fromProvider,
-        toProvider: decision.toProvider,
-        reason: decision.reason,
-        decisionId: decision.id,
-      },
-      `Fallback ${decision.fromProvider} → ${decision.toProvider} (${decision.reason})`,
-    );
-    this.emitter.emit({
-      type: 'fallback-decision',
-      jobId: decision.jobId,
-      timestamp: decision.timestamp,
-      correlationId: decision.correlationId,
-      decision,
-    });
-  }
-
-  private notOverrideable(lock: PrimaryProviderLock, toProvider: string): ReelayError {
-    return new ReelayError(
-      'REELAY_ERR_CONFLICT',
-      `Job ${lock.jobId} is locked to ${lock.providerName} without override; it cannot switch to ` +
-        `${toProvider}. Release the lock first if the switch is intended.`,
-      { provider: lock.providerName, correlationId: lock.correlationId },
-    );
-  }
-
-  private canceledError(run: RunningOperation, reason: unknown): ReelayError {
-    if (ReelayError.isInstance(reason)) return reason;
-    return new ReelayError(
-      'REELAY_ERR_CANCELED',
-      `The ${run.providerName} call on stage "${run.stage}" of job ${run.jobId} was canceled by the caller`,
-      { cause: reason, provider: run.providerName, stage: run.stage, correlationId: run.correlationId },
-    );
-  }
-
-  private ref(run: RunningOperation) {
-    return {
-      jobId: run.jobId,
-      correlationId: run.correlationId,
-      provider: run.providerName,
-      providerType: run.providerType,
-      stage: run.stage,
-      operationId: run.operationId,
-    };
   }
 
   private iso(): string {

@@ -3,18 +3,8 @@ import type { ReelayEventOf } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { DecisionAnswerInput, DecisionBroker } from './decision-broker.js';
 import type { AlternativesFn } from './gateway-types.js';
+import { abortRun, type RunningOperation } from './running-operation.js';
 import type { StallContext } from './stall-handlers.js';
-
-/** The parts of a running call a stall context needs. */
-export interface StallRun {
-  operationId: string;
-  jobId: string;
-  providerName: string;
-  providerType: StallContext['providerType'];
-  stage: string;
-  correlationId: string;
-  controller: AbortController;
-}
 
 /** What the gateway lends to a stall context. */
 export interface StallContextDeps {
@@ -27,7 +17,7 @@ export interface StallContextDeps {
 
 /** Builds the {@link StallContext} handed to a stall handler for one stall episode. */
 export function createStallContext(
-  run: StallRun,
+  run: RunningOperation,
   event: ReelayEventOf<'stall-suspected'>,
   deps: StallContextDeps,
 ): StallContext {
@@ -43,7 +33,7 @@ export function createStallContext(
     logger: deps.logger,
     apply: (answer) => deps.apply(run.operationId, answer),
     fail: (error) => {
-      if (deps.isRunning(run.operationId)) run.controller.abort(error);
+      if (deps.isRunning(run.operationId)) abortRun(run, error);
     },
     requestDecision: async () => {
       const alternatives = await deps.alternatives(run.jobId, run.stage, run.providerName);

@@ -64,7 +64,7 @@ export class StallDetector {
    * Starts watching a call. When `signal` aborts, monitoring stops (no timers are left).
    * @throws ReelayError `REELAY_ERR_CONFLICT` when the operation id is already monitored.
    */
-  monitor(input: MonitorInput, signal?: AbortSignal): ProviderState {
+  monitor(input: MonitorInput, signal?: AbortSignal): void {
     if (this.ops.has(input.operationId)) {
       throw new ReelayError('REELAY_ERR_CONFLICT', `Operation ${input.operationId} is already monitored`);
     }
@@ -77,13 +77,12 @@ export class StallDetector {
       };
       if (signal.aborted) {
         this.ops.delete(input.operationId);
-        return entry.op.snapshot(now);
+        return;
       }
       signal.addEventListener('abort', onAbort, { once: true });
       entry.detach = () => signal.removeEventListener('abort', onAbort);
     }
     this.arm(entry, now);
-    return entry.op.snapshot(now);
   }
 
   /** Records a heartbeat; returns undefined when the operation is not monitored. */
