@@ -259,4 +259,15 @@ describe('ProviderGateway: stalls and decisions', () => {
     expect(await settled).toMatchObject({ code: 'REELAY_ERR_CANCELED' });
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('joins a second request about the same provider and refuses one about another', () => {
+    const { gateway, ofType } = makeGateway();
+    const base = { jobId: 'job-1', stage: 'script', trigger: 'stall', alternatives: [] } as const;
+    const first = gateway.requestDecision({ ...base, provider: 'OpenAI' });
+    expect(gateway.requestDecision({ ...base, provider: 'openai' })).toBe(first);
+    expect(() => gateway.requestDecision({ ...base, provider: 'Ollama' })).toThrow(
+      expect.objectContaining({ code: 'REELAY_ERR_CONFLICT' }),
+    );
+    expect(ofType('decision-required')).toHaveLength(1);
+  });
 });
