@@ -262,7 +262,7 @@ describe('ProviderGateway: stalls and decisions', () => {
 
   it('joins a second request about the same provider and refuses one about another', () => {
     const { gateway, ofType } = makeGateway();
-    const base = { jobId: 'job-1', stage: 'script', trigger: 'stall', alternatives: [] } as const;
+    const base = { jobId: 'job-1', stage: 'script', trigger: 'stall' as const, alternatives: [] };
     const first = gateway.requestDecision({ ...base, provider: 'OpenAI' });
     expect(gateway.requestDecision({ ...base, provider: 'openai' })).toBe(first);
     expect(() => gateway.requestDecision({ ...base, provider: 'Ollama' })).toThrow(
