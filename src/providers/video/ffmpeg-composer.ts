@@ -45,7 +45,7 @@ export interface FfmpegComposerOptions {
   fadeMs?: number;
   /** Ken Burns zoom over one scene (0.08 = 8 %). @default 0.08 */
   motionZoom?: number;
-  /** Pre-upscale of the still before zoompan (smoother slow motion, more work). @default 2 */
+  /** Pre-upscale of the still before zoompan (higher is smoother slow motion and more work). @default 1.5 */
   motionUpscale?: number;
   /** Background music level under the narration, in dB. @default -18 */
   musicVolumeDb?: number;
@@ -231,7 +231,7 @@ export class FfmpegComposer implements VideoProvider {
       frames: Math.max(1, Math.round((scene.durationMs * s.fps) / 1000)),
       fadeMs: request.crossfade ? (this.options.fadeMs ?? 300) : 0,
       ...(motion
-        ? { motion: { zoom: this.options.motionZoom ?? 0.08, upscale: this.options.motionUpscale ?? 2 } }
+        ? { motion: { zoom: this.options.motionZoom ?? 0.08, upscale: this.options.motionUpscale ?? 1.5 } }
         : {}),
     }));
   }

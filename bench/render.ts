@@ -1,0 +1,309 @@
+/**
+ * Render benchmark: a 60 s 1080p30 video (6 scenes × 10 s, stills, espeak-ng narration, burned
+ * captions) rendered three ways in one run:
+ *   (a) the FFmpeg composer with motion off,
+ *   (b) one bare FFmpeg command encoding the same stills, audio and captions (same codec settings),
+ *   (c) the FFmpeg composer with motion on.
+ * Prints a table and writes bench/results/render.json.
+ *
+ * Run: `npx tsx bench/render.ts [--runs N]` (N rounds; the fastest of each is kept).
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RenderScene, VideoRenderRequest } from '../src/domain/provider.js';
+import { detectFfmpeg } from '../src/providers/media/ffmpeg-info.js';
+import { runFfmpeg } from '../src/providers/media/ffmpeg-process.js';
+import { probeMedia } from '../src/providers/media/ffprobe.js';
+import { runProcess } from '../src/providers/media/run-process.js';
+import { FfmpegComposer } from '../src/providers/video/ffmpeg-composer.js';
+import {
+  type EncodeSettings,
+  encoderArgs,
+  type SegmentPlan,
+  segmentAudioFilter,
+  segmentVideoFilter,
+} from '../src/providers/video/ffmpeg-composer-args.js';
+import { buildCues, timeline, toSrt } from '../src/providers/video/subtitles.js';
+import { toAss } from '../src/providers/video/subtitles-ass.js';
+
+const WIDTH = 1920;
+const HEIGHT = 1080;
+const FPS = 30;
+const SCENE_MS = 10_000;
+const SCENES = 6;
+const VIDEO_BITRATE = '5000k';
+const AUDIO_BITRATE = '192k';
+const PRESET = 'veryfast';
+const NARRATION = [
+  'Every river starts as a trickle high in the hills, gathering rain and melting snow on its way down.',
+  'As it grows, the water carves a valley, carrying sand and stones that grind the riverbed deeper.',
+  'Over thousands of years the valley widens, and the river begins to wander in slow, wide loops.',
+  'Where it meets flat land, it drops its load of silt, building fertile plains that farmers love.',
+  'Near the sea the river splits into many channels, forming a delta full of birds and fish.',
+  'And so the journey ends where it began: in the ocean, ready to rise again as clouds and rain.',
+];
+
+/** Peak memory, sampled from /proc while a variant runs. */
+class MemorySampler {
+  private readonly children = new Set<number>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Highest VmHWM (peak RSS) seen for any single FFmpeg process, in kB. */
+  ffmpegPeakKb = 0;
+  /** Highest sum of RSS of this process and all live FFmpeg processes at one instant, in kB. */
+  combinedPeakKb = 0;
+
+  track = (pid: number): void => {
+    this.children.add(pid);
+    this.sample();
+  };
+
+  start(): void {
+    this.timer = setInterval(() => this.sample(), 50);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.children.clear();
+  }
+
+  private sample(): void {
+    let total = readStatusKb(process.pid, 'VmRSS') ?? 0;
+    for (const pid of this.children) {
+      const rss = readStatusKb(pid, 'VmRSS');
+      const hwm = readStatusKb(pid, 'VmHWM');
+      if (rss === undefined) {
+        this.children.delete(pid);
+        continue;
+      }
+      total += rss;
+      this.ffmpegPeakKb = Math.max(this.ffmpegPeakKb, hwm ?? rss);
+    }
+    this.combinedPeakKb = Math.max(this.combinedPeakKb, total);
+  }
+}
+
+function readStatusKb(pid: number, field: string): number | undefined {
+  try {
+    // Synchronous read keeps the sample consistent; /proc reads are cheap.
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface VariantResult {
+  seconds: number;
+  durationMs: number;
+  ffmpegPeakMb: number;
+  combinedPeakMb: number;
+}
+
+async function measure(run: (track: (pid: number) => void) => Promise<string>): Promise<VariantResult> {
+  const sampler = new MemorySampler();
+  sampler.start();
+  const started = performance.now();
+  try {
+    const out = await run(sampler.track);
+    const seconds = (performance.now() - started) / 1000;
+    const info = await probeMedia(out);
+    return {
+      seconds: round(seconds, 2),
+      durationMs: info.durationMs,
+      ffmpegPeakMb: round(sampler.ffmpegPeakKb / 1024, 1),
+      combinedPeakMb: round(sampler.combinedPeakKb / 1024, 1),
+    };
+  } finally {
+    sampler.stop();
+  }
+}
+
+async function makeInputs(dir: string): Promise<RenderScene[]> {
+  const scenes: RenderScene[] = [];
+  for (let i = 0; i < SCENES; i++) {
+    const imagePath = join(dir, `still-${i}.png`);
+    const audioPath = join(dir, `voice-${i}.wav`);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=${WIDTH}x${HEIGHT}:d=1,hue=h=${i * 60}`,
+      '-frames:v',
+      '1',
+      imagePath,
+    ]);
+    const narration = NARRATION[i] ?? '';
+    const spoken = await runProcess('espeak-ng', ['-s', '150', '-w', audioPath, narration]).catch(
+      () => undefined,
+    );
+    if (spoken?.exitCode !== 0) {
+      await runFfmpeg(['-f', 'lavfi', '-i', `sine=frequency=${300 + i * 50}:duration=9`, audioPath]);
+    }
+    scenes.push({ index: i, imagePath, audioPath, durationMs: SCENE_MS, narration, title: `Scene ${i + 1}` });
+  }
+  return scenes;
+}
+
+/** (b): one FFmpeg command, the same filters per still, `concat`, captions over the whole video, same encoder settings. */
+async function bareFfmpeg(dir: string, scenes: RenderScene[], track: (pid: number) => void): Promise<string> {
+  const settings: EncodeSettings = {
+    width: WIDTH,
+    height: HEIGHT,
+    fps: FPS,
+    preset: PRESET,
+    crf: 23,
+    videoBitrate: VIDEO_BITRATE,
+    audioBitrate: AUDIO_BITRATE,
+  };
+  const cues = buildCues(timeline(scenes));
+  await writeFile(join(dir, 'captions.ass'), toAss(cues, { width: WIDTH, height: HEIGHT }));
+  const inputs: string[] = [];
+  for (const s of scenes) inputs.push('-framerate', String(FPS), '-i', s.imagePath);
+  for (const s of scenes) inputs.push('-i', s.audioPath);
+  const chains: string[] = [];
+  const pairs: string[] = [];
+  scenes.forEach((s, i) => {
+    const plan: SegmentPlan = {
+      position: i,
+      imagePath: s.imagePath,
+      audioPath: s.audioPath,
+      frames: Math.round((s.durationMs * FPS) / 1000),
+      fadeMs: 0,
+    };
+    chains.push(`[${i}:v]${segmentVideoFilter(plan, settings)}[v${i}]`);
+    chains.push(`[${scenes.length + i}:a]${segmentAudioFilter(plan, settings)}[a${i}]`);
+    pairs.push(`[v${i}][a${i}]`);
+  });
+  const graph = `${chains.join(';')};${pairs.join('')}concat=n=${scenes.length}:v=1:a=1[vc][a];[vc]ass=filename=captions.ass[v]`;
+  const out = join(dir, 'bare.mp4');
+  await runFfmpeg(
+    [
+      ...inputs,
+      '-filter_complex',
+      graph,
+      '-map',
+      '[v]',
+      '-map',
+      '[a]',
+      ...encoderArgs(settings),
+      '-movflags',
+      '+faststart',
+      out,
+    ],
+    { cwd: dir, onSpawn: track },
+  );
+  return out;
+}
+
+async function composer(
+  dir: string,
+  scenes: RenderScene[],
+  motion: boolean,
+  tag: string,
+  track: (pid: number) => void,
+): Promise<string> {
+  const srt = join(dir, 'captions.srt');
+  await writeFile(srt, toSrt(buildCues(timeline(scenes))));
+  const workDir = join(dir, `work-${tag}`);
+  await rm(workDir, { recursive: true, force: true });
+  const request: VideoRenderRequest = {
+    scenes,
+    width: WIDTH,
+    height: HEIGHT,
+    fps: FPS,
+    codec: 'h264',
+    outPath: join(dir, `composer-${tag}.mp4`),
+    workDir,
+    subtitlesPath: srt,
+    motion,
+    crossfade: false,
+    videoBitrate: VIDEO_BITRATE,
+    audioBitrate: AUDIO_BITRATE,
+  };
+  const provider = new FfmpegComposer({ preset: PRESET, concurrency: 2, onFfmpegSpawn: track });
+  const result = await provider.renderVideo(request, {
+    signal: new AbortController().signal,
+    heartbeat: () => {},
+  });
+  return result.path;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function best(a: VariantResult | undefined, b: VariantResult): VariantResult {
+  return a === undefined || b.seconds < a.seconds ? b : a;
+}
+
+async function main(): Promise<void> {
+  const runsFlag = process.argv.indexOf('--runs');
+  const runs = runsFlag >= 0 ? Math.max(1, Number(process.argv[runsFlag + 1]) || 1) : 1;
+  const info = await detectFfmpeg();
+  const dir = await mkdtemp(join(tmpdir(), 'reelay-bench-render-'));
+  try {
+    console.log(`Preparing ${SCENES} scenes × ${SCENE_MS / 1000} s at ${WIDTH}×${HEIGHT}@${FPS} in ${dir}…`);
+    const scenes = await makeInputs(dir);
+    let a: VariantResult | undefined;
+    let b: VariantResult | undefined;
+    let c: VariantResult | undefined;
+    for (let round = 1; round <= runs; round++) {
+      console.log(`Round ${round}/${runs}: (b) bare FFmpeg…`);
+      b = best(b, await measure((track) => bareFfmpeg(dir, scenes, track)));
+      console.log(`Round ${round}/${runs}: (a) composer, motion off…`);
+      a = best(a, await measure((track) => composer(dir, scenes, false, 'static', track)));
+      console.log(`Round ${round}/${runs}: (c) composer, motion on…`);
+      c = best(c, await measure((track) => composer(dir, scenes, true, 'motion', track)));
+    }
+    if (!a || !b || !c) throw new Error('no runs');
+    const nodePeakMb = round(process.resourceUsage().maxRSS / 1024, 1);
+    const result = {
+      benchmark: 'render',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+      ffmpeg: info.ffmpegVersion,
+      video: {
+        width: WIDTH,
+        height: HEIGHT,
+        fps: FPS,
+        scenes: SCENES,
+        sceneSeconds: SCENE_MS / 1000,
+        preset: PRESET,
+      },
+      runs,
+      composerMotionOff: a,
+      bareFfmpeg: b,
+      composerMotionOn: c,
+      ratioMotionOffToBare: round(a.seconds / b.seconds, 3),
+      ratioMotionOnToBare: round(c.seconds / b.seconds, 3),
+      goalRatio: 1.15,
+      nodePeakRssMb: nodePeakMb,
+      goalNodePeakRssMb: 300,
+    };
+    console.log('');
+    console.table({
+      '(a) composer, motion off': a,
+      '(b) bare FFmpeg': b,
+      '(c) composer, motion on': c,
+    });
+    console.log(
+      `(a)/(b) = ${result.ratioMotionOffToBare}× (goal ≤ 1.15×)   (c)/(b) = ${result.ratioMotionOnToBare}×`,
+    );
+    console.log(
+      `Node peak RSS ${nodePeakMb} MB (goal ≤ 300 MB); FFmpeg peak per process ${Math.max(a.ffmpegPeakMb, b.ffmpegPeakMb, c.ffmpegPeakMb)} MB`,
+    );
+    const outFile = join(dirname(fileURLToPath(import.meta.url)), 'results', 'render.json');
+    await mkdir(dirname(outFile), { recursive: true });
+    await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`Wrote ${outFile}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
