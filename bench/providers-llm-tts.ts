@@ -65,7 +65,12 @@ try {
     stream_options: { include_usage: true },
   });
   let beats = 0;
-  const ctx = { signal: new AbortController().signal, heartbeat: () => void (beats += 1) };
+  const ctx = {
+    signal: new AbortController().signal,
+    heartbeat: (): void => {
+      beats += 1;
+    },
+  };
   const rawLlmUs = await timeIt(RUNS_LLM, () =>
     rawRead(`${openai.url}/v1/chat/completions`, {
       method: 'POST',
