@@ -2,9 +2,7 @@ import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loa
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
-import { ReelayError } from '../domain/errors.js';
 import type { FallbackDecision, FallbackPolicy } from '../domain/fallback.js';
-import type { Heartbeat } from '../domain/heartbeat.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { ProviderType } from '../domain/provider-type.js';
@@ -28,18 +26,12 @@ import type {
   ProviderGatewayOptions,
   SwitchProviderRequest,
 } from './gateway-types.js';
-import { startHeartbeatPoller } from './heartbeat-poller.js';
+import { type PatientCallHost, runPatientCall } from './patient-call.js';
 import type { LockValidation, PrimaryProviderLock } from './primary-provider-lock.js';
 import { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { ProviderState } from './provider-state.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
-import {
-  abortRun,
-  callRef,
-  canceledError,
-  hardErrorFacts,
-  type RunningOperation,
-} from './running-operation.js';
+import { callRef, type RunningOperation } from './running-operation.js';
 import { createStallContext } from './stall-context.js';
 import { StallDetector, type StallDetectorEvent } from './stall-detector.js';
 import {
@@ -78,13 +70,13 @@ export class ProviderGateway {
   private readonly patienceProfile: PatienceProfileName;
   private readonly handlers: Partial<Record<FallbackPolicy, StallHandler>>;
   private readonly alternatives: AlternativesFn;
-  private readonly heartbeatEventIntervalMs: number;
   private readonly emitter: TypedEmitter<GatewayEvent>;
   private readonly detector: StallDetector;
   private readonly broker: DecisionBroker;
   private readonly locks: ProviderLockRegistry;
   private readonly recorder: FallbackRecorder;
   private readonly stallOptionDeps: StallOptionDeps;
+  private readonly callHost: PatientCallHost;
   private readonly running = new Map<string, RunningOperation>();
 
   constructor(options: ProviderGatewayOptions) {
@@ -96,7 +88,6 @@ export class ProviderGateway {
     this.patienceProfile = options.patienceProfile ?? 'balanced';
     this.handlers = { ask: askStallHandler, off: offStallHandler, ...options.stallHandlers };
     this.alternatives = options.alternatives ?? (() => []);
-    this.heartbeatEventIntervalMs = options.heartbeatEventIntervalMs ?? 1000;
     this.emitter = new TypedEmitter((err) =>
       this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
     );
@@ -131,6 +122,19 @@ export class ProviderGateway {
       broker: this.broker,
       locks: this.locks,
       recorder: this.recorder,
+      emit,
+    };
+    this.callHost = {
+      clock: this.clock,
+      ids: this.ids,
+      logger: this.logger,
+      profiles: this.profiles,
+      patienceProfile: this.patienceProfile,
+      locks: this.locks,
+      detector: this.detector,
+      broker: this.broker,
+      running: this.running,
+      heartbeatEventIntervalMs: options.heartbeatEventIntervalMs ?? 1000,
       emit,
     };
   }
@@ -178,124 +182,8 @@ export class ProviderGateway {
    * {@link ProviderSwitchRequestedError} when a decision switched providers mid-call;
    * `REELAY_ERR_CANCELED` / `REELAY_ERR_STALLED`; otherwise the operation's own error.
    */
-  async executeWithPatience<T>(req: ExecuteRequest<T>): Promise<T> {
-    for (const field of ['jobId', 'providerName', 'stage', 'correlationId'] as const) {
-      if (typeof req[field] !== 'string' || req[field].trim() === '') {
-        throw new ReelayError('REELAY_ERR_VALIDATION', `executeWithPatience needs a non-empty ${field}`);
-      }
-    }
-    const { jobId, providerName, stage, correlationId } = req;
-    const check = this.validateProviderRequest(jobId, providerName, stage);
-    if (!check.ok) {
-      throw new ReelayError('REELAY_ERR_LOCK_MISMATCH', check.message, {
-        provider: providerName,
-        stage,
-        correlationId,
-        details: { lockedProvider: this.locks.get(jobId)?.providerName, requestedProvider: providerName },
-      });
-    }
-    const providerType = req.providerType ?? this.profiles.resolveProviderType(providerName);
-    const profile = this.profiles.getProfileForType(
-      providerType,
-      req.patienceProfile ?? this.patienceProfile,
-    );
-    const run: RunningOperation = {
-      operationId: this.ids('op'),
-      jobId,
-      providerName,
-      providerType,
-      stage,
-      correlationId,
-      policy: req.fallbackPolicy,
-      startedAt: this.clock.now(),
-      controller: new AbortController(),
-      lastHeartbeatEventAt: Number.NEGATIVE_INFINITY,
-      profile,
-      heartbeatKind: req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none',
-      interrupt: undefined,
-    };
-    const { operationId, controller } = run;
-    const ref = callRef(run);
-    const attempt = req.attempt ?? 1;
-    const heartbeat = (beat: Heartbeat): void => this.onHeartbeat(run, beat);
-    const callerSignal = req.signal;
-    const onCallerAbort = callerSignal
-      ? (): void => abortRun(run, canceledError(run, callerSignal.reason))
-      : undefined;
-    this.running.set(operationId, run);
-    this.detector.monitor(run);
-    const stopPoller = req.heartbeatStrategy
-      ? startHeartbeatPoller(
-          this.clock,
-          req.heartbeatStrategy,
-          profile.heartbeatIntervalMs,
-          heartbeat,
-          this.logger,
-        )
-      : undefined;
-    this.logger.info(
-      {
-        tag: 'PROVIDER_REQUEST_START',
-        ...ref,
-        attempt,
-        heartbeatKind: run.heartbeatKind,
-        profile: profile.patienceProfile,
-      },
-      `${providerName} call started on ${stage}`,
-    );
-    this.emitter.emit({ type: 'request-start', ...ref, timestamp: this.iso(), attempt });
-    try {
-      const result = await new Promise<T>((resolve, reject) => {
-        run.interrupt = reject;
-        if (onCallerAbort) {
-          if (callerSignal!.aborted) onCallerAbort();
-          else callerSignal!.addEventListener('abort', onCallerAbort, { once: true });
-        }
-        if (controller.signal.aborted) return;
-        let work: Promise<T>;
-        try {
-          work = Promise.resolve(req.operation({ signal: controller.signal, heartbeat }));
-        } catch (error) {
-          work = Promise.reject(error);
-        }
-        work.then(resolve, reject);
-      });
-      const durationMs = this.clock.now() - run.startedAt;
-      this.logger.info(
-        { tag: 'PROVIDER_REQUEST_COMPLETE', ...ref, durationMs },
-        `${providerName} completed ${stage}`,
-      );
-      this.emitter.emit({ type: 'request-complete', ...ref, timestamp: this.iso(), durationMs });
-      return result;
-    } catch (caught) {
-      const error: unknown = controller.signal.aborted ? controller.signal.reason : caught;
-      const switched = ProviderSwitchRequestedError.isInstance(error);
-      const canceled = ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED';
-      if (!switched && !canceled) {
-        this.detector.markError(operationId);
-        const facts = hardErrorFacts(error);
-        this.logger.error(
-          {
-            tag: 'PROVIDER_HARD_ERROR',
-            ...ref,
-            attempt,
-            category: facts.category,
-            retryable: facts.retryable,
-            err: error,
-          },
-          `${providerName} failed on ${stage}: ${facts.message}`,
-        );
-        this.emitter.emit({ type: 'hard-error', ...ref, timestamp: this.iso(), ...facts, attempt });
-      }
-      throw error;
-    } finally {
-      stopPoller?.();
-      run.interrupt = undefined;
-      if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
-      this.detector.stop(operationId);
-      this.running.delete(operationId);
-      this.broker.withdrawForOperation(operationId, 'the provider call ended');
-    }
+  executeWithPatience<T>(req: ExecuteRequest<T>): Promise<T> {
+    return runPatientCall(this.callHost, req);
   }
 
   /**
@@ -389,27 +277,6 @@ export class ProviderGateway {
     return this.emitter.onAny(listener);
   }
 
-  private onHeartbeat(run: RunningOperation, beat: Heartbeat): void {
-    if (this.running.get(run.operationId) !== run || typeof beat !== 'object' || beat === null) return;
-    const result = this.detector.heartbeat(run.operationId, beat);
-    if (!result) return;
-    const now = this.clock.now();
-    if (now - run.lastHeartbeatEventAt < this.heartbeatEventIntervalMs) return;
-    run.lastHeartbeatEventAt = now;
-    const ref = callRef(run);
-    this.logger.debug(
-      { tag: 'PROVIDER_HEARTBEAT', ...ref, progressed: result.progressed, count: result.heartbeatCount },
-      `${run.providerName} heartbeat`,
-    );
-    this.emitter.emit({
-      type: 'heartbeat',
-      ...ref,
-      timestamp: new Date(now).toISOString(),
-      heartbeat: beat,
-      progressed: result.progressed,
-    });
-  }
-
   private onDetectorEvent(event: StallDetectorEvent): void {
     const [level, tag] = DETECTOR_LOG[event.type];
     this.logger[level]({ ...event, tag }, `${event.provider} ${event.type}`);
@@ -432,9 +299,5 @@ export class ProviderGateway {
     } catch (err) {
       this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed');
     }
-  }
-
-  private iso(): string {
-    return new Date(this.clock.now()).toISOString();
   }
 }
