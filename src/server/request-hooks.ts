@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../domain/clock.js';
+import { ReelayError } from '../domain/errors.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { ApiKeyAuth } from './api-key-auth.js';
+import type { HttpMetrics } from './http-metrics.js';
+
+/** Accepted incoming correlation ids: 1–128 characters of `[A-Za-z0-9._:-]`. */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The correlation-id header (echoed on every response). */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/**
+ * Fastify's `genReqId`: the request's `X-Correlation-ID` when it is well formed, else a new one.
+ * The request id *is* the correlation id, so Fastify binds it to every log line of the request.
+ */
+export function correlationIdGenerator(ids: IdGenerator): (req: IncomingMessage) => string {
+  return (req) => {
+    const header = req.headers[CORRELATION_HEADER];
+    const value = Array.isArray(header) ? header[0] : header;
+    return value !== undefined && CORRELATION_ID_PATTERN.test(value) ? value : ids('corr');
+  };
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Paths served without an API key. */
+export function isPublicPath(url: string): boolean {
+  return pathOf(url).startsWith('/health/');
+}
+
+/**
+ * Global hooks, in order: echo the correlation id and note the arrival time; authenticate
+ * (except `/health/*`) and derive the rate-limit client key; after the response, record HTTP
+ * metrics and log one line (method, route, status, duration — never headers).
+ */
+export function installRequestHooks(
+  app: FastifyInstance,
+  deps: { clock: Clock; auth: ApiKeyAuth; metrics: HttpMetrics },
+): void {
+  const { clock, auth, metrics } = deps;
+  app.decorateRequest('clientKey', '');
+  app.decorateRequest('arrivedAt', 0);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.arrivedAt = clock.now();
+    reply.header(CORRELATION_HEADER, request.id);
+    const verdict = isPublicPath(request.url)
+      ? ({ ok: true, clientKey: null } as const)
+      : auth.check(request.headers.authorization);
+    if (!verdict.ok) {
+      throw new ReelayError(
+        'REELAY_ERR_UNAUTHORIZED',
+        verdict.reason === 'missing'
+          ? 'This API needs an API key: send the header "Authorization: Bearer <key>".'
+          : 'The API key is not valid; check the key configured in REELAY_API_KEYS on the server.',
+        { details: { reason: verdict.reason } },
+      );
+    }
+    request.clientKey = verdict.clientKey ?? `ip:${request.ip}`;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const durationMs = clock.now() - request.arrivedAt;
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe({ method: request.method, route, status: reply.statusCode }, durationMs);
+    request.log.info(
+      { method: request.method, route, path: pathOf(request.url), status: reply.statusCode, durationMs },
+      'request completed',
+    );
+  });
+}

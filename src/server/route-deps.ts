@@ -1,0 +1,26 @@
+import type { Clock } from '../domain/clock.js';
+import type { ReelayService } from '../jobs/reelay-service.js';
+import type { HttpMetrics } from './http-metrics.js';
+import type { ResolvedServerConfig } from './server-options.js';
+import type { SseHub } from './sse/sse-hub.js';
+import type { TokenBucketLimiter } from './token-bucket-limiter.js';
+
+/** What every route plugin receives from {@link createServer}. */
+export interface RouteDeps {
+  service: ReelayService;
+  config: ResolvedServerConfig;
+  clock: Clock;
+  metrics: HttpMetrics;
+  generateLimiter: TokenBucketLimiter;
+  /** Open SSE streams, ended when the server closes. */
+  sse: SseHub;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, for rate limits: `key:<digest prefix>` with auth, else `ip:<address>`. */
+    clientKey: string;
+    /** Clock reading when the request arrived (ms). */
+    arrivedAt: number;
+  }
+}

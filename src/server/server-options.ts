@@ -1,0 +1,61 @@
+import type { Clock } from '../domain/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { Logger } from '../domain/logger.js';
+import type { ReelayService } from '../jobs/reelay-service.js';
+
+/** HTTP settings of {@link createServer}; `ReelayConfig.server` fits as is. */
+export interface ServerConfig {
+  /**
+   * Bearer tokens accepted on every route except `/health/*`; empty = no authentication.
+   * @default []
+   */
+  apiKeys?: readonly string[];
+  /** Largest request body accepted; larger → 413. @default 65536 */
+  bodyLimitBytes?: number;
+  /** `POST /api/video/generate` calls per client (API key, else IP) per minute; burst = same. @default 30 */
+  generateRatePerMinute?: number;
+  /** Most clients the rate limiter remembers; the least recently seen are forgotten. @default 10000 */
+  rateLimitMaxClients?: number;
+  /** Interval of the SSE `: keep-alive` comment. @default 15000 */
+  sseKeepAliveMs?: number;
+  /** Reconnect delay suggested to SSE clients (`retry:` line). @default 2000 */
+  sseRetryMs?: number;
+  /** Send internal `heartbeat` events on SSE streams (off: they are many and UI-irrelevant). @default false */
+  sseIncludeHeartbeats?: boolean;
+  /** Unsent SSE bytes tolerated for a slow client before its stream is closed (it resumes). @default 1048576 */
+  sseMaxBufferedBytes?: number;
+  /** Trust `X-Forwarded-For` for the client IP (behind a reverse proxy). @default false */
+  trustProxy?: boolean;
+}
+
+/** Options of {@link createServer}. */
+export interface CreateServerOptions {
+  /** The facade the routes talk to. */
+  service: ReelayService;
+  /** HTTP settings. @default {} */
+  config?: ServerConfig;
+  /** Structured logger; each request's lines carry its `correlationId`. @default silentLogger */
+  logger?: Logger;
+  /** Time source (rate limiter, durations, timestamps, SSE keep-alive). @default systemClock */
+  clock?: Clock;
+  /** Generates correlation ids when a request has none. @default randomIds */
+  ids?: IdGenerator;
+}
+
+/** {@link ServerConfig} with every default applied. */
+export type ResolvedServerConfig = Required<ServerConfig>;
+
+/** Applies the defaults of {@link ServerConfig} (never mutates the input). */
+export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerConfig {
+  return {
+    apiKeys: [...(config.apiKeys ?? [])],
+    bodyLimitBytes: config.bodyLimitBytes ?? 64 * 1024,
+    generateRatePerMinute: config.generateRatePerMinute ?? 30,
+    rateLimitMaxClients: config.rateLimitMaxClients ?? 10_000,
+    sseKeepAliveMs: config.sseKeepAliveMs ?? 15_000,
+    sseRetryMs: config.sseRetryMs ?? 2_000,
+    sseIncludeHeartbeats: config.sseIncludeHeartbeats ?? false,
+    sseMaxBufferedBytes: config.sseMaxBufferedBytes ?? 1024 * 1024,
+    trustProxy: config.trustProxy ?? false,
+  };
+}
