@@ -78,7 +78,7 @@ export async function runFfmpeg(
       onStdout: (chunk) => parser.push(chunk),
     });
   } catch (error) {
-    throw spawnFailure('ffmpeg', ffmpegPath, error);
+    throw spawnFailure('ffmpeg', ffmpegPath, error, options.cwd);
   }
   if (outcome.exitCode !== 0)
     throw exitFailure('ffmpeg', outcome.exitCode, outcome.exitSignal, outcome.stderrTail);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ReelayError } from '../../domain/errors.js';
 
 /** Provider name used on every FFmpeg error. */
@@ -10,8 +11,22 @@ const QUOTED_LINES = 6;
  * Maps a spawn failure of an FFmpeg tool: `ENOENT` becomes "not installed" with the install
  * command; other spawn errors (EACCES, …) say what failed. Anything else passes through.
  */
-export function spawnFailure(tool: string, toolPath: string, error: unknown): unknown {
+export function spawnFailure(tool: string, toolPath: string, error: unknown, cwd?: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // Node reports a missing working directory as ENOENT too; tell the two apart.
+  if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) {
+    return new ReelayError(
+      'REELAY_ERR_PROVIDER',
+      `Cannot run ${tool}: its working directory "${cwd}" does not exist.`,
+      {
+        cause: error,
+        category: 'system_error',
+        retryable: false,
+        provider: FFMPEG_PROVIDER,
+        details: { tool, cwd },
+      },
+    );
+  }
   if (code === 'ENOENT') {
     const name = tool === 'ffprobe' ? 'FFprobe' : 'FFmpeg';
     return new ReelayError(

@@ -98,4 +98,9 @@ describe('runFfmpeg failures', () => {
     expect((error as ReelayError).message).toMatch(/FFmpeg is not installed.*apt-get install ffmpeg/);
     expect((error as ReelayError).category).toBe('system_error');
   });
+
+  it('blames a missing working directory, not the FFmpeg install', async () => {
+    const error = await runFfmpeg(['-version'], { cwd: join(dir, 'no-such-dir') }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/working directory .*no-such-dir.* does not exist/);
+  });
 });

@@ -57,6 +57,14 @@ export function validateRenderRequest(request: VideoRenderRequest): void {
     }
   }
   request.scenes.forEach((scene, position) => {
+    if (!Number.isInteger(scene.index) || scene.index < 0) {
+      throw invalid(
+        `Scene at position ${position} has index ${scene.index}; indexes must be whole numbers from 0.`,
+        {
+          position,
+        },
+      );
+    }
     if (!Number.isFinite(scene.durationMs) || scene.durationMs <= 0) {
       throw invalid(
         `Scene ${scene.index} has duration ${scene.durationMs} ms; every scene needs a positive duration.`,
