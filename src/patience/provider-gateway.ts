@@ -40,7 +40,7 @@ import {
   reportOnlyStallHandler,
   type StallHandler,
 } from './stall-handlers.js';
-import { applyStallOptionToRun, type StallOptionDeps } from './stall-options.js';
+import { type AutomaticStallSwitch, applyStallOptionToRun, type StallOptionDeps } from './stall-options.js';
 
 const DETECTOR_LOG: Record<StallDetectorEvent['type'], ['info' | 'warn', string]> = {
   'latency-category-changed': ['info', 'PROVIDER_LATENCY_CATEGORY_CHANGE'],
@@ -227,10 +227,19 @@ export class ProviderGateway {
    * aborts the call with {@link ProviderSwitchRequestedError}; cancel_job aborts with
    * REELAY_ERR_CANCELED and releases the lock. @returns false when the call already ended.
    */
-  async applyStallOption(operationId: string, answer: DecisionAnswerInput): Promise<boolean> {
+  async applyStallOption(
+    operationId: string,
+    answer: DecisionAnswerInput,
+    automatic?: AutomaticStallSwitch,
+  ): Promise<boolean> {
     const run = this.running.get(operationId);
     if (!run) return false;
-    return applyStallOptionToRun(this.stallOptionDeps, run, answer);
+    return applyStallOptionToRun(this.stallOptionDeps, run, answer, automatic);
+  }
+
+  /** Withdraws the job's pending decision, if any (the job ended or was canceled). */
+  withdrawDecisions(jobId: string, reason: string): void {
+    this.broker.withdrawForJob(jobId, reason);
   }
 
   /** The state of a running call, or undefined once it ended. */
@@ -286,7 +295,7 @@ export class ProviderGateway {
     if (!run) return;
     const handler = (run.policy && this.handlers[run.policy]) || reportOnlyStallHandler;
     const ctx = createStallContext(run, event, {
-      apply: (id, answer) => this.applyStallOption(id, answer),
+      apply: (id, answer, automatic) => this.applyStallOption(id, answer, automatic),
       alternatives: this.alternatives,
       broker: this.broker,
       logger: this.logger,

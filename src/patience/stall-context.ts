@@ -5,10 +5,15 @@ import type { DecisionAnswerInput, DecisionBroker } from './decision-broker.js';
 import type { AlternativesFn } from './gateway-types.js';
 import { abortRun, type RunningOperation } from './running-operation.js';
 import type { StallContext } from './stall-handlers.js';
+import type { AutomaticStallSwitch } from './stall-options.js';
 
 /** What the gateway lends to a stall context. */
 export interface StallContextDeps {
-  apply: (operationId: string, answer: DecisionAnswerInput) => Promise<boolean>;
+  apply: (
+    operationId: string,
+    answer: DecisionAnswerInput,
+    automatic?: AutomaticStallSwitch,
+  ) => Promise<boolean>;
   alternatives: AlternativesFn;
   broker: DecisionBroker;
   logger: Logger;
@@ -31,7 +36,7 @@ export function createStallContext(
     sinceProgressMs: event.sinceProgressMs,
     correlationId: run.correlationId,
     logger: deps.logger,
-    apply: (answer) => deps.apply(run.operationId, answer),
+    apply: (answer, automatic) => deps.apply(run.operationId, answer, automatic),
     fail: (error) => {
       if (deps.isRunning(run.operationId)) abortRun(run, error);
     },

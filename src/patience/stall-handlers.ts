@@ -2,6 +2,7 @@ import { ReelayError } from '../domain/errors.js';
 import type { Logger } from '../domain/logger.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { DecisionAnswerInput, DecisionHandle } from './decision-broker.js';
+import type { AutomaticStallSwitch } from './stall-options.js';
 
 /** What a {@link StallHandler} gets when a call's stall episode begins. */
 export interface StallContext {
@@ -15,8 +16,11 @@ export interface StallContext {
   /** Ms since the last progress (since the start when there was none). */
   sinceProgressMs: number;
   correlationId: string;
-  /** Applies a stall option to the running call (the gateway's `applyStallOption`). */
-  apply(answer: DecisionAnswerInput): Promise<boolean>;
+  /**
+   * Applies a stall option to the running call (the gateway's `applyStallOption`). Pass
+   * `automatic` when a policy, not a person, chose: a switch is then an `AUTO_AFTER_STALL` decision.
+   */
+  apply(answer: DecisionAnswerInput, automatic?: AutomaticStallSwitch): Promise<boolean>;
   /** Opens a `decision-required` for this call, offering the gateway's alternatives. */
   requestDecision(): Promise<DecisionHandle>;
   /** Stops the call: `executeWithPatience` rejects with `error`. */

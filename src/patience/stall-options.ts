@@ -11,6 +11,14 @@ import { ProviderSwitchRequestedError } from './provider-switch-error.js';
 import { abortRun, type RunningOperation } from './running-operation.js';
 import type { StallDetector } from './stall-detector.js';
 
+/** Marks a stall option applied by an automatic policy (no person answered). */
+export interface AutomaticStallSwitch {
+  /** Why this alternative, e.g. the selection score. */
+  context?: string;
+  /** Timeout-profile type of the provider switched to. */
+  toProviderType?: import('../domain/provider-type.js').ProviderType;
+}
+
 /** What {@link applyStallOptionToRun} works with. */
 export interface StallOptionDeps {
   clock: Clock;
@@ -34,11 +42,12 @@ export async function applyStallOptionToRun(
   deps: StallOptionDeps,
   run: RunningOperation,
   answer: DecisionAnswerInput,
+  automatic?: AutomaticStallSwitch,
 ): Promise<boolean> {
   if (answer.option === 'try_alternative' && !answer.provider?.trim()) {
     throw new ReelayError('REELAY_ERR_VALIDATION', 'try_alternative needs the provider to switch to');
   }
-  if (answer.decisionId === undefined) {
+  if (answer.decisionId === undefined && !automatic) {
     // Applied directly, not through a pending decision: withdraw any and announce this one.
     deps.broker.withdrawForOperation(run.operationId, `answered directly with ${answer.option}`);
     deps.emit({
@@ -74,10 +83,13 @@ export async function applyStallOptionToRun(
         jobId: run.jobId,
         fromProvider: run.providerName,
         toProvider: next,
-        reason: 'USER_AFTER_STALL',
+        reason: automatic ? 'AUTO_AFTER_STALL' : 'USER_AFTER_STALL',
         elapsedBeforeSwitchMs: deps.clock.now() - run.startedAt,
         correlationId: run.correlationId,
         stages: deps.locks.get(run.jobId)?.stages ?? [run.stage],
+        errorCategory: 'timeout',
+        ...(automatic?.toProviderType ? { toProviderType: automatic.toProviderType } : {}),
+        ...(automatic?.context ? { context: automatic.context } : {}),
       });
       abortRun(
         run,

@@ -57,23 +57,33 @@ export function stageFailedError(facts: StageFailureFacts): ReelayError {
       correlationId: facts.correlationId,
       ...(facts.category ? { category: facts.category } : {}),
       retryable: facts.why !== 'canceled-by-user',
-      details: { attempts: facts.attempts, alternatives: facts.alternatives, policy: facts.policy, why: facts.why },
+      details: {
+        attempts: facts.attempts,
+        alternatives: facts.alternatives,
+        policy: facts.policy,
+        why: facts.why,
+      },
     },
   );
 }
 
 /** Structured failure details of any error, for `error` events and job records. */
-export function failureDetails(error: unknown, fallback: { stage?: string; correlationId?: string }): FailureDetails {
+export function failureDetails(
+  error: unknown,
+  fallback: { stage?: string; correlationId?: string },
+): FailureDetails {
   if (ReelayError.isInstance(error)) {
-    const attempts = Array.isArray(error.details.attempts) ? (error.details.attempts as AttemptRecord[]) : undefined;
+    const attempts = Array.isArray(error.details.attempts)
+      ? (error.details.attempts as AttemptRecord[])
+      : undefined;
     return {
       code: error.code,
       message: error.message,
       retryable: error.retryable,
-      ...(error.stage ?? fallback.stage ? { stage: error.stage ?? fallback.stage } : {}),
+      ...((error.stage ?? fallback.stage) ? { stage: error.stage ?? fallback.stage } : {}),
       ...(error.provider ? { provider: error.provider } : {}),
       ...(error.category ? { category: error.category } : {}),
-      ...(error.correlationId ?? fallback.correlationId
+      ...((error.correlationId ?? fallback.correlationId)
         ? { correlationId: error.correlationId ?? fallback.correlationId }
         : {}),
       ...(attempts ? { attempts } : {}),

@@ -1,0 +1,139 @@
+import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import type { FallbackPolicy } from '../domain/fallback.js';
+import { type IdGenerator, randomIds } from '../domain/ids.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import { ProviderGateway } from '../patience/provider-gateway.js';
+import type { StallHandler } from '../patience/stall-handlers.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
+import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
+import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
+import type { AuditTrail } from '../state/audit-trail.js';
+import { createAutoStallHandler } from './auto-stall-handler.js';
+import { BudgetGuard, type Budgets } from './budget.js';
+import { CostTracker } from './cost-tracker.js';
+import { FallbackRouter } from './fallback-router.js';
+import { HealthMonitor } from './health-monitor.js';
+import { JobFailureHistory } from './job-failure-history.js';
+import { ProviderPerformanceTracker } from './performance-tracker.js';
+import { ProviderSelectionEngine } from './selection-engine.js';
+
+/** Options of {@link createRoutingKit}. */
+export interface RoutingKitOptions {
+  registry: ProviderRegistry;
+  profiles: ProviderTimeoutProfileLoader;
+  audit: AuditTrail;
+  /** @default 'balanced' */
+  patienceProfile?: 'conservative' | 'balanced' | 'longForm';
+  budgets?: Budgets;
+  strategies?: StrategyOverrides;
+  /** Automatic switches per stage call. @default 3 */
+  maxSwitchesPerStage?: number;
+  /** Providers never picked automatically (degradations). @default ['captions-only'] */
+  neverAutoSelect?: readonly string[];
+  /** Health check interval (the monitor is created stopped; call `health.start()`). @default 30000 */
+  healthIntervalMs?: number;
+  /** Ms to wait for an answer to `decision-required`. @default undefined (forever) */
+  decisionTimeoutMs?: number;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  random?: () => number;
+}
+
+/** The router's components, wired together. */
+export interface RoutingKit {
+  gateway: ProviderGateway;
+  router: FallbackRouter;
+  recovery: ErrorRecoveryEngine;
+  breakers: CircuitBreakerRegistry;
+  selection: ProviderSelectionEngine;
+  tracker: ProviderPerformanceTracker;
+  health: HealthMonitor;
+  costs: CostTracker;
+  budget: BudgetGuard;
+  failures: JobFailureHistory;
+}
+
+/**
+ * Wires the whole router once: patience gateway with the three stall policies (`ask`, `auto`,
+ * `off`), error recovery, circuit breakers, performance tracking, health checks, cost budgets,
+ * scored selection and the {@link FallbackRouter} on top. The server, CLI, worker and tests all
+ * build their router through this function.
+ *
+ * @example
+ * const kit = createRoutingKit({ registry, profiles: new ProviderTimeoutProfileLoader(), audit: stores.audit });
+ * const { value } = await kit.router.run({ jobId, correlationId, stage: 'script', kind: 'llm', policy: 'auto', signal, call });
+ */
+export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const logger = options.logger ?? silentLogger;
+  const neverAutoSelect = options.neverAutoSelect ?? ['captions-only'];
+  const breakers = new CircuitBreakerRegistry({ clock });
+  const tracker = new ProviderPerformanceTracker({
+    clock,
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const costs = new CostTracker({ clock });
+  const budget = new BudgetGuard({ budgets: options.budgets ?? {}, tracker: costs });
+  const failures = new JobFailureHistory();
+  const health = new HealthMonitor({
+    catalog: options.registry,
+    breakers,
+    clock,
+    logger,
+    intervalMs: options.healthIntervalMs ?? 30_000,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const selection = new ProviderSelectionEngine({
+    catalog: options.registry,
+    metrics: tracker,
+    health,
+    breakers,
+    failures,
+    budget,
+    clock,
+  });
+  const recovery = new ErrorRecoveryEngine({
+    clock,
+    ...(options.strategies ? { strategies: options.strategies } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const stallHandlers: Partial<Record<FallbackPolicy, StallHandler>> = {
+    auto: createAutoStallHandler({ registry: options.registry, selection, neverAutoSelect }),
+  };
+  let router: FallbackRouter | undefined;
+  const gateway = new ProviderGateway({
+    profiles: options.profiles,
+    audit: options.audit,
+    clock,
+    ids,
+    logger,
+    patienceProfile: options.patienceProfile ?? 'balanced',
+    stallHandlers,
+    alternatives: (jobId, stage, provider) =>
+      router?.alternatives(jobId, stage, provider, neverAutoSelect) ?? [],
+    ...(options.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: options.decisionTimeoutMs }),
+  });
+  router = new FallbackRouter({
+    gateway,
+    registry: options.registry,
+    selection,
+    recovery,
+    breakers,
+    failures,
+    tracker,
+    costs,
+    budget,
+    clock,
+    ids,
+    logger,
+    ...(options.maxSwitchesPerStage === undefined
+      ? {}
+      : { maxSwitchesPerStage: options.maxSwitchesPerStage }),
+  });
+  return { gateway, router, recovery, breakers, selection, tracker, health, costs, budget, failures };
+}
