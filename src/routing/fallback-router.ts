@@ -12,7 +12,6 @@ import { ProviderSwitchRequestedError } from '../patience/provider-switch-error.
 import type { ProviderRunner, StageCall, StageCallResult } from '../pipeline/provider-runner.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
-import { CircuitOpenError } from '../resilience/circuit-open-error.js';
 import { classifyError } from '../resilience/classify-error.js';
 import type { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
 import { RecoveryExhaustedError } from '../resilience/recovery-exhausted-error.js';
@@ -230,7 +229,8 @@ export class FallbackRouter implements ProviderRunner {
   private async afterFailure<T, P extends Provider>(episode: Episode<T, P>, error: unknown): Promise<void> {
     const { call } = episode;
     const from = episode.provider;
-    const circuitOpen = CircuitOpenError.isInstance(error) || isCircuitOpen(error);
+    // By code: CircuitOpenError inherits ReelayError.isInstance, which is true for any ReelayError.
+    const circuitOpen = isCircuitOpenCode(error) || isCircuitOpen(error);
     if (!RecoveryExhaustedError.isInstance(error)) {
       // Refused before any attempt (budget): still part of the audit trail inside the error.
       episode.attempts.push({
@@ -283,7 +283,13 @@ export class FallbackRouter implements ProviderRunner {
         alternatives: offered,
         correlationId: call.correlationId,
       });
-      const answer = await abortable(handle.answer, call.signal);
+      const answer = await abortable(handle.answer, call.signal).catch((aborted: unknown) => {
+        // Nobody will act on an answer any more: withdraw the decision so the job is not left asking.
+        if (this.options.gateway.getPendingDecision(call.jobId)?.decisionId === handle.decisionId) {
+          this.options.gateway.withdrawDecisions(call.jobId, 'the stage call was aborted');
+        }
+        throw aborted;
+      });
       if (answer.option === 'cancel_job') {
         throw stageFailedErrorCanceled(call.stage, from.id, episode.attempts, call.correlationId, error);
       }
@@ -458,12 +464,12 @@ function isCanceled(error: unknown): boolean {
   return ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED';
 }
 
+function isCircuitOpenCode(error: unknown): boolean {
+  return ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CIRCUIT_OPEN';
+}
+
 function isCircuitOpen(error: unknown): boolean {
-  return (
-    RecoveryExhaustedError.isInstance(error) &&
-    ReelayError.isInstance(error.lastError) &&
-    error.lastError.code === 'REELAY_ERR_CIRCUIT_OPEN'
-  );
+  return RecoveryExhaustedError.isInstance(error) && isCircuitOpenCode(error.lastError);
 }
 
 function categoryOf(error: unknown): ErrorCategory | undefined {
