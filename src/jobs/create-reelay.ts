@@ -1,0 +1,190 @@
+import { join } from 'node:path';
+import type { ReelayConfig } from '../config/app-config.js';
+import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import { type IdGenerator, randomIds } from '../domain/ids.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { Provider } from '../domain/provider.js';
+import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
+import {
+  createNetworkedProviders,
+  type SkippedProvider,
+} from '../providers/networked/create-networked-providers.js';
+import { createOfflineProviders } from '../providers/offline/index.js';
+import { ProviderRegistry } from '../providers/provider-registry.js';
+import { FfmpegComposer, type FfmpegComposerOptions } from '../providers/video/ffmpeg-composer.js';
+import { createRoutingKit, type RoutingKit } from '../routing/routing-kit.js';
+import { createPostgresStores } from '../state/postgres/postgres-stores.js';
+import { createSqliteStores } from '../state/sqlite/sqlite-stores.js';
+import type { ReelayStores } from '../state/stores.js';
+import { JobEventSink } from './job-event-sink.js';
+import { JobRunner } from './job-runner.js';
+import { LocalReelayService } from './local-reelay-service.js';
+import { ReelayMetrics } from './reelay-metrics.js';
+
+/** Options of {@link createReelay}. */
+export interface CreateReelayOptions {
+  config: ReelayConfig;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Stores to use instead of the configured ones (tests: `createMemoryStores()`). */
+  stores?: ReelayStores;
+  /** Providers registered after the built-in ones (a provider with a built-in id replaces it). */
+  providers?: Provider[];
+  /** Create the networked providers the configuration enables. @default true */
+  networked?: boolean;
+  /** Run a worker in this process. @default true */
+  worker?: boolean;
+  /** Start health checks on an interval. @default true when `worker` */
+  healthChecks?: boolean;
+  /** Worker lease length in ms. @default 30000 */
+  leaseMs?: number;
+  /** Idle worker poll interval in ms. @default 1000 */
+  pollIntervalMs?: number;
+  /** Run pre-flight checks before each job. @default true */
+  preflight?: boolean;
+  /** FFmpeg composer options (e.g. `preset: 'ultrafast'` in tests). */
+  composer?: FfmpegComposerOptions;
+}
+
+/** The wired container every entry point (server, CLI, worker) uses. */
+export interface Reelay {
+  config: ReelayConfig;
+  service: LocalReelayService;
+  kit: RoutingKit;
+  registry: ProviderRegistry;
+  stores: ReelayStores;
+  runner: JobRunner;
+  sink: JobEventSink;
+  orchestrator: VideoOrchestrator;
+  metrics: ReelayMetrics;
+  /** Networked providers not created, and why (missing key, disabled). */
+  skippedProviders: SkippedProvider[];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds Reelay's container from configuration: stores (SQLite under the data directory, or
+ * PostgreSQL with `DATABASE_URL`), providers (offline ones always, networked ones when configured),
+ * the router, the orchestrator, the worker and the service facade.
+ *
+ * @example
+ * const reelay = await createReelay({ config: loadConfig() });
+ * const job = await reelay.service.submit({ brief: 'How tides work, for curious kids' });
+ */
+export async function createReelay(options: CreateReelayOptions): Promise<Reelay> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const logger = options.logger ?? silentLogger;
+  const worker = options.worker ?? true;
+
+  const profiles = new ProviderTimeoutProfileLoader({
+    ...(config.timeoutProfilesPath ? { path: config.timeoutProfilesPath } : {}),
+    logger,
+  });
+  profiles.load();
+
+  const offline = createOfflineProviders({ clock });
+  const composer = new FfmpegComposer({
+    concurrency: config.concurrency.segments,
+    clock,
+    logger,
+    ...options.composer,
+  });
+  const networked =
+    options.networked === false
+      ? { providers: [], skipped: [] }
+      : createNetworkedProviders(config, { clock, logger });
+  const byId = new Map<string, Provider>();
+  for (const p of [...offline.all, composer, ...networked.providers, ...(options.providers ?? [])])
+    byId.set(p.id, p);
+  const registry = new ProviderRegistry(byId.values());
+
+  const stores =
+    options.stores ??
+    (config.databaseUrl
+      ? await createPostgresStores(config.databaseUrl, { clock })
+      : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
+
+  const kit = createRoutingKit({
+    registry,
+    profiles,
+    audit: stores.audit,
+    patienceProfile: config.patienceProfile,
+    budgets: config.budgets,
+    maxSwitchesPerStage: config.maxSwitchesPerStage,
+    clock,
+    ids,
+    logger,
+  });
+  const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
+  const metrics = new ReelayMetrics(kit.breakers);
+  sink.onStored((event) => metrics.observe(event));
+  kit.gateway.onAny((event) => void sink.append(event));
+  kit.router.onAny((event) => void sink.append(event));
+
+  const orchestrator = new VideoOrchestrator({
+    runner: kit.router,
+    registry,
+    checkpoints: stores.checkpoints,
+    dataDir: config.dataDir,
+    outputDir: config.outputDir,
+    visualsConcurrency: config.concurrency.visuals,
+    preflight: options.preflight ?? true,
+    clock,
+  });
+  const runner = new JobRunner({
+    jobs: stores.jobs,
+    orchestrator,
+    sink,
+    clock,
+    ids,
+    logger,
+    concurrency: config.concurrency.jobs,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    onJobEnd: (jobId) => {
+      kit.gateway.withdrawDecisions(jobId, 'job ended');
+      if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
+    },
+  });
+  if (worker) runner.start();
+  if (options.healthChecks ?? worker) kit.health.start();
+
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    kit.health.stop();
+    await runner.stop();
+    await stores.close();
+  };
+  const service = new LocalReelayService({
+    config,
+    stores,
+    kit,
+    registry,
+    sink,
+    runner,
+    metrics,
+    clock,
+    ids,
+    worker,
+    close,
+  });
+  return {
+    config,
+    service,
+    kit,
+    registry,
+    stores,
+    runner,
+    sink,
+    orchestrator,
+    metrics,
+    skippedProviders: networked.skipped,
+    close,
+  };
+}

@@ -1,0 +1,73 @@
+import { type Clock, isoAt, systemClock } from '../domain/clock.js';
+import type { ReelayEvent, StoredEvent } from '../domain/events.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { JobLogLevel, StageEvent } from '../pipeline/pipeline-context.js';
+import type { EventLog } from '../state/event-log.js';
+import type { JobLogStore } from '../state/job-log-store.js';
+
+/** Event types kept out of the durable log: too frequent, and summarised by `progress`. */
+const TRANSIENT: ReadonlySet<ReelayEvent['type']> = new Set(['heartbeat']);
+
+/**
+ * Writes a job's events to the event log in the order they happen (appends are chained per job, so
+ * ids follow emission order even though stores are async), and its log lines to the job log.
+ */
+export class JobEventSink {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<(event: StoredEvent) => void>();
+
+  constructor(
+    private readonly events: EventLog,
+    private readonly logs: JobLogStore,
+    private readonly clock: Clock = systemClock,
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  /** Appends a complete event (router and gateway events). */
+  append(event: ReelayEvent): Promise<StoredEvent | undefined> {
+    if (TRANSIENT.has(event.type)) return Promise.resolve(undefined);
+    return this.chain(event.jobId, async () => {
+      const stored = await this.events.append(event);
+      for (const listener of this.listeners) listener(stored);
+      return stored;
+    });
+  }
+
+  /** Appends a stage event, filling in the job id, time and correlation id. */
+  emit(jobId: string, correlationId: string, event: StageEvent): Promise<StoredEvent | undefined> {
+    return this.append({ ...event, jobId, correlationId, timestamp: isoAt(this.clock) } as ReelayEvent);
+  }
+
+  /** Appends a line to the job's log (and to the process log). */
+  log(jobId: string, level: JobLogLevel, message: string, fields: Record<string, unknown> = {}): void {
+    this.logger[level]({ jobId, ...fields }, message);
+    void this.chain(`log:${jobId}`, () =>
+      this.logs.append(jobId, { level, message, fields, timestamp: isoAt(this.clock) }),
+    );
+  }
+
+  /** Observes every stored event (metrics). */
+  onStored(listener: (event: StoredEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when everything appended so far for the job is stored. */
+  async flush(jobId: string): Promise<void> {
+    await this.chains.get(jobId);
+    await this.chains.get(`log:${jobId}`);
+  }
+
+  private chain<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(work).catch((err: unknown) => {
+      this.logger.error({ tag: 'EVENT_APPEND_FAILED', key, err }, 'Could not store an event');
+      return undefined;
+    });
+    this.chains.set(key, next);
+    void next.then(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,301 @@
+import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
+import { ReelayError } from '../domain/errors.js';
+import { type IdGenerator, randomIds } from '../domain/ids.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
+import { parseVideoRequest } from '../pipeline/video-request.js';
+import { failureDetails } from '../routing/stage-failure.js';
+import type { JobStore } from '../state/job-store.js';
+import type { JobEventSink } from './job-event-sink.js';
+import type { JobRecord } from './job-record.js';
+import { cancelJob, completeJob, failJob, renewJobLease, reportProgress } from './job-state-machine.js';
+
+/** Options of {@link JobRunner}. */
+export interface JobRunnerOptions {
+  jobs: JobStore;
+  orchestrator: VideoOrchestrator;
+  sink: JobEventSink;
+  /** Called when a job ends, whatever the outcome (release locks, withdraw decisions). */
+  onJobEnd?: (jobId: string) => void;
+  /** This worker's id, written into leases. @default ids('worker') */
+  owner?: string;
+  /** Lease length; renewed every third of it while the job runs. @default 30000 */
+  leaseMs?: number;
+  /** How often an idle worker looks for work (it is also woken by {@link JobRunner.notify}). @default 1000 */
+  pollIntervalMs?: number;
+  /** Jobs run at once by this worker. @default 1 */
+  concurrency?: number;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * The worker: claims queued jobs (or jobs whose worker died: lapsed lease) from the job store,
+ * runs them through the orchestrator with a renewed lease, and records the outcome with its
+ * terminal event. Cancellation aborts the job's signal; a job canceled from another process is
+ * noticed at the next lease renewal.
+ *
+ * @example
+ * const runner = new JobRunner({ jobs: stores.jobs, orchestrator, sink });
+ * runner.start();
+ */
+export class JobRunner {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly running = new Map<string, Running>();
+  private timer: TimerHandle | undefined;
+  private started = false;
+  private claiming = false;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.owner = options.owner ?? (options.ids ?? randomIds)('worker');
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollIntervalMs ?? 1000;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+  }
+
+  /** Starts taking work. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.notify();
+  }
+
+  /** Stops taking work; running jobs are aborted (their lease lapses, another worker resumes them). */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    const shutdown = new ReelayError('REELAY_ERR_INTERNAL', 'Worker shutting down');
+    for (const run of this.running.values()) run.controller.abort(shutdown);
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Looks for work now (called after a submit). */
+  notify(): void {
+    if (!this.started) return;
+    void this.fill();
+  }
+
+  /** Ids of jobs running in this worker. */
+  activeJobs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Resolves when the job, if it runs here, has finished. */
+  async waitFor(jobId: string): Promise<void> {
+    await this.running.get(jobId)?.done;
+  }
+
+  /**
+   * Cancels a job: aborts it when it runs here (within a second FFmpeg is gone), otherwise marks it
+   * canceled in the store (a worker elsewhere notices at its next lease renewal).
+   * @throws ReelayError REELAY_ERR_NOT_FOUND, or REELAY_ERR_CONFLICT when it already ended.
+   */
+  async cancel(jobId: string, reason = 'canceled by the user'): Promise<JobRecord> {
+    const local = this.running.get(jobId);
+    if (local) {
+      local.controller.abort(new ReelayError('REELAY_ERR_CANCELED', `Job ${jobId} was canceled: ${reason}`));
+      await local.done;
+      return this.mustGet(jobId);
+    }
+    const job = await this.mustGet(jobId);
+    const updated = await this.options.jobs.update(jobId, (r) => cancelJob(r, reason, this.clock.now()));
+    await this.options.sink.emit(jobId, job.correlationId, {
+      type: 'canceled',
+      reason,
+      partialArtifacts: await this.options.orchestrator.artifacts(jobId),
+    });
+    this.options.onJobEnd?.(jobId);
+    return updated;
+  }
+
+  private async mustGet(jobId: string): Promise<JobRecord> {
+    const job = await this.options.jobs.get(jobId);
+    if (!job) throw new ReelayError('REELAY_ERR_NOT_FOUND', `No job with id ${jobId}`);
+    return job;
+  }
+
+  private async fill(): Promise<void> {
+    if (this.claiming) return;
+    this.claiming = true;
+    try {
+      while (this.started && this.running.size < this.concurrency) {
+        const job = await this.options.jobs.claim(this.owner, this.leaseMs, this.clock.now());
+        if (!job) break;
+        this.launch(job);
+      }
+    } catch (err) {
+      this.logger.error({ tag: 'JOB_CLAIM_FAILED', err }, 'Could not claim a job');
+    } finally {
+      this.claiming = false;
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    if (!this.started) return;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.fill();
+    }, this.pollMs);
+  }
+
+  private launch(job: JobRecord): void {
+    const controller = new AbortController();
+    const done = this.execute(job, controller).finally(() => {
+      this.running.delete(job.id);
+      this.notify();
+    });
+    this.running.set(job.id, { controller, done });
+  }
+
+  private async execute(job: JobRecord, controller: AbortController): Promise<void> {
+    const { sink, jobs } = this.options;
+    const emit = sink.emit.bind(sink, job.id, job.correlationId);
+    const renew = this.keepLease(job.id, controller);
+    try {
+      await emit({ type: 'job-started', attempt: job.attempts });
+      sink.log(job.id, 'info', job.attempts > 1 ? `Job resumed (attempt ${job.attempts})` : 'Job started', {
+        worker: this.owner,
+        correlationId: job.correlationId,
+      });
+      const request = parseVideoRequest(job.request);
+      const result = await this.options.orchestrator.run(
+        { id: job.id, correlationId: job.correlationId, request, policy: job.fallbackPolicy },
+        {
+          emit: (event) => {
+            void emit(event);
+            if (event.type === 'progress') {
+              void jobs
+                .update(job.id, (r) =>
+                  reportProgress(
+                    r,
+                    {
+                      progress: event.percentage,
+                      stage: event.stage,
+                      message: event.message,
+                      etaSeconds: event.etaSeconds ?? null,
+                    },
+                    this.clock.now(),
+                  ),
+                )
+                .catch(() => undefined);
+            }
+          },
+          log: (level, message, fields) => sink.log(job.id, level, message, fields),
+        },
+        controller.signal,
+      );
+      await jobs.update(job.id, (r) =>
+        completeJob(
+          r,
+          {
+            path: result.path,
+            durationSeconds: result.durationSeconds,
+            sizeBytes: result.sizeBytes,
+            width: result.width,
+            height: result.height,
+          },
+          this.clock.now(),
+        ),
+      );
+      sink.log(job.id, 'info', 'Job done', { served: result.served, skipped: result.skippedSteps });
+      await emit({
+        type: 'done',
+        videoUrl: `/api/video/${job.id}/download`,
+        outputPath: result.path,
+        durationSeconds: result.durationSeconds,
+      });
+    } catch (error) {
+      await this.finishWithError(job, controller, error);
+    } finally {
+      renew.stop();
+      await sink.flush(job.id);
+      this.options.onJobEnd?.(job.id);
+    }
+  }
+
+  private async finishWithError(job: JobRecord, controller: AbortController, error: unknown): Promise<void> {
+    const { sink, jobs } = this.options;
+    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+    const canceled =
+      ReelayError.isInstance(reason) && reason.code === 'REELAY_ERR_CANCELED'
+        ? reason
+        : ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED'
+          ? error
+          : undefined;
+    const current = await jobs.get(job.id);
+    if (!current || current.status !== 'running' || current.lease?.owner !== this.owner) {
+      // Canceled elsewhere, or the job moved on: nothing to record here.
+      return;
+    }
+    if (ReelayError.isInstance(reason) && reason.code === 'REELAY_ERR_INTERNAL' && !canceled) {
+      sink.log(job.id, 'warn', 'Worker stopped mid-job; the job resumes from its checkpoints elsewhere');
+      return;
+    }
+    if (canceled) {
+      const partialArtifacts = await this.options.orchestrator.artifacts(job.id);
+      await jobs.update(job.id, (r) => cancelJob(r, canceled.message, this.clock.now()));
+      sink.log(job.id, 'info', 'Job canceled', { partialArtifacts });
+      await sink.emit(job.id, job.correlationId, {
+        type: 'canceled',
+        reason: canceled.message,
+        partialArtifacts,
+      });
+      return;
+    }
+    const details = failureDetails(error, { correlationId: job.correlationId });
+    await jobs.update(job.id, (r) => failJob(r, details, this.clock.now()));
+    sink.log(job.id, 'error', `Job failed: ${details.message}`, { code: details.code, stage: details.stage });
+    await sink.emit(job.id, job.correlationId, { type: 'error', error: details });
+  }
+
+  /** Renews the lease every third of its length; losing it (or a cancel elsewhere) aborts the job. */
+  private keepLease(jobId: string, controller: AbortController): { stop(): void } {
+    let handle: TimerHandle | undefined;
+    let stopped = false;
+    const tick = (): void => {
+      handle = this.clock.setTimeout(async () => {
+        if (stopped) return;
+        try {
+          await this.options.jobs.update(jobId, (r) =>
+            renewJobLease(r, this.owner, this.leaseMs, this.clock.now()),
+          );
+        } catch (error) {
+          const job = await this.options.jobs.get(jobId).catch(() => null);
+          const reason =
+            job?.status === 'canceled'
+              ? new ReelayError('REELAY_ERR_CANCELED', `Job ${jobId} was canceled`)
+              : new ReelayError(
+                  'REELAY_ERR_CONFLICT',
+                  `Lost the lease on job ${jobId}: ${(error as Error).message}`,
+                );
+          controller.abort(reason);
+          return;
+        }
+        if (!stopped) tick();
+      }, this.leaseMs / 3);
+    };
+    tick();
+    return {
+      stop: () => {
+        stopped = true;
+        if (handle !== undefined) this.clock.clearTimeout(handle);
+      },
+    };
+  }
+}

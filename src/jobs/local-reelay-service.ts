@@ -1,0 +1,289 @@
+import { statfs } from 'node:fs/promises';
+import type { ReelayConfig } from '../config/app-config.js';
+import type { Clock } from '../domain/clock.js';
+import type { Disposable } from '../domain/disposable.js';
+import { ReelayError } from '../domain/errors.js';
+import type { StoredEvent } from '../domain/events.js';
+import type { FallbackDecision } from '../domain/fallback.js';
+import type { IdGenerator } from '../domain/ids.js';
+import { chosenProviders } from '../pipeline/preflight.js';
+import { parseVideoRequest } from '../pipeline/video-request.js';
+import { detectFfmpeg } from '../providers/media/ffmpeg-info.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { RoutingKit } from '../routing/routing-kit.js';
+import type { ReelayStores } from '../state/stores.js';
+import type { JobEventSink } from './job-event-sink.js';
+import { createJobRecord, type JobRecord, type JobStatus } from './job-record.js';
+import type { JobRunner } from './job-runner.js';
+import type { ReelayMetrics } from './reelay-metrics.js';
+import type {
+  DecisionAnswerInput,
+  GatewayStatsView,
+  JobStepView,
+  PendingDecisionView,
+  ProviderInfo,
+  ReadinessReport,
+  ReelayService,
+} from './reelay-service.js';
+
+/** What the local service is made of (see `createReelay`). */
+export interface LocalServiceParts {
+  config: ReelayConfig;
+  stores: ReelayStores;
+  kit: RoutingKit;
+  registry: ProviderRegistry;
+  sink: JobEventSink;
+  runner: JobRunner;
+  metrics: ReelayMetrics;
+  clock: Clock;
+  ids: IdGenerator;
+  /** True when this process runs a worker (readiness reports the queue). */
+  worker: boolean;
+  close: () => Promise<void>;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The {@link ReelayService} over this process's container (stores, router, worker). */
+export class LocalReelayService implements ReelayService {
+  constructor(private readonly parts: LocalServiceParts) {}
+
+  async submit(input: unknown, options: { correlationId?: string } = {}): Promise<JobRecord> {
+    const { config, stores, sink, clock, ids, registry } = this.parts;
+    const withPolicy =
+      typeof input === 'object' && input !== null && !Array.isArray(input) && !('fallbackPolicy' in input)
+        ? { ...input, fallbackPolicy: config.fallbackPolicy }
+        : input;
+    const request = parseVideoRequest(withPolicy);
+    chosenProviders(request, registry);
+    const correlationId =
+      options.correlationId && CORRELATION_ID.test(options.correlationId)
+        ? options.correlationId
+        : ids('corr');
+    const job = createJobRecord(
+      {
+        request: request as unknown as Record<string, unknown>,
+        fallbackPolicy: request.fallbackPolicy,
+        correlationId,
+      },
+      { clock, ids },
+    );
+    await stores.jobs.create(job);
+    await sink.emit(job.id, correlationId, { type: 'job-queued', brief: request.brief.slice(0, 200) });
+    sink.log(job.id, 'info', 'Job queued', { correlationId, policy: request.fallbackPolicy });
+    this.parts.runner.notify();
+    return job;
+  }
+
+  getJob(id: string): Promise<JobRecord | null> {
+    return this.parts.stores.jobs.get(id);
+  }
+
+  listJobs(query: { status?: JobStatus; limit?: number; cursor?: string } = {}) {
+    return this.parts.stores.jobs.list(query);
+  }
+
+  async cancel(id: string, reason = 'canceled by the user'): Promise<JobRecord> {
+    const job = await this.mustGet(id);
+    if (job.status === 'done' || job.status === 'failed' || job.status === 'canceled') {
+      throw new ReelayError(
+        'REELAY_ERR_CONFLICT',
+        `Job ${id} already ended (${job.status}); nothing to cancel`,
+        {
+          details: { status: job.status },
+        },
+      );
+    }
+    this.parts.kit.gateway.withdrawDecisions(id, reason);
+    return this.parts.runner.cancel(id, reason);
+  }
+
+  async steps(id: string): Promise<JobStepView[]> {
+    await this.mustGet(id);
+    const list = await this.parts.stores.checkpoints.list(id);
+    return list.map((c) => ({
+      stepId: c.stepId,
+      artifactPath: c.artifactPath,
+      sha256: c.sha256,
+      sizeBytes: c.sizeBytes,
+      completedAt: c.completedAt,
+    }));
+  }
+
+  readEvents(jobId: string, afterId = 0, limit?: number): Promise<StoredEvent[]> {
+    return this.parts.stores.events.read(jobId, afterId, limit);
+  }
+
+  subscribe(jobId: string, listener: (event: StoredEvent) => void): Disposable {
+    return this.parts.stores.events.subscribe(jobId, listener);
+  }
+
+  async decisions(jobId: string): Promise<FallbackDecision[]> {
+    await this.mustGet(jobId);
+    return this.parts.stores.audit.history(jobId);
+  }
+
+  async pendingDecision(jobId: string): Promise<PendingDecisionView | null> {
+    await this.mustGet(jobId);
+    const p = this.parts.kit.gateway.getPendingDecision(jobId);
+    if (!p) return null;
+    return {
+      decisionId: p.decisionId,
+      jobId: p.jobId,
+      stage: p.stage,
+      provider: p.provider,
+      trigger: p.trigger,
+      options: p.options,
+      alternatives: p.alternatives,
+      requestedAt: p.requestedAt,
+    };
+  }
+
+  async answerDecision(jobId: string, answer: DecisionAnswerInput): Promise<void> {
+    await this.mustGet(jobId);
+    const pending = this.parts.kit.gateway.getPendingDecision(jobId);
+    if (!pending) {
+      throw new ReelayError('REELAY_ERR_CONFLICT', `Job ${jobId} has no decision waiting for an answer`);
+    }
+    if (answer.option === 'try_alternative') {
+      if (!answer.provider) {
+        throw new ReelayError(
+          'REELAY_ERR_VALIDATION',
+          'try_alternative needs "provider": the provider to switch to',
+          {
+            details: { fields: [{ field: 'provider', message: 'required for try_alternative' }] },
+          },
+        );
+      }
+      const current = this.parts.registry.find(pending.provider);
+      try {
+        this.parts.registry.get(answer.provider, current?.kind);
+      } catch (error) {
+        throw new ReelayError('REELAY_ERR_VALIDATION', (error as Error).message, {
+          details: { fields: [{ field: 'provider', message: (error as Error).message }] },
+        });
+      }
+    }
+    this.parts.kit.gateway.answerDecision(jobId, answer);
+  }
+
+  async listProviders(): Promise<ProviderInfo[]> {
+    const { registry, kit } = this.parts;
+    const scores = new Map<string, ProviderInfo['score']>();
+    for (const kind of ['llm', 'tts', 'image', 'video'] as const) {
+      const { candidates } = kit.selection.selectProviders({ kind, stage: 'status', jobId: '(none)' });
+      for (const c of candidates) {
+        const components: Record<string, number> = {};
+        for (const [name, part] of Object.entries(c.components))
+          components[name] = Math.round(part.weighted * 10) / 10;
+        scores.set(c.provider, { total: Math.round(c.score * 10) / 10, components, reasons: c.reasons });
+      }
+    }
+    return registry.list().map((p) => {
+      const health = kit.health.getHealth(p.id);
+      const metrics = kit.tracker.getMetrics(p.id, '24h');
+      const breaker = kit.breakers.get(p.id).state;
+      return {
+        id: p.id,
+        displayName: p.displayName,
+        kind: p.kind,
+        profileType: p.profileType,
+        priority: p.priority,
+        offline: p.capabilities.offline === true,
+        health: health
+          ? {
+              healthy: health.healthy,
+              latencyMs: health.latencyMs,
+              message: health.message,
+              checkedAt: new Date(health.lastCheckedAt).toISOString(),
+              uptime: health.uptime,
+            }
+          : null,
+        breaker: {
+          state: breaker.state,
+          ...('reason' in breaker && breaker.reason ? { reason: breaker.reason } : {}),
+        },
+        latency: {
+          calls: metrics.calls,
+          successRate: metrics.calls > 0 ? metrics.successRate : null,
+          p50Ms: metrics.calls > 0 ? metrics.p50Ms : null,
+          p95Ms: metrics.calls > 0 ? metrics.p95Ms : null,
+          p99Ms: metrics.calls > 0 ? metrics.p99Ms : null,
+        },
+        score: scores.get(p.id) ?? null,
+      };
+    });
+  }
+
+  async setCircuit(
+    providerId: string,
+    action: 'open' | 'close' | 'isolate',
+    reason = 'maintenance',
+  ): Promise<{ state: string }> {
+    const { registry, kit } = this.parts;
+    registry.get(providerId);
+    const breaker = kit.breakers.get(providerId);
+    if (action === 'open') breaker.open(reason);
+    else if (action === 'isolate') breaker.isolate(reason);
+    else breaker.close(reason);
+    kit.selection.invalidate(providerId);
+    return { state: breaker.state.state };
+  }
+
+  async gatewayStats(): Promise<GatewayStatsView> {
+    const s = await this.parts.kit.gateway.getStatistics();
+    return {
+      activeLocks: s.activeLocks,
+      activeOperations: s.activeOperations,
+      totalFallbackDecisions: s.totalFallbackDecisions,
+      userRequested: s.userRequestedFallbacks,
+      errorTriggered: s.errorTriggeredFallbacks,
+      byReason: s.byReason as Record<string, number>,
+    };
+  }
+
+  async readiness(): Promise<ReadinessReport> {
+    const checks: ReadinessReport['checks'] = {};
+    const check = async (name: string, fn: () => Promise<string>): Promise<void> => {
+      try {
+        checks[name] = { ok: true, message: await fn() };
+      } catch (error) {
+        checks[name] = { ok: false, message: (error as Error).message };
+      }
+    };
+    await Promise.all([
+      check('store', async () => {
+        await this.parts.stores.jobs.list({ limit: 1 });
+        return 'reachable';
+      }),
+      check('disk', async () => {
+        const fs = await statfs(this.parts.config.dataDir);
+        const free = fs.bavail * fs.bsize;
+        if (free < 200 * 1024 * 1024)
+          throw new Error(`only ${Math.round(free / 1048576)} MB free in ${this.parts.config.dataDir}`);
+        return `${Math.round(free / 1048576)} MB free`;
+      }),
+      check('ffmpeg', async () => `FFmpeg ${(await detectFfmpeg()).ffmpegVersion}`),
+      check('queue', async () =>
+        this.parts.worker
+          ? `worker running ${this.parts.runner.activeJobs().length} job(s)`
+          : 'no worker in this process (API only)',
+      ),
+    ]);
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  }
+
+  metricsText(): Promise<string> {
+    return this.parts.metrics.text();
+  }
+
+  close(): Promise<void> {
+    return this.parts.close();
+  }
+
+  private async mustGet(id: string): Promise<JobRecord> {
+    const job = await this.parts.stores.jobs.get(id);
+    if (!job) throw new ReelayError('REELAY_ERR_NOT_FOUND', `No job with id ${id}`);
+    return job;
+  }
+}
