@@ -196,6 +196,7 @@ describe('FallbackRouter: degradations', () => {
     expect((await h.audit.history('job_1'))[0]).toMatchObject({
       reason: 'DEGRADED',
       errorCategory: 'system_error',
+      elapsedBeforeSwitchMs: 5_000,
     });
   });
 });
@@ -248,6 +249,7 @@ describe('FallbackRouter: policy ask', () => {
         reason: 'PROVIDER_FATAL_ERROR',
         userConfirmed: true,
         errorCategory: 'authentication',
+        elapsedBeforeSwitchMs: 600_000, // on alpha, then waiting for the answer
       },
     ]);
     expect(h.kit.gateway.getLock('job_1')?.providerName).toBe('gamma');

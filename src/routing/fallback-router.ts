@@ -52,6 +52,8 @@ interface Episode<T, P extends Provider> {
   tried: Set<string>;
   attempts: AttemptRecord[];
   switches: number;
+  /** Clock time the episode moved to `provider` (for the decision's elapsedBeforeSwitchMs). */
+  since: number;
   degraded: boolean;
   degradationsLeft: string[];
 }
@@ -115,6 +117,7 @@ export class FallbackRouter implements ProviderRunner {
       tried: new Set(),
       attempts: [],
       switches: 0,
+      since: this.clock.now(),
       degraded: false,
       degradationsLeft: [...(call.degradations ?? [])],
     };
@@ -141,6 +144,7 @@ export class FallbackRouter implements ProviderRunner {
           // A recorded decision (user after a stall, or auto after a stall) moved the lock.
           episode.provider = this.lookup<P>(error.nextProvider, call);
           episode.switches++;
+          episode.since = this.clock.now();
           continue;
         }
         if (ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED') throw error;
@@ -373,6 +377,7 @@ export class FallbackRouter implements ProviderRunner {
       toProvider: to.id,
       toProviderType: to.profileType,
       reason,
+      elapsedBeforeSwitchMs: Math.max(0, this.clock.now() - episode.since),
       correlationId: call.correlationId,
       stages: [call.stage],
       context: `${call.label ? `${call.label}: ` : ''}${context}`,
@@ -381,6 +386,7 @@ export class FallbackRouter implements ProviderRunner {
     });
     episode.switches++;
     episode.provider = to;
+    episode.since = this.clock.now();
   }
 
   /** A provider already over one of its budgets is refused before it is called. */

@@ -69,6 +69,7 @@ describe('router end to end, policy ask (answered through the gateway)', () => {
         reason: 'PROVIDER_FATAL_ERROR',
         userConfirmed: true,
         errorCategory: 'network_error',
+        elapsedBeforeSwitchMs: 67_080,
       },
     ]);
     expect(h.ofType('decision-answered')).toMatchObject([{ option: 'try_alternative', provider: 'beta' }]);

@@ -76,6 +76,7 @@ describe('router end to end, policy auto, three OpenAI-compatible servers', () =
         reason: 'AUTO_AFTER_ERROR',
         errorCategory: 'rate_limit',
         userConfirmed: false,
+        elapsedBeforeSwitchMs: 40_000,
       },
     ]);
     expect(h.kit.breakers.get('alpha').state).toMatchObject({
