@@ -103,6 +103,8 @@ export class FakeReelayService implements ReelayService {
   private readonly stepsByJob = new Map<string, JobStepView[]>();
   private readonly circuits = new Map<string, string>();
   private closed = false;
+  /** Subscriptions not yet disposed (leak checks). */
+  liveSubscriptions = 0;
 
   constructor(options: FakeServiceOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -154,7 +156,17 @@ export class FakeReelayService implements ReelayService {
   }
 
   subscribe(jobId: string, listener: (event: StoredEvent) => void): Disposable {
-    return this.events.subscribe(jobId, listener);
+    const inner = this.events.subscribe(jobId, listener);
+    this.liveSubscriptions += 1;
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        this.liveSubscriptions -= 1;
+        inner.dispose();
+      },
+    };
   }
 
   decisions(jobId: string): Promise<FallbackDecision[]> {
