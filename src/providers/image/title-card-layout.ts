@@ -153,7 +153,7 @@ export function layoutCard(input: CardInput): CardLayout {
   const { width: w, height: h } = input;
   const m = Math.min(w, h);
   const portrait = h > w;
-  const marginX = Math.round(m * 0.08);
+  const marginX = Math.round(m * 0.1);
   const marginY = Math.round(portrait ? h * 0.1 : m * 0.08);
   const maxWidth = Math.min(w - 2 * marginX, Math.round(w * 0.8));
   const palette = CARD_PALETTES[paletteIndex(input.sceneIndex, input.title)] as CardPalette;

@@ -66,9 +66,13 @@ describe('segment filters', () => {
 describe('motion directions', () => {
   it('alternates zoom in/out and pan axis and direction by position', () => {
     const [m0, m1, m2, m3] = [0, 1, 2, 3].map((p) => motionExpressions(p, 101, 0.1));
-    expect(m0).toEqual({ z: '1+0.1*on/100', x: '(iw-iw/zoom)*on/100', y: '(ih-ih/zoom)/2' });
-    expect(m1).toEqual({ z: '1+0.1*(1-on/100)', x: '(iw-iw/zoom)*(1-on/100)', y: '(ih-ih/zoom)/2' });
-    expect(m2?.y).toBe('(ih-ih/zoom)*on/100');
+    expect(m0).toEqual({ z: '1+0.1*on/100', x: '(iw-iw/zoom)*(0.3+0.4*on/100)', y: '(ih-ih/zoom)/2' });
+    expect(m1).toEqual({
+      z: '1+0.1*(1-on/100)',
+      x: '(iw-iw/zoom)*(0.3+0.4*(1-on/100))',
+      y: '(ih-ih/zoom)/2',
+    });
+    expect(m2?.y).toBe('(ih-ih/zoom)*(0.3+0.4*on/100)');
     expect(m3?.x).toBe('(iw-iw/zoom)/2');
     expect(motionExpressions(4, 101, 0.1)).toEqual(m0);
   });

@@ -49,7 +49,9 @@ export function segmentDurationMs(plan: SegmentPlan, settings: EncodeSettings): 
 
 /**
  * The zoompan expressions for one segment: even positions zoom in, odd ones zoom out; the pan
- * runs along x for positions 0–1 and y for 2–3 (mod 4), reversing on odd positions.
+ * runs along x for positions 0–1 and y for 2–3 (mod 4), reversing on odd positions. The pan stays
+ * within the middle 40 % of the free margin (30 % → 70 %), so text near any edge of a card is
+ * never cropped by more than 70 % of the zoom margin.
  */
 export function motionExpressions(
   position: number,
@@ -61,8 +63,9 @@ export function motionExpressions(
   const z = zoomIn ? `1+${zoom}*${p}` : `1+${zoom}*(1-${p})`;
   const along = zoomIn ? p : `(1-${p})`;
   const panX = position % 4 < 2;
-  const x = panX ? `(iw-iw/zoom)*${along}` : '(iw-iw/zoom)/2';
-  const y = panX ? '(ih-ih/zoom)/2' : `(ih-ih/zoom)*${along}`;
+  const sweep = `(0.3+0.4*${along})`;
+  const x = panX ? `(iw-iw/zoom)*${sweep}` : '(iw-iw/zoom)/2';
+  const y = panX ? '(ih-ih/zoom)/2' : `(ih-ih/zoom)*${sweep}`;
   return { z, x, y };
 }
 

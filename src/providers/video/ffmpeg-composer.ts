@@ -43,7 +43,7 @@ export interface FfmpegComposerOptions {
   crf?: number;
   /** Fade from/to black (video) and fade in/out (audio) at each segment edge, in ms; 0 disables. @default 300 */
   fadeMs?: number;
-  /** Ken Burns zoom over one scene (0.08 = 8 %). @default 0.08 */
+  /** Ken Burns zoom over one scene (0.06 = 6 %). @default 0.06 */
   motionZoom?: number;
   /** Pre-upscale of the still before zoompan (higher is smoother slow motion and more work). @default 1.5 */
   motionUpscale?: number;
@@ -231,7 +231,7 @@ export class FfmpegComposer implements VideoProvider {
       frames: Math.max(1, Math.round((scene.durationMs * s.fps) / 1000)),
       fadeMs: request.crossfade ? (this.options.fadeMs ?? 300) : 0,
       ...(motion
-        ? { motion: { zoom: this.options.motionZoom ?? 0.08, upscale: this.options.motionUpscale ?? 1.5 } }
+        ? { motion: { zoom: this.options.motionZoom ?? 0.06, upscale: this.options.motionUpscale ?? 1.5 } }
         : {}),
     }));
   }
