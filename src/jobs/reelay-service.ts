@@ -2,6 +2,7 @@ import type { Disposable } from '../domain/disposable.js';
 import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision, StallOption } from '../domain/fallback.js';
 import type { ProviderKind, ProviderType } from '../domain/provider-type.js';
+import type { DecisionAnswerInput } from '../patience/decision-broker.js';
 import type { JobRecord, JobStatus } from './job-record.js';
 
 /** A decision waiting for an answer (the payload of the last `decision-required` event). */
@@ -16,14 +17,8 @@ export interface PendingDecisionView {
   requestedAt: string;
 }
 
-/** An answer to a pending decision. */
-export interface DecisionAnswerInput {
-  option: StallOption;
-  /** Required for `try_alternative`: the provider id to switch to. */
-  provider?: string;
-  /** When given, must match the pending decision's id. */
-  decisionId?: string;
-}
+/** An answer to a pending decision: `{ option, provider?, decisionId? }`. */
+export type { DecisionAnswerInput } from '../patience/decision-broker.js';
 
 /** What the API reports about one provider. */
 export interface ProviderInfo {

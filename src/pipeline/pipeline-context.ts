@@ -2,6 +2,10 @@ import type { Clock } from '../domain/clock.js';
 import type { ReelayEvent } from '../domain/events.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { Stage } from '../domain/stages.js';
+import type { JobLogLevel } from '../state/job-log-store.js';
+
+export type { JobLogLevel };
+
 import type { CheckpointKeeper } from './checkpoint-keeper.js';
 import type { JobWorkspace } from './job-workspace.js';
 import type { ProgressTracker } from './progress-tracker.js';
@@ -13,9 +17,6 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 
 /** An event as a stage emits it: the job id, time and correlation id are filled in for it. */
 export type StageEvent = DistributiveOmit<ReelayEvent, 'jobId' | 'timestamp' | 'correlationId'>;
-
-/** Log levels of the per-job log. */
-export type JobLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Everything a stage needs for one job run. */
 export interface PipelineContext {

@@ -20,3 +20,7 @@ export * from './selection-weights.js';
 export * from './stats.js';
 export * from './timed-health-check.js';
 export * from './trend.js';
+export * from './auto-stall-handler.js';
+export * from './fallback-router.js';
+export * from './routing-kit.js';
+export * from './stage-failure.js';

@@ -45,7 +45,7 @@ export async function callBounded(
  * is a ReelayError (e.g. the gateway's stall), else `REELAY_ERR_CANCELED` saying what became of
  * the remote work (`outcome` undefined = it had already finished).
  */
-export function canceledError(
+export function remoteCanceledError(
   provider: string,
   what: string,
   reason: unknown,

@@ -4,7 +4,7 @@ import type { Heartbeat } from '../../domain/heartbeat.js';
 import { classifyError } from '../../resilience/classify-error.js';
 import type { AsyncJobOptions, AsyncJobResult, AsyncJobStatus } from './async-job-types.js';
 import { classifyJobFailure } from './job-failure.js';
-import { callBounded, canceledError, type RemoteCancelOutcome } from './remote-cancel.js';
+import { callBounded, type RemoteCancelOutcome, remoteCanceledError } from './remote-cancel.js';
 
 /** Default wait between status polls. */
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -37,13 +37,14 @@ export async function runAsyncJob(options: AsyncJobOptions): Promise<AsyncJobRes
   const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const maxPollErrors = options.maxPollErrors ?? DEFAULT_MAX_POLL_ERRORS;
   const started = clock.now();
-  if (signal.aborted) throw canceledError(provider, 'before a job was created', signal.reason, 'unsupported');
+  if (signal.aborted)
+    throw remoteCanceledError(provider, 'before a job was created', signal.reason, 'unsupported');
   let jobId: string;
   try {
     jobId = await options.create(signal);
   } catch (error) {
     if (signal.aborted)
-      throw canceledError(provider, 'before a job was created', signal.reason, 'unsupported');
+      throw remoteCanceledError(provider, 'before a job was created', signal.reason, 'unsupported');
     throw error;
   }
   const beat = safeHeartbeat(options);
@@ -103,7 +104,8 @@ export async function runAsyncJob(options: AsyncJobOptions): Promise<AsyncJobRes
     return { jobId, resultUrl, outPath: options.outPath, polls, elapsedMs: clock.now() - started };
   } catch (error) {
     const outcome = remoteActive ? await cancelRemote(options, clock, jobId) : undefined;
-    if (signal.aborted) throw canceledError(provider, `job ${jobId}`, signal.reason, outcome, { jobId });
+    if (signal.aborted)
+      throw remoteCanceledError(provider, `job ${jobId}`, signal.reason, outcome, { jobId });
     throw error;
   }
 }

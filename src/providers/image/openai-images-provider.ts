@@ -9,7 +9,7 @@ import type {
   ProviderCallContext,
   ProviderCapabilities,
 } from '../../domain/provider.js';
-import { canceledError } from '../async-job/remote-cancel.js';
+import { remoteCanceledError } from '../async-job/remote-cancel.js';
 import type { FetchLike, HttpContext } from '../http/http-context.js';
 import { requestJson } from '../http/request-json.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
@@ -127,7 +127,7 @@ export class OpenAiImagesProvider implements ImageProvider {
     } catch (error) {
       // The API has no cancel: dropping the request is all a client can do.
       if (ctx.signal.aborted)
-        throw canceledError(this.displayName, 'image request', ctx.signal.reason, 'unsupported');
+        throw remoteCanceledError(this.displayName, 'image request', ctx.signal.reason, 'unsupported');
       throw error;
     }
     const png = decodeBase64Png(this.displayName, result.data?.[0]?.b64_json);

@@ -9,7 +9,7 @@ import type {
   ProviderCallContext,
   ProviderCapabilities,
 } from '../../domain/provider.js';
-import { callBounded, canceledError } from '../async-job/remote-cancel.js';
+import { callBounded, remoteCanceledError } from '../async-job/remote-cancel.js';
 import type { FetchLike, HttpContext } from '../http/http-context.js';
 import { requestJson } from '../http/request-json.js';
 import { sendRequest } from '../http/send-request.js';
@@ -164,7 +164,7 @@ export class StableDiffusionProvider implements ImageProvider {
           signal,
         }),
       );
-      throw canceledError(
+      throw remoteCanceledError(
         this.displayName,
         `image for scene ${request.sceneIndex + 1}`,
         ctx.signal.reason,
