@@ -1,0 +1,36 @@
+import { openLocal, storeDescription } from '../cli-backend.js';
+import type { CommandSpec } from '../command-spec.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { untilSignal } from '../interrupts.js';
+import { UsageError } from '../usage-error.js';
+
+/** `reelay worker`: a worker-only process (no HTTP), for scale-out next to `serve --no-worker`. */
+export const workerCommand: CommandSpec = {
+  name: 'worker',
+  summary: 'Run a worker only (no HTTP), next to `reelay serve --no-worker`',
+  description:
+    'Takes queued jobs from the shared store and runs them until Ctrl-C. For scale-out, run any number ' +
+    'of workers and `reelay serve --no-worker` API processes on one PostgreSQL (DATABASE_URL); a ' +
+    'worker stopped mid-job loses nothing: its lease lapses and the job resumes from its last checkpoint.',
+  positionals: [],
+  options: {},
+  examples: ['DATABASE_URL=postgres://reelay@db/reelay reelay worker'],
+  async run({ io }, args) {
+    if (args.values.server !== undefined)
+      throw new UsageError('`reelay worker` works on the store directly; --server does not apply.', 'worker');
+    const reelay = await openLocal(io, args, { worker: true, logLevel: 'info' });
+    const { config } = reelay;
+    const note = config.databaseUrl ? '' : ' (set DATABASE_URL to share work between machines)';
+    io.stdout.write(
+      `Reelay worker running · store ${storeDescription(config)}${note} · up to ${config.concurrency.jobs} job(s) at a time\n  Stop with Ctrl-C.\n`,
+    );
+    const signal = await untilSignal();
+    const running = reelay.runner.activeJobs();
+    io.stdout.write(
+      `Received ${signal}: stopping${running.length > 0 ? ` (${running.length} running job(s) will resume on another worker)` : ''}…\n`,
+    );
+    await reelay.close();
+    io.stdout.write('Stopped.\n');
+    return EXIT_CODES.ok;
+  },
+};

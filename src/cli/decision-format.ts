@@ -1,0 +1,81 @@
+import type { ReelayEventOf } from '../domain/events.js';
+import type { StallOption } from '../domain/fallback.js';
+import { formatMs } from './format-duration.js';
+
+/** A `decision-required` event. */
+export type DecisionEvent = ReelayEventOf<'decision-required'>;
+
+/** One numbered answer offered at the prompt. */
+export interface DecisionChoice {
+  option: StallOption;
+  /** For `try_alternative`: the provider to switch to. */
+  provider?: string;
+  label: string;
+}
+
+/**
+ * The numbered answers of a decision, in the order offered: continue 30 s, continue 5 min, one
+ * `try_alternative` per ranked alternative (best first, with its score), cancel the job. After an
+ * error, "continue" means retrying the same provider.
+ */
+export function decisionChoices(event: DecisionEvent): DecisionChoice[] {
+  const choices: DecisionChoice[] = [];
+  const retry = event.trigger === 'error' ? ` (retry ${event.provider})` : '';
+  for (const option of event.options) {
+    if (option === 'continue_30s') choices.push({ option, label: `Continue waiting 30 s${retry}` });
+    else if (option === 'continue_5m') choices.push({ option, label: `Continue waiting 5 min${retry}` });
+    else if (option === 'cancel_job') choices.push({ option, label: 'Cancel the job' });
+    else
+      for (const alt of event.alternatives)
+        choices.push({
+          option,
+          provider: alt.provider,
+          label: `Try ${alt.provider} instead (score ${alt.score.toFixed(0)}${alt.reasons[0] ? `; ${alt.reasons[0]}` : ''})`,
+        });
+  }
+  return choices;
+}
+
+/** The block printed when a decision is required: what happened, where, since when, and the choices. */
+export function formatDecision(event: DecisionEvent, choices: DecisionChoice[], elapsedMs?: number): string {
+  const what =
+    event.trigger === 'stall'
+      ? `${event.provider} stopped making progress on the ${event.stage} stage`
+      : `${event.provider} failed on the ${event.stage} stage${event.error ? ` (${event.error.category ?? event.error.code}): ${event.error.message}` : ''}`;
+  const lines = [`⚠ Decision needed — ${what}`];
+  if (elapsedMs !== undefined) lines.push(`  elapsed on this stage: ${formatMs(elapsedMs)}`);
+  if (event.options.includes('try_alternative') && event.alternatives.length === 0)
+    lines.push('  (no healthy alternative provider is available)');
+  choices.forEach((c, i) => {
+    lines.push(`  ${i + 1}) ${c.label}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+const ALIASES: Readonly<Record<string, StallOption>> = {
+  '30s': 'continue_30s',
+  continue: 'continue_30s',
+  '5m': 'continue_5m',
+  cancel: 'cancel_job',
+};
+
+/**
+ * Reads an answer typed at the prompt: a choice number, an option name (`continue_5m`, `30s`,
+ * `cancel`), or an alternative's provider id. Null when it matches nothing.
+ */
+export function parseChoice(input: string, choices: DecisionChoice[]): DecisionChoice | null {
+  const text = input.trim().toLowerCase();
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) return choices[Number(text) - 1] ?? null;
+  const byProvider = choices.find((c) => c.provider?.toLowerCase() === text);
+  if (byProvider) return byProvider;
+  const option = ALIASES[text] ?? text;
+  const byOption = choices.filter((c) => c.option === option);
+  return byOption.length === 1 ? (byOption[0] ?? null) : null;
+}
+
+/** The exact command that answers a decision from another terminal. */
+export function decideCommand(jobId: string, choice: DecisionChoice, server?: string): string {
+  const provider = choice.provider ? ` ${choice.provider}` : '';
+  return `reelay decide ${jobId} ${choice.option}${provider}${server ? ` --server ${server}` : ''}`;
+}
