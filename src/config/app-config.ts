@@ -107,8 +107,6 @@ export interface ReelayConfig {
   };
   /** PostgreSQL URL (DATABASE_URL) for scale-out; absent → embedded SQLite. */
   databaseUrl: string | undefined;
-  /** Redis URL (REDIS_URL) for scale-out; absent → in-process queue. */
-  redisUrl: string | undefined;
   providers: Record<string, ProviderSettings>;
   budgets: z.output<typeof budgets>;
   /** Resolved API keys by env var name (never logged). */
@@ -123,7 +121,6 @@ export const SECRET_ENV_VARS = [
   'ELEVENLABS_API_KEY',
   'HEYGEN_API_KEY',
   'RUNWAYML_API_SECRET',
-  'STABILITY_API_KEY',
 ] as const;
 
 /**
@@ -180,7 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKeys,
     },
     databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: env.REDIS_URL || undefined,
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
     secrets,

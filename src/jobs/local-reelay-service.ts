@@ -39,6 +39,10 @@ export interface LocalServiceParts {
   ids: IdGenerator;
   /** True when this process runs a worker (readiness reports the queue). */
   worker: boolean;
+  /** True when other processes write to the same stores (PostgreSQL): live events are also polled. */
+  sharedStore?: boolean;
+  /** Poll interval for events written by other processes. @default 500 */
+  sharedPollMs?: number;
   close: () => Promise<void>;
 }
 
@@ -114,8 +118,42 @@ export class LocalReelayService implements ReelayService {
     return this.parts.stores.events.read(jobId, afterId, limit);
   }
 
+  /**
+   * Live events of a job. Events appended in this process arrive at once; with a shared store
+   * (PostgreSQL: workers in other processes) the log is also read every `sharedPollMs`, and each
+   * id is delivered once, in order.
+   */
   subscribe(jobId: string, listener: (event: StoredEvent) => void): Disposable {
-    return this.parts.stores.events.subscribe(jobId, listener);
+    const { events } = this.parts.stores;
+    let lastId = -1;
+    const deliver = (event: StoredEvent): void => {
+      if (lastId >= 0 && event.id <= lastId) return;
+      lastId = event.id;
+      listener(event);
+    };
+    const local = events.subscribe(jobId, deliver);
+    if (!this.parts.sharedStore) return local;
+    let stopped = false;
+    let handle = this.parts.clock.setTimeout(function poll(this: void) {}, 0);
+    const tick = async (): Promise<void> => {
+      if (stopped) return;
+      try {
+        if (lastId < 0) lastId = await events.lastId(jobId);
+        for (const event of await events.read(jobId, lastId)) deliver(event);
+      } catch {
+        // A transient store error: the next tick reads again from the last delivered id.
+      }
+      if (!stopped) handle = this.parts.clock.setTimeout(() => void tick(), this.parts.sharedPollMs ?? 500);
+    };
+    this.parts.clock.clearTimeout(handle);
+    void tick();
+    return {
+      dispose: () => {
+        stopped = true;
+        this.parts.clock.clearTimeout(handle);
+        local.dispose();
+      },
+    };
   }
 
   async decisions(jobId: string): Promise<FallbackDecision[]> {
