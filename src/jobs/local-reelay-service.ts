@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import type { ReelayConfig } from '../config/app-config.js';
-import type { Clock } from '../domain/clock.js';
+import type { Clock, TimerHandle } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
 import type { StoredEvent } from '../domain/events.js';
@@ -134,7 +134,7 @@ export class LocalReelayService implements ReelayService {
     const local = events.subscribe(jobId, deliver);
     if (!this.parts.sharedStore) return local;
     let stopped = false;
-    let handle = this.parts.clock.setTimeout(function poll(this: void) {}, 0);
+    let handle: TimerHandle | undefined;
     const tick = async (): Promise<void> => {
       if (stopped) return;
       try {
@@ -145,12 +145,11 @@ export class LocalReelayService implements ReelayService {
       }
       if (!stopped) handle = this.parts.clock.setTimeout(() => void tick(), this.parts.sharedPollMs ?? 500);
     };
-    this.parts.clock.clearTimeout(handle);
     void tick();
     return {
       dispose: () => {
         stopped = true;
-        this.parts.clock.clearTimeout(handle);
+        if (handle !== undefined) this.parts.clock.clearTimeout(handle);
         local.dispose();
       },
     };
