@@ -8,6 +8,7 @@ import {
   scriptPrompt,
 } from '../../pipeline/script-schema.js';
 import { TemplateWriter } from './template-writer.js';
+import { analyzeBrief } from './template-writer-analysis.js';
 import { readBriefBlock } from './template-writer-brief.js';
 import {
   PACING_WORDS_PER_MINUTE,
@@ -15,7 +16,6 @@ import {
   type ScriptPacing,
   scriptSizing,
 } from './template-writer-sizing.js';
-import { analyzeBrief } from './template-writer-text.js';
 
 const SOLAR =
   'Explain how solar panels convert sunlight into electricity. Cover photovoltaic cells, inverters and net metering. End with tips for homeowners.';
@@ -55,21 +55,18 @@ describe('brief analysis', () => {
   it('finds the topic, list items as key points, and the closing request', () => {
     const a = analyzeBrief(SOLAR);
     expect(a.topic).toBe('how solar panels convert sunlight into electricity');
-    expect(a.points.map((p) => p.phrase)).toEqual([
-      'how solar panels convert sunlight into electricity',
-      'photovoltaic cells',
-      'inverters',
-      'net metering',
-    ]);
-    expect(a.closing).toEqual(['tips for homeowners']);
+    expect(a.points.map((p) => p.phrase)).toEqual(['photovoltaic cells', 'inverters', 'net metering']);
+    expect(a.points.map((p) => p.title)).toEqual(['Photovoltaic Cells', 'Inverters', 'Net Metering']);
+    expect(a.closing).toEqual(['Before you go, look into tips for homeowners.']);
   });
 
   it('keeps statements as spoken sentences and their subject', () => {
     const a = analyzeBrief(
       'Tides are caused by the moon. It pulls the ocean. Spring tides happen twice a month.',
     );
-    expect(a.topic).toBe('Tides');
-    expect(a.points.map((p) => p.subject)).toEqual(['Tides', 'Spring tides']);
+    expect(a.topic).toBe('tides');
+    expect(a.points.map((p) => p.phrase)).toEqual(['tides', 'spring tides']);
+    expect(a.points.map((p) => p.title)).toEqual(['Tides', 'Spring Tides']);
     expect(a.points[0]?.statements).toEqual(['Tides are caused by the moon.', 'It pulls the ocean.']);
   });
 });
@@ -103,8 +100,8 @@ describe('TemplateWriter', () => {
     expect(script.title).toBe('How Solar Panels Convert Sunlight into Electricity');
     expect(script.scenes.map((s) => s.title)).toEqual([
       'How Solar Panels Convert Sunlight into Electricity',
-      'How Solar Panels Convert Sunlight into Electricity',
       'Photovoltaic Cells',
+      'Photovoltaic Cells: Why It Matters',
       'Inverters',
       'Net Metering',
       'Your Next Step',
@@ -112,7 +109,8 @@ describe('TemplateWriter', () => {
     expect(script.scenes[3]?.narration).toContain('inverters');
     const last = script.scenes.at(-1)?.narration ?? '';
     expect(last).toContain('Book a free roof survey today.');
-    expect(last.endsWith('Thanks for watching.')).toBe(true);
+    expect(last).toContain('look into tips for homeowners');
+    expect(last.endsWith('Thank you for watching.')).toBe(true);
   });
 
   it('speaks the brief’s own statements', async () => {
@@ -147,7 +145,8 @@ describe('TemplateWriter', () => {
   it('writes a single scene for very short videos, with the call to action', async () => {
     const { script } = await write(SOLAR, { durationSeconds: 8, density: 'sparse' });
     expect(script.scenes).toHaveLength(1);
-    expect(script.scenes[0]?.narration.endsWith('Thanks for watching.')).toBe(true);
+    expect(script.scenes[0]?.narration.startsWith('Let’s take a clear look at how solar panels')).toBe(true);
+    expect(script.scenes[0]?.narration.endsWith('Thank you for watching.')).toBe(true);
   });
 
   it('uses the whole user message as the brief when there is no reelay-brief block', async () => {

@@ -30,9 +30,11 @@ function tokensOf(text: string): number {
  * The offline script writer: deterministic and brief-aware, no model and no network. It reads
  * the brief and options from the `reelay-brief` block that `scriptPrompt` embeds in the last user
  * message (without one, the whole message is the brief, with default options) and answers with
- * the JSON text of a script: an opening hook, one scene per key point of the brief, a closing
- * call to action that reflects the goal, sized to the duration (words per minute by pacing,
- * scene count by density). Pushes a token-count heartbeat per scene written.
+ * the JSON text of a script: a hook built from the topic (instruction words and audience removed),
+ * body scenes that narrate the brief's own statements (second person, contractions for casual
+ * tones), each titled after its key noun phrase, and a closing that says the brief's closing
+ * request (`Finish by …`, `End with …`) or the goal's call to action. Sized to the duration
+ * (words per minute by pacing, scene count by density). Pushes a token-count heartbeat per scene.
  *
  * @example
  * const writer = new TemplateWriter();
