@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_BRIEF } from '../src/cli/sample-brief.js';
@@ -229,6 +229,7 @@ async function main(): Promise<void> {
   const runsFlag = process.argv.indexOf('--runs');
   const runs = runsFlag >= 0 ? Math.max(1, Number(process.argv[runsFlag + 1]) || 1) : 1;
   const info = await detectFfmpeg();
+  const loadAtStart = round(loadavg()[0] ?? 0, 2);
   const dir = await tempDir('reelay-bench-pipeline-');
   const reelay = await startReelay(dir, {
     composer: { preset: PRESET, onFfmpegSpawn: sampler.track },
@@ -248,11 +249,14 @@ async function main(): Promise<void> {
     }
     if (!a || !b || !c) throw new Error('no runs');
     const nodePeakMb = round(process.resourceUsage().maxRSS / 1024, 1);
+    // Other work on the machine slows the pipeline and the bare command unevenly: keep the load.
+    const load = { start: loadAtStart, end: round(loadavg()[0] ?? 0, 2), cpus: cpus().length };
     const result = {
       benchmark: 'render-pipeline',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
       ffmpeg: info.ffmpegVersion,
+      loadAverage1m: load,
       video: { width: WIDTH, height: HEIGHT, fps: FPS, durationMinutes: 1, preset: PRESET },
       runs,
       pipelineMotionOff: a,
@@ -277,6 +281,11 @@ async function main(): Promise<void> {
       `(a)/(b) = ${result.ratioMotionOffToBare}× (goal ≤ 1.15×)   (c)/(b) = ${result.ratioMotionOnToBare}×`,
     );
     console.log(`Node peak RSS ${nodePeakMb} MB (goal ≤ 300 MB)`);
+    if (Math.max(load.start, load.end) > load.cpus) {
+      console.log(
+        `Warning: 1-minute load ${load.start}→${load.end} on ${load.cpus} CPUs; figures are contended.`,
+      );
+    }
     const outFile = join(dirname(fileURLToPath(import.meta.url)), 'results', 'render-pipeline.json');
     await mkdir(dirname(outFile), { recursive: true });
     await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
