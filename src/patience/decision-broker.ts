@@ -198,6 +198,7 @@ export class DecisionBroker {
 
   /** Withdraws pending decisions about a call that ended; their answers reject. */
   withdrawForOperation(operationId: string, reason: string): void {
+    if (this.slots.size === 0) return; // every provider call ends here: no copy when nothing is pending
     for (const slot of [...this.slots.values()]) {
       if (slot.pending.operationId === operationId) this.withdraw(slot, reason);
     }

@@ -1,7 +1,7 @@
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
 import { type Clock, systemClock } from '../domain/clock.js';
-import { type Disposable, TypedEmitter } from '../domain/disposable.js';
+import type { Disposable } from '../domain/disposable.js';
 import type { FallbackDecision, FallbackPolicy } from '../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
@@ -26,6 +26,7 @@ import type {
   ProviderGatewayOptions,
   SwitchProviderRequest,
 } from './gateway-types.js';
+import { ListenedEmitter } from './listened-emitter.js';
 import { type PatientCallHost, runPatientCall } from './patient-call.js';
 import type { LockValidation, PrimaryProviderLock } from './primary-provider-lock.js';
 import { ProviderLockRegistry } from './provider-lock-registry.js';
@@ -70,7 +71,7 @@ export class ProviderGateway {
   private readonly patienceProfile: PatienceProfileName;
   private readonly handlers: Partial<Record<FallbackPolicy, StallHandler>>;
   private readonly alternatives: AlternativesFn;
-  private readonly emitter: TypedEmitter<GatewayEvent>;
+  private readonly emitter: ListenedEmitter<GatewayEvent>;
   private readonly detector: StallDetector;
   private readonly broker: DecisionBroker;
   private readonly locks: ProviderLockRegistry;
@@ -88,7 +89,7 @@ export class ProviderGateway {
     this.patienceProfile = options.patienceProfile ?? 'balanced';
     this.handlers = { ask: askStallHandler, off: offStallHandler, ...options.stallHandlers };
     this.alternatives = options.alternatives ?? (() => []);
-    this.emitter = new TypedEmitter((err) =>
+    this.emitter = new ListenedEmitter((err) =>
       this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
     );
     const emit = (event: GatewayEvent): void => this.emitter.emit(event);
@@ -136,6 +137,7 @@ export class ProviderGateway {
       running: this.running,
       heartbeatEventIntervalMs: options.heartbeatEventIntervalMs ?? 1000,
       emit,
+      listens: (type) => this.emitter.listens(type),
     };
   }
 

@@ -16,8 +16,16 @@ export interface RunningOperation {
   policy: FallbackPolicy | undefined;
   /** Epoch ms the call started. */
   startedAt: number;
-  /** Aborting it stops the call; its reason is what `executeWithPatience` rejects with. */
+  /**
+   * Aborting it stops the call; its reason is what `executeWithPatience` rejects with. Abort it
+   * through {@link abortRun}. Its signal is created on first read (Node creates it lazily).
+   */
   controller: AbortController;
+  /**
+   * Set by {@link abortRun}: lets the gateway see an abort without reading `controller.signal`.
+   * @default false
+   */
+  aborted?: boolean;
   /** Epoch ms of the last emitted `heartbeat` event (sampling). */
   lastHeartbeatEventAt: number;
   /** The thresholds the call is judged by. */
@@ -32,6 +40,7 @@ export interface RunningOperation {
  * reject with that reason at once, even when the operation ignores the signal.
  */
 export function abortRun(run: RunningOperation, reason: unknown): void {
+  run.aborted = true;
   if (!run.controller.signal.aborted) run.controller.abort(reason);
   run.interrupt?.(run.controller.signal.reason);
 }

@@ -1,9 +1,10 @@
-import { type Clock, systemClock } from '../domain/clock.js';
+import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
 import type { ReelayEventOf } from '../domain/events.js';
 import type { Heartbeat } from '../domain/heartbeat.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import { type Deadlined, DeadlineQueue } from './deadline-queue.js';
 import type { HeartbeatResult } from './heartbeat-tracker.js';
 import {
   type Evaluation,
@@ -26,15 +27,20 @@ export interface StallDetectorOptions {
   logger?: Logger;
 }
 
-interface Entry {
-  op: MonitoredOperation;
-  detach: (() => void) | undefined;
+/** A monitored call and its place in the deadline queue, as one object (thousands may run). */
+class Entry extends MonitoredOperation implements Deadlined {
+  deadline = 0;
+  queueSeq = 0;
+  queueIndex = -1;
+  detach: (() => void) | undefined = undefined;
 }
 
 /**
- * Watches many provider calls. Each call has ONE timer, armed at its next deadline (the next
- * category boundary or the stall deadline); a heartbeat only updates fields, so a 1 000-token
- * stream causes no timer churn. When the timer fires the detector recomputes and re-arms.
+ * Watches many provider calls with ONE timer for all of them: each call sits in a queue at its
+ * next deadline (the next category boundary or the stall deadline), and the detector's timer is
+ * armed at the earliest one. A heartbeat only updates fields, so a 1 000-token stream causes no
+ * timer churn. When the timer fires the detector recomputes every call that is due, re-queues them
+ * and re-arms. Calls due at the same millisecond are handled in the order they were queued.
  * Emits `latency-category-changed` on every change, `stall-suspected` once per stall episode, and
  * `stall-cleared` when progress resumes. It never switches providers.
  *
@@ -50,7 +56,14 @@ interface Entry {
 export class StallDetector {
   private readonly clock: Clock;
   private readonly ops = new Map<string, Entry>();
+  private readonly queue = new DeadlineQueue<Entry>();
   private readonly emitter: TypedEmitter<StallDetectorEvent>;
+  /** The one armed timer, and the epoch ms it fires at. */
+  private timer: TimerHandle | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  /** True while the timer's callback runs: it re-arms once at the end. */
+  private firing = false;
+  private readonly onTimer = (): void => this.fire();
 
   constructor(options: StallDetectorOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -69,7 +82,7 @@ export class StallDetector {
       throw new ReelayError('REELAY_ERR_CONFLICT', `Operation ${input.operationId} is already monitored`);
     }
     const now = this.clock.now();
-    const entry: Entry = { op: new MonitoredOperation(input, now), detach: undefined };
+    const entry = new Entry(input, now);
     this.ops.set(input.operationId, entry);
     if (signal) {
       const onAbort = (): void => {
@@ -90,11 +103,11 @@ export class StallDetector {
     const entry = this.ops.get(operationId);
     if (!entry) return undefined;
     const now = this.clock.now();
-    const result = entry.op.tracker.record(beat, now);
+    const result = entry.tracker.record(beat, now);
     // Outside a stall, progress only moves the stall deadline later: the armed timer fires early,
     // recomputes and re-arms. Inside a stall the deadline may move earlier than the armed timer.
-    if (result.progressed && entry.op.inStall) {
-      this.publish(entry, entry.op.evaluate(now), now, true);
+    if (result.progressed && entry.inStall) {
+      this.publish(entry, entry.evaluate(now), now, true);
       this.arm(entry, now);
     }
     return result;
@@ -109,8 +122,8 @@ export class StallDetector {
     const entry = this.ops.get(operationId);
     if (!entry) return false;
     const now = this.clock.now();
-    entry.op.suppressedUntil = Math.max(entry.op.suppressedUntil, now + Math.max(0, ms));
-    this.publish(entry, entry.op.evaluate(now), now, false);
+    entry.suppressedUntil = Math.max(entry.suppressedUntil, now + Math.max(0, ms));
+    this.publish(entry, entry.evaluate(now), now, false);
     this.arm(entry, now);
     return true;
   }
@@ -120,9 +133,9 @@ export class StallDetector {
     const entry = this.ops.get(operationId);
     if (!entry) return;
     const now = this.clock.now();
-    entry.op.failed = true;
-    this.publish(entry, entry.op.evaluate(now), now, false);
-    this.clearTimer(entry);
+    entry.failed = true;
+    this.publish(entry, entry.evaluate(now), now, false);
+    this.unqueue(entry);
   }
 
   /** Stops watching a call; returns its final state. Safe to call twice. */
@@ -130,9 +143,9 @@ export class StallDetector {
     const entry = this.ops.get(operationId);
     if (!entry) return undefined;
     this.ops.delete(operationId);
-    this.clearTimer(entry);
+    this.unqueue(entry);
     entry.detach?.();
-    return entry.op.snapshot(this.clock.now());
+    return entry.snapshot(this.clock.now());
   }
 
   /** Stops watching every call. */
@@ -142,13 +155,13 @@ export class StallDetector {
 
   /** The state of a monitored call, or undefined. */
   getState(operationId: string): ProviderState | undefined {
-    return this.ops.get(operationId)?.op.snapshot(this.clock.now());
+    return this.ops.get(operationId)?.snapshot(this.clock.now());
   }
 
   /** States of every monitored call. */
   getStates(): ProviderState[] {
     const now = this.clock.now();
-    return [...this.ops.values()].map((e) => e.op.snapshot(now));
+    return [...this.ops.values()].map((e) => e.snapshot(now));
   }
 
   /** Number of monitored calls. */
@@ -169,26 +182,66 @@ export class StallDetector {
     return this.emitter.onAny(listener);
   }
 
+  /** Queues the call at its next deadline (or leaves it out when none) and re-arms the timer. */
   private arm(entry: Entry, now: number): void {
-    this.clearTimer(entry);
-    const next = entry.op.nextDeadline(now);
-    if (next === undefined) return;
-    entry.op.timer = this.clock.setTimeout(() => {
-      entry.op.timer = undefined;
-      if (this.ops.get(entry.op.input.operationId) !== entry) return;
-      const at = this.clock.now();
-      this.publish(entry, entry.op.evaluate(at), at, false);
-      if (this.ops.get(entry.op.input.operationId) === entry) this.arm(entry, at);
-    }, next - now);
+    const next = entry.nextDeadline(now);
+    if (next === undefined) this.queue.remove(entry);
+    else this.queue.push(entry, next);
+    this.schedule(now);
   }
 
-  private clearTimer(entry: Entry): void {
-    if (entry.op.timer !== undefined) this.clock.clearTimeout(entry.op.timer);
-    entry.op.timer = undefined;
+  private unqueue(entry: Entry): void {
+    this.queue.remove(entry);
+    this.schedule(this.clock.now());
+  }
+
+  /**
+   * Keeps the timer armed at or before the earliest deadline: an earlier timer is left alone (it
+   * fires, finds nothing due and re-arms), so removing calls causes no timer churn; no calls, no timer.
+   */
+  private schedule(now: number): void {
+    if (this.firing) return;
+    const top = this.queue.peek();
+    if (top === undefined) {
+      this.clearTimer();
+      return;
+    }
+    if (this.timer !== undefined && this.timerAt <= top.deadline) return;
+    this.clearTimer();
+    this.timerAt = top.deadline;
+    this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, top.deadline - now));
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** The timer fired: recompute every call that is due (listeners may stop or re-queue calls). */
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const at = this.clock.now();
+    this.firing = true;
+    try {
+      for (let top = this.queue.peek(); top !== undefined && top.deadline <= at; top = this.queue.peek()) {
+        this.queue.remove(top);
+        if (this.ops.get(top.input.operationId) !== top) continue;
+        this.publish(top, top.evaluate(at), at, false);
+        // A listener may have stopped the call, or re-queued it (suppress) already.
+        if (this.ops.get(top.input.operationId) !== top || this.queue.has(top)) continue;
+        const next = top.nextDeadline(at);
+        if (next !== undefined) this.queue.push(top, next);
+      }
+    } finally {
+      this.firing = false;
+    }
+    this.schedule(at);
   }
 
   private publish(entry: Entry, ev: Evaluation, now: number, progressCleared: boolean): void {
-    const { input } = entry.op;
+    const { input } = entry;
     const base = {
       jobId: input.jobId,
       timestamp: new Date(now).toISOString(),
@@ -198,7 +251,7 @@ export class StallDetector {
       stage: input.stage,
       operationId: input.operationId,
     };
-    const elapsedMs = now - entry.op.startedAt;
+    const elapsedMs = now - entry.startedAt;
     if (progressCleared && ev.stallEndedAfterMs !== undefined) {
       this.emitter.emit({ ...base, type: 'stall-cleared', stalledForMs: ev.stallEndedAfterMs });
     }
@@ -210,9 +263,9 @@ export class StallDetector {
         ...base,
         type: 'stall-suspected',
         elapsedMs,
-        sinceProgressMs: now - (entry.op.tracker.lastProgressAt ?? entry.op.startedAt),
+        sinceProgressMs: now - (entry.tracker.lastProgressAt ?? entry.startedAt),
         thresholdMs:
-          entry.op.heartbeatKind === 'none' ? input.profile.deepWaitMs : input.profile.stallThresholdMs,
+          entry.heartbeatKind === 'none' ? input.profile.deepWaitMs : input.profile.stallThresholdMs,
       });
     }
   }

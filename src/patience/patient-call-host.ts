@@ -1,0 +1,35 @@
+import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
+import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
+import type { Clock } from '../domain/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { Logger } from '../domain/logger.js';
+import type { DecisionBroker } from './decision-broker.js';
+import type { GatewayEvent } from './gateway-types.js';
+import type { ProviderLockRegistry } from './provider-lock-registry.js';
+import type { RunningOperation } from './running-operation.js';
+import type { StallDetector } from './stall-detector.js';
+
+/** The gateway parts one patient call works with. */
+export interface PatientCallHost {
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  profiles: ProviderTimeoutProfileLoader;
+  patienceProfile: PatienceProfileName;
+  locks: ProviderLockRegistry;
+  detector: StallDetector;
+  broker: DecisionBroker;
+  running: Map<string, RunningOperation>;
+  heartbeatEventIntervalMs: number;
+  emit: (event: GatewayEvent) => void;
+  /**
+   * Whether anyone listens to an event type; events nobody listens to are not built.
+   * @default every type is built and emitted
+   */
+  listens?: (type: GatewayEvent['type']) => boolean;
+}
+
+/** Whether an event of `type` would reach a listener of the host (true when it cannot tell). */
+export function hostListens(host: PatientCallHost, type: GatewayEvent['type']): boolean {
+  return host.listens === undefined || host.listens(type);
+}
