@@ -279,7 +279,11 @@ export class FallbackRouter implements ProviderRunner {
           message: (error as Error).message,
           provider: from.id,
           stage: call.stage,
-          retryable: true,
+          retryable: RecoveryExhaustedError.isInstance(error)
+            ? error.lastError.retryable
+            : ReelayError.isInstance(error)
+              ? error.retryable
+              : true,
           correlationId: call.correlationId,
           attempts: episode.attempts,
           ...(category ? { category } : {}),

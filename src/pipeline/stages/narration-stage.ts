@@ -68,8 +68,9 @@ export async function runNarrationStage(ctx: PipelineContext, script: Script): P
           call,
         ),
     });
-    // Stick to whichever provider served this scene (unless it was the degradation).
-    if (result.provider.id !== CAPTIONS_ONLY_PROVIDER) preferred = result.provider.id;
+    // Stick to whichever provider served this scene — including a degradation: once narration has
+    // degraded, the rest of the stage stays consistent instead of retrying a broken voice per scene.
+    preferred = result.provider.id;
     used.add(result.provider.id);
     const narration: SceneNarration = {
       index,
