@@ -1,8 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Heartbeat } from '../../src/domain/heartbeat.js';
 import type { RenderScene, VideoRenderRequest } from '../../src/domain/provider.js';
-import { runFfmpeg } from '../../src/providers/media/ffmpeg-process.js';
 import { buildCues, timeline, toSrt } from '../../src/providers/video/subtitles.js';
 import { makeStill, makeTone } from './fixtures.js';
 
@@ -61,28 +60,4 @@ export function context(signal = new AbortController().signal): {
   return { ctx: { signal, heartbeat: (b) => beats.push(b) }, beats };
 }
 
-/** One frame at `atSec` as 8-bit gray pixels (width × height bytes). */
-export async function grayFrame(video: string, atSec: number, scratch: string): Promise<Buffer> {
-  const out = join(scratch, `frame-${Math.random().toString(36).slice(2)}.gray`);
-  await runFfmpeg([
-    '-ss',
-    String(atSec),
-    '-i',
-    video,
-    '-frames:v',
-    '1',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'gray',
-    out,
-  ]);
-  return readFile(out);
-}
-
-/** Mean absolute difference of two gray frames over rows [fromRow, toRow). */
-export function rowDiff(a: Buffer, b: Buffer, width: number, fromRow: number, toRow: number): number {
-  let sum = 0;
-  for (let i = fromRow * width; i < toRow * width; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-  return sum / ((toRow - fromRow) * width);
-}
+export { grayFrame, rowDiff } from '../support/frames.js';

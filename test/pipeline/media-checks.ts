@@ -2,9 +2,6 @@
  * Media facts the pipeline tests assert on, measured with the real FFmpeg: loudness of a stretch
  * of audio, raw gray frames and their difference, and FFmpeg processes still running for a job.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runFfmpeg } from '../../src/providers/media/ffmpeg-process.js';
 import { runProcess } from '../../src/providers/media/run-process.js';
 
 /**
@@ -37,36 +34,7 @@ export async function meanVolumeDb(path: string, fromSec: number, durationSec: n
   return match[1].endsWith('inf') ? Number.NEGATIVE_INFINITY : Number(match[1]);
 }
 
-/** One frame at `atSec` as 8-bit gray pixels (width × height bytes), written under `scratch`. */
-export async function grayFrame(
-  video: string,
-  atSec: number,
-  scratch: string,
-  name: string,
-): Promise<Buffer> {
-  const out = join(scratch, `${name}.gray`);
-  await runFfmpeg([
-    '-ss',
-    String(atSec),
-    '-i',
-    video,
-    '-frames:v',
-    '1',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'gray',
-    out,
-  ]);
-  return readFile(out);
-}
-
-/** Mean absolute difference (0–255) of two gray frames over rows [fromRow, toRow). */
-export function rowDiff(a: Buffer, b: Buffer, width: number, fromRow: number, toRow: number): number {
-  let sum = 0;
-  for (let i = fromRow * width; i < toRow * width; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-  return sum / ((toRow - fromRow) * width);
-}
+export { grayFrame, rowDiff } from '../support/frames.js';
 
 /** Pids of FFmpeg processes whose command line mentions `pathPart` (e.g. a job's work dir). */
 export async function ffmpegProcessesFor(pathPart: string): Promise<number[]> {
