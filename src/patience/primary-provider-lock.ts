@@ -47,6 +47,8 @@ export class PrimaryProviderLock {
   readonly lockedAt: number;
   private readonly clock: Clock;
   private readonly stageKeys: ReadonlySet<string>;
+  /** `providerName` lower-cased once: every provider call is checked against it. */
+  private readonly providerKey: string;
   private unlockedAtMs: number | undefined;
   private reason: string | undefined;
 
@@ -58,6 +60,7 @@ export class PrimaryProviderLock {
     this.overrideable = options.overrideable ?? true;
     this.stages = Object.freeze((options.stages ?? []).filter((s) => s.trim() !== ''));
     this.stageKeys = new Set(this.stages.map((s) => s.toLowerCase()));
+    this.providerKey = this.providerName.toLowerCase();
     this.clock = options.clock ?? systemClock;
     this.lockedAt = this.clock.now();
   }
@@ -93,7 +96,8 @@ export class PrimaryProviderLock {
    */
   validateProvider(providerName: string, stage: string): LockValidation {
     if (!this.isActive || !this.appliesToStage(stage)) return { ok: true };
-    if (providerName.toLowerCase() === this.providerName.toLowerCase()) return { ok: true };
+    if (providerName === this.providerName || providerName.toLowerCase() === this.providerKey)
+      return { ok: true };
     return {
       ok: false,
       message:

@@ -192,14 +192,14 @@ export class StallDetector {
 
   private unqueue(entry: Entry): void {
     this.queue.remove(entry);
-    this.schedule(this.clock.now());
+    this.schedule(undefined);
   }
 
   /**
    * Keeps the timer armed at or before the earliest deadline: an earlier timer is left alone (it
    * fires, finds nothing due and re-arms), so removing calls causes no timer churn; no calls, no timer.
    */
-  private schedule(now: number): void {
+  private schedule(now: number | undefined): void {
     if (this.firing) return;
     const top = this.queue.peek();
     if (top === undefined) {
@@ -209,7 +209,8 @@ export class StallDetector {
     if (this.timer !== undefined && this.timerAt <= top.deadline) return;
     this.clearTimer();
     this.timerAt = top.deadline;
-    this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, top.deadline - now));
+    const delay = top.deadline - (now ?? this.clock.now());
+    this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, delay));
   }
 
   private clearTimer(): void {
