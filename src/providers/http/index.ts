@@ -1,6 +1,7 @@
 export * from './health-probe.js';
 export * from './http-context.js';
 export * from './ndjson-parser.js';
+export * from './networked-options.js';
 export * from './open-streams.js';
 export * from './provider-error.js';
 export * from './request-binary.js';

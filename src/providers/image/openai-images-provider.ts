@@ -1,5 +1,4 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
-import type { Logger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -10,13 +9,14 @@ import type {
   ProviderCapabilities,
 } from '../../domain/provider.js';
 import { remoteCanceledError } from '../async-job/remote-cancel.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestJson } from '../http/request-json.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
 import { decodeBase64Png } from './stable-diffusion-png.js';
 
-/** Options of {@link OpenAiImagesProvider}. */
-export interface OpenAiImagesProviderOptions {
+/** Options of {@link OpenAiImagesProvider}. Defaults: `priority` 3, `costModel` { unit: 'image', usdPerUnit: 0.04 }, `id` 'openai-images', `keyEnvVar` 'OPENAI_API_KEY'. */
+export interface OpenAiImagesProviderOptions extends NetworkedProviderOptions {
   /** API key (`OPENAI_API_KEY`); sent as a bearer token, never logged. */
   apiKey: string;
   /** `gpt-image-1` (always base64) or `dall-e-3` / `dall-e-2` (asked for `b64_json`). @default 'gpt-image-1' */
@@ -25,19 +25,6 @@ export interface OpenAiImagesProviderOptions {
   quality?: string;
   /** @default 'https://api.openai.com/v1' */
   baseUrl?: string;
-  /** @default 3 */
-  priority?: number;
-  /** @default { unit: 'image', usdPerUnit: 0.04 } */
-  costModel?: CostModel;
-  /** @default 'openai-images' */
-  id?: string;
-  /** Environment variable named in authentication errors. @default 'OPENAI_API_KEY' */
-  keyEnvVar?: string;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  logger?: Logger;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { type Clock, sleep, systemClock } from '../../domain/clock.js';
-import type { Logger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -10,14 +9,15 @@ import type {
   ProviderCapabilities,
 } from '../../domain/provider.js';
 import { callBounded, remoteCanceledError } from '../async-job/remote-cancel.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestJson } from '../http/request-json.js';
 import { sendRequest } from '../http/send-request.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
 import { decodeBase64Png } from './stable-diffusion-png.js';
 
-/** Options of {@link StableDiffusionProvider}. */
-export interface StableDiffusionProviderOptions {
+/** Options of {@link StableDiffusionProvider}. Defaults: `priority` 3, `costModel` { unit: 'free', usdPerUnit: 0 }, `id` 'stable-diffusion'. */
+export interface StableDiffusionProviderOptions extends NetworkedProviderOptions {
   /** WebUI started with `--api`. @default 'http://127.0.0.1:7860' */
   baseUrl?: string;
   /** Sampling steps. @default 25 */
@@ -36,17 +36,6 @@ export interface StableDiffusionProviderOptions {
   pollIntervalMs?: number;
   /** Bound on `POST /sdapi/v1/interrupt` when the call is aborted. @default 5000 */
   interruptTimeoutMs?: number;
-  /** @default 3 */
-  priority?: number;
-  /** @default { unit: 'free', usdPerUnit: 0 } */
-  costModel?: CostModel;
-  /** @default 'stable-diffusion' */
-  id?: string;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  logger?: Logger;
 }
 
 /** The nearest multiple of 8 (at least 64): Stable Diffusion works in 8-pixel latent blocks. */

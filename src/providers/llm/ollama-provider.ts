@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { type Logger, silentLogger } from '../../domain/logger.js';
+import { silentLogger } from '../../domain/logger.js';
 import type {
   ChatRequest,
   ChatResult,
@@ -12,33 +12,24 @@ import type {
   Usage,
 } from '../../domain/provider.js';
 import { probeHealth } from '../http/health-probe.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { openNdjsonStream } from '../http/open-streams.js';
 import { rewordError, toProviderError } from '../http/provider-error.js';
 import { requestJson } from '../http/request-json.js';
 import { estimateTokens } from '../http/token-estimate.js';
 import { ollamaChatBody, ollamaModelMatches, parseOllamaLine, parseOllamaTags } from './ollama-wire.js';
 
-/** Options of {@link OllamaProvider}. */
-export interface OllamaOptions {
-  /** @default 'ollama' */
-  id?: string;
+/** Options of {@link OllamaProvider}. Defaults: `id` 'ollama', `priority` 3. */
+export interface OllamaOptions extends NetworkedProviderOptions {
   /** @default 'Ollama' */
   displayName?: string;
   /** @default 'http://127.0.0.1:11434' */
   baseUrl?: string;
   /** @default 'llama3.1' */
   model?: string;
-  /** @default 3 */
-  priority?: number;
   /** Stream tokens (NDJSON) with a heartbeat per token; `false` waits for the whole answer. @default true */
   stream?: boolean;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  /** @default silentLogger */
-  logger?: Logger;
 }
 
 /**

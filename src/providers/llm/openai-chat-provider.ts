@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { type Logger, silentLogger } from '../../domain/logger.js';
+import { silentLogger } from '../../domain/logger.js';
 import type {
   ChatRequest,
   ChatResult,
@@ -14,7 +14,8 @@ import type {
 import type { ProviderType } from '../../domain/provider-type.js';
 import { ruleForProviderCode } from '../../resilience/provider-error-codes.js';
 import { probeHealth } from '../http/health-probe.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { openSseStream } from '../http/open-streams.js';
 import { redactFor, rewordError, toProviderError } from '../http/provider-error.js';
 import { requestJson } from '../http/request-json.js';
@@ -26,10 +27,8 @@ import {
   parseOpenAiModels,
 } from './openai-chat-wire.js';
 
-/** Options of {@link OpenAiChatProvider}. */
-export interface OpenAiChatOptions {
-  /** @default 'openai' */
-  id?: string;
+/** Options of {@link OpenAiChatProvider}. Defaults: `id` 'openai', `priority` 2, `costModel` { unit: 'token_1k', usdPerUnit: 0.00015, outputUsdPerUnit: 0.0006 } (gpt-4o-mini), `keyEnvVar` 'OPENAI_API_KEY'. */
+export interface OpenAiChatOptions extends NetworkedProviderOptions {
   /** @default 'OpenAI' */
   displayName?: string;
   /** Any OpenAI-compatible server (vLLM, LM Studio, …). @default 'https://api.openai.com/v1' */
@@ -38,22 +37,10 @@ export interface OpenAiChatOptions {
   apiKey?: string;
   /** @default 'gpt-4o-mini' */
   model?: string;
-  /** @default 2 */
-  priority?: number;
-  /** @default { unit: 'token_1k', usdPerUnit: 0.00015, outputUsdPerUnit: 0.0006 } (gpt-4o-mini) */
-  costModel?: CostModel;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** Named in authentication messages. @default 'OPENAI_API_KEY' */
-  keyEnvVar?: string;
   /** Stream tokens (SSE) with a heartbeat per delta; `false` waits for the whole answer. @default true */
   stream?: boolean;
   /** Patience profile; use `local_llm` for a compatible server on this machine. @default 'cloud_llm' */
   profileType?: ProviderType;
-  /** @default systemClock */
-  clock?: Clock;
-  /** @default silentLogger */
-  logger?: Logger;
 }
 
 /** Default price of gpt-4o-mini, per 1 000 tokens. */

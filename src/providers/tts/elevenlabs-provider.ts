@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { type Logger, silentLogger } from '../../domain/logger.js';
+import { silentLogger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -13,19 +13,18 @@ import type {
 } from '../../domain/provider.js';
 import { MalformedResponseError } from '../../resilience/output-errors.js';
 import { probeHealth } from '../http/health-probe.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { rewordError, toProviderError } from '../http/provider-error.js';
 import { requestBinary } from '../http/request-binary.js';
 import { requestJson } from '../http/request-json.js';
 import { pcmDurationMs, pcmWavHeader, WAV_HEADER_BYTES } from '../http/wav-pcm.js';
 import { type ElevenLabsAudio, parseElevenLabsFormat } from './elevenlabs-format.js';
 
-/** Options of {@link ElevenLabsProvider}. */
-export interface ElevenLabsOptions {
+/** Options of {@link ElevenLabsProvider}. Defaults: `id` 'elevenlabs', `priority` 2, `costModel` { unit: 'character', usdPerUnit: 0.0003 }, `keyEnvVar` 'ELEVENLABS_API_KEY'. */
+export interface ElevenLabsOptions extends NetworkedProviderOptions {
   /** Sent as the `xi-api-key` header. */
   apiKey: string;
-  /** @default 'elevenlabs' */
-  id?: string;
   /** @default 'ElevenLabs' */
   displayName?: string;
   /** Voice used when the request names none. @default '21m00Tcm4TlvDq8ikWAM' (Rachel) */
@@ -36,18 +35,6 @@ export interface ElevenLabsOptions {
   outputFormat?: string;
   /** @default 'https://api.elevenlabs.io' */
   baseUrl?: string;
-  /** @default 2 */
-  priority?: number;
-  /** @default { unit: 'character', usdPerUnit: 0.0003 } */
-  costModel?: CostModel;
-  /** Named in authentication messages. @default 'ELEVENLABS_API_KEY' */
-  keyEnvVar?: string;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  /** @default silentLogger */
-  logger?: Logger;
 }
 
 type Json = Record<string, unknown>;

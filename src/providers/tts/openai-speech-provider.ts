@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { type Logger, silentLogger } from '../../domain/logger.js';
+import { silentLogger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -12,7 +12,8 @@ import type {
 } from '../../domain/provider.js';
 import { MalformedResponseError } from '../../resilience/output-errors.js';
 import { probeHealth } from '../http/health-probe.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { rewordError, toProviderError } from '../http/provider-error.js';
 import { requestBinary } from '../http/request-binary.js';
 import { requestJson } from '../http/request-json.js';
@@ -21,12 +22,10 @@ import { readWavInfo } from '../http/wav-pcm.js';
 /** Longest input OpenAI's speech endpoint accepts, in characters. */
 export const OPENAI_SPEECH_MAX_CHARS = 4096;
 
-/** Options of {@link OpenAiSpeechProvider}. */
-export interface OpenAiSpeechOptions {
+/** Options of {@link OpenAiSpeechProvider}. Defaults: `id` 'openai-speech', `priority` 3, `costModel` { unit: 'character', usdPerUnit: 0.000015 } (tts-1), `keyEnvVar` 'OPENAI_API_KEY'. */
+export interface OpenAiSpeechOptions extends NetworkedProviderOptions {
   /** Sent as `Authorization: Bearer`; omit for compatible local servers that need none. */
   apiKey?: string;
-  /** @default 'openai-speech' */
-  id?: string;
   /** @default 'OpenAI Speech' */
   displayName?: string;
   /** @default 'tts-1' */
@@ -35,18 +34,6 @@ export interface OpenAiSpeechOptions {
   voice?: string;
   /** @default 'https://api.openai.com/v1' */
   baseUrl?: string;
-  /** @default 3 */
-  priority?: number;
-  /** @default { unit: 'character', usdPerUnit: 0.000015 } (tts-1) */
-  costModel?: CostModel;
-  /** Named in authentication messages. @default 'OPENAI_API_KEY' */
-  keyEnvVar?: string;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  /** @default silentLogger */
-  logger?: Logger;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import type { Logger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -11,15 +10,16 @@ import type {
   VideoRenderResult,
 } from '../../domain/provider.js';
 import { runAsyncJob } from '../async-job/run-async-job.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestBinary } from '../http/request-binary.js';
 import { requestJson } from '../http/request-json.js';
 import { sendRequest } from '../http/send-request.js';
 import { probeMedia } from '../media/ffprobe.js';
 import { buildHeyGenVideo, parseHeyGenCreated, parseHeyGenStatus } from './heygen-video.js';
 
-/** Options of {@link HeyGenProvider}. */
-export interface HeyGenProviderOptions {
+/** Options of {@link HeyGenProvider}. Defaults: `priority` 3, `costModel` { unit: 'video_second', usdPerUnit: 0.0167 } (about one API credit per minute), `id` 'heygen', `keyEnvVar` 'HEYGEN_API_KEY'. */
+export interface HeyGenProviderOptions extends NetworkedProviderOptions {
   /** API key (`HEYGEN_API_KEY`); sent as `X-Api-Key`, never logged. */
   apiKey: string;
   /** Avatar that presents every scene (HeyGen `avatar_id`); required to render (config: `model`). */
@@ -38,19 +38,6 @@ export interface HeyGenProviderOptions {
   cancelTimeoutMs?: number;
   /** Delete the remote video when the call is aborted (HeyGen has no cancel endpoint). @default true */
   deleteOnAbort?: boolean;
-  /** @default 3 */
-  priority?: number;
-  /** @default { unit: 'video_second', usdPerUnit: 0.0167 } (about one API credit per minute) */
-  costModel?: CostModel;
-  /** @default 'heygen' */
-  id?: string;
-  /** Environment variable named in authentication errors. @default 'HEYGEN_API_KEY' */
-  keyEnvVar?: string;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  logger?: Logger;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
-import type { Logger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -10,15 +9,16 @@ import type {
   VideoRenderResult,
 } from '../../domain/provider.js';
 import { runAsyncJob } from '../async-job/run-async-job.js';
-import type { FetchLike, HttpContext } from '../http/http-context.js';
+import type { HttpContext } from '../http/http-context.js';
+import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestBinary } from '../http/request-binary.js';
 import { requestJson } from '../http/request-json.js';
 import { sendRequest } from '../http/send-request.js';
 import { probeMedia } from '../media/ffprobe.js';
 import { buildRunwayTask, parseRunwayCreated, parseRunwayTask } from './runway-task.js';
 
-/** Options of {@link RunwayProvider}. */
-export interface RunwayProviderOptions {
+/** Options of {@link RunwayProvider}. Defaults: `priority` 3, `costModel` { unit: 'video_second', usdPerUnit: 0.05 } (gen4_turbo: 5 credits per second), `id` 'runway', `keyEnvVar` 'RUNWAYML_API_SECRET'. */
+export interface RunwayProviderOptions extends NetworkedProviderOptions {
   /** API secret (`RUNWAYML_API_SECRET`); sent as a bearer token, never logged. */
   apiKey: string;
   /** @default 'https://api.dev.runwayml.com' */
@@ -35,19 +35,6 @@ export interface RunwayProviderOptions {
   pollIntervalMs?: number;
   /** Bound on the remote cancel (DELETE) when the call is aborted. @default 5000 */
   cancelTimeoutMs?: number;
-  /** @default 3 */
-  priority?: number;
-  /** @default { unit: 'video_second', usdPerUnit: 0.05 } (gen4_turbo: 5 credits per second) */
-  costModel?: CostModel;
-  /** @default 'runway' */
-  id?: string;
-  /** Environment variable named in authentication errors. @default 'RUNWAYML_API_SECRET' */
-  keyEnvVar?: string;
-  /** @default globalThis.fetch */
-  fetch?: FetchLike;
-  /** @default systemClock */
-  clock?: Clock;
-  logger?: Logger;
 }
 
 /**
