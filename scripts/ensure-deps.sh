@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "reelay: installing npm packages (npm ci)…" >&2
-  npm ci --no-audit --no-fund >&2
+  echo "reelay: installing npm packages…" >&2
+  # npm ci needs every platform's optional packages in the lock; when the registry serves only this
+  # platform's, fall back to npm install (same locked versions).
+  npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 fi
 
 need_media=0
