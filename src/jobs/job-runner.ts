@@ -239,7 +239,7 @@ export class JobRunner {
           ? error
           : undefined;
     const current = await jobs.get(job.id);
-    if (!current || current.status !== 'running' || current.lease?.owner !== this.owner) {
+    if (current?.status !== 'running' || current.lease?.owner !== this.owner) {
       // Canceled elsewhere, or the job moved on: nothing to record here.
       return;
     }

@@ -9,6 +9,7 @@ export { onHeartbeat } from './run-heartbeat.js';
 const REQUIRED_FIELDS = ['jobId', 'providerName', 'stage', 'correlationId'] as const;
 
 /** Written by {@link flat} so the optimiser cannot drop the read that flattens. */
+// biome-ignore lint/correctness/noUnusedVariables: written on purpose, never read (see `flat`).
 let flattenSink = 0;
 
 /**
