@@ -57,6 +57,7 @@ export const ConfigFileSchema = z
     patienceProfile: z.enum(['conservative', 'balanced', 'longForm']).optional(),
     fallbackPolicy: z.enum(FALLBACK_POLICIES).optional(),
     maxSwitchesPerStage: z.number().int().min(0).max(20).optional(),
+    decisionTimeoutMs: z.number().int().positive().optional(),
     concurrency: z
       .object({
         jobs: z.number().int().min(1).max(64).optional(),
@@ -96,6 +97,11 @@ export interface ReelayConfig {
   fallbackPolicy: (typeof FALLBACK_POLICIES)[number];
   /** Automatic switches allowed per stage. @default 3 */
   maxSwitchesPerStage: number;
+  /**
+   * How long an `ask` decision waits for an answer before `cancel_job` is applied
+   * (`REELAY_DECISION_TIMEOUT_MS`). @default undefined (wait forever)
+   */
+  decisionTimeoutMs: number | undefined;
   concurrency: { jobs: number; visuals: number; segments: number };
   server: {
     host: string;
@@ -164,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     fallbackPolicy:
       enumEnv(env, 'REELAY_FALLBACK_POLICY', FALLBACK_POLICIES) ?? file.fallbackPolicy ?? 'auto',
     maxSwitchesPerStage: file.maxSwitchesPerStage ?? 3,
+    decisionTimeoutMs: positiveIntEnv(env, 'REELAY_DECISION_TIMEOUT_MS') ?? file.decisionTimeoutMs,
     concurrency: {
       jobs: intEnv(env, 'REELAY_WORKER_CONCURRENCY') ?? file.concurrency?.jobs ?? 1,
       visuals: file.concurrency?.visuals ?? 2,
@@ -223,6 +230,13 @@ function intEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
       `Environment variable ${name}=${raw} must be a non-negative integer`,
     );
   }
+  return n;
+}
+
+function positiveIntEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const n = intEnv(env, name);
+  if (n === 0)
+    throw new ReelayError('REELAY_ERR_CONFIG', `Environment variable ${name} must be a positive integer`);
   return n;
 }
 

@@ -115,6 +115,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     patienceProfile: config.patienceProfile,
     budgets: config.budgets,
     maxSwitchesPerStage: config.maxSwitchesPerStage,
+    ...(config.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: config.decisionTimeoutMs }),
     clock,
     ids,
     logger,

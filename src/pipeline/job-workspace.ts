@@ -16,6 +16,8 @@ export interface JobWorkspace {
   outputPath: string;
   thumbnailPath: string;
   metadataPath: string;
+  /** Folder of background music files a request may name: `<dataDir>/music`. */
+  musicDir: string;
 }
 
 /** Lays out (and creates) the directories of a job. */
@@ -44,5 +46,6 @@ export async function prepareWorkspace(
     outputPath: join(outputDir, `video-${jobId}.mp4`),
     thumbnailPath: join(outputDir, `video-${jobId}.jpg`),
     metadataPath: join(workDir, 'metadata.json'),
+    musicDir: join(dataDir, 'music'),
   };
 }

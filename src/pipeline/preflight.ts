@@ -1,4 +1,5 @@
 import { access, constants, mkdir, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ReelayError } from '../domain/errors.js';
 import type { Provider } from '../domain/provider.js';
 import { requireFfmpeg } from '../providers/media/ffmpeg-info.js';
@@ -66,6 +67,18 @@ export async function runPreflight(
         `only ${mb(freeBytes)} MB are free under ${options.dataDir}; free some space or choose a shorter duration`,
       { stage: 'brief', details: { freeBytes, neededBytes } },
     );
+  }
+  if (request.options.music) {
+    const musicPath = join(options.dataDir, 'music', request.options.music);
+    try {
+      await access(musicPath, constants.R_OK);
+    } catch {
+      throw new ReelayError(
+        'REELAY_ERR_PREFLIGHT',
+        `Background music "${request.options.music}" is not in ${join(options.dataDir, 'music')}; put the file there or leave options.music out`,
+        { stage: 'brief', details: { music: request.options.music } },
+      );
+    }
   }
   const providers = await Promise.all(chosen.map((p) => checkHealth(p, options)));
   const sick = providers.filter((p) => !p.healthy);

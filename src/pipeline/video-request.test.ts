@@ -27,6 +27,12 @@ describe('parseVideoRequest', () => {
     });
   });
 
+  it('accepts background music as a plain file name', () => {
+    expect(
+      parseVideoRequest({ brief: 'A brief with music', options: { music: 'Calm Piano.mp3' } }).options.music,
+    ).toBe('Calm Piano.mp3');
+  });
+
   it('maps aliases and sizes portrait and square', () => {
     const p = parseVideoRequest({
       brief: 'A portrait video brief',
@@ -47,6 +53,9 @@ describe('parseVideoRequest', () => {
     [{ brief: 'long enough brief', options: { aspect: '4:3' } }, 'options.aspect'],
     [{ brief: 'long enough brief', fallbackPolicy: 'maybe' }, 'fallbackPolicy'],
     [{ brief: 'long enough brief', extra: 1 }, '(body)'],
+    [{ brief: 'long enough brief', options: { music: '../etc/passwd.mp3' } }, 'options.music'],
+    [{ brief: 'long enough brief', options: { music: '/abs/calm.mp3' } }, 'options.music'],
+    [{ brief: 'long enough brief', options: { music: 'calm.exe' } }, 'options.music'],
   ])('rejects %j naming %s', (input, field) => {
     try {
       parseVideoRequest(input);

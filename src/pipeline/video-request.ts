@@ -60,6 +60,18 @@ const options = z
     motion: z.boolean().default(true),
     crossfade: z.boolean().default(true),
     subtitles: z.boolean().default(true),
+    /**
+     * Background music: a file name inside `<dataDir>/music/` (never a path), looped under the voice
+     * at −18 dB.
+     */
+    music: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][\w .-]{0,120}\.(mp3|wav|m4a|aac|ogg|flac)$/i,
+        'a file name in the music folder, e.g. calm.mp3',
+      )
+      .refine((name) => !name.includes('..'), 'a plain file name, without ".."')
+      .optional(),
     videoBitrate: z
       .string()
       .regex(/^\d+[kM]$/, 'a bitrate like 5000k or 5M')

@@ -1,4 +1,5 @@
 import { copyFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { VideoProvider, VideoRenderResult } from '../../domain/provider.js';
 import { writeFileAtomic } from '../../providers/media/atomic-file.js';
 import { buildCues, timeline, toSrt } from '../../providers/video/subtitles.js';
@@ -77,6 +78,7 @@ export async function runRenderStage(
           audioBitrate: request.options.audioBitrate,
           prompt: `${script.title}: ${request.brief}`,
           ...(request.options.subtitles ? { subtitlesPath: workspace.captionsPath } : {}),
+          ...(request.options.music ? { musicPath: join(workspace.musicDir, request.options.music) } : {}),
         },
         {
           signal: call.signal,
