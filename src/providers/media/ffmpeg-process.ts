@@ -32,6 +32,8 @@ export interface RunFfmpegOptions {
   killGraceMs?: number;
   /** Called with FFmpeg's pid once it runs (memory sampling, diagnostics). */
   onSpawn?: (pid: number) => void;
+  /** CPU priority (POSIX nice 0–19) for this FFmpeg process. @default 0 */
+  niceness?: number;
   /** Clock for progress throttling and the kill timer. @default systemClock */
   clock?: Clock;
 }
@@ -75,6 +77,7 @@ export async function runFfmpeg(
       clock,
       killGraceMs: options.killGraceMs,
       onSpawn: options.onSpawn,
+      ...(options.niceness === undefined ? {} : { niceness: options.niceness }),
       onStdout: (chunk) => parser.push(chunk),
     });
   } catch (error) {

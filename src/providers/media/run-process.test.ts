@@ -1,5 +1,5 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReelayError } from '../../domain/errors.js';
@@ -102,5 +102,14 @@ describe('runFfmpeg failures', () => {
   it('blames a missing working directory, not the FFmpeg install', async () => {
     const error = await runFfmpeg(['-version'], { cwd: join(dir, 'no-such-dir') }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/working directory .*no-such-dir.* does not exist/);
+  });
+});
+
+describe('runProcess niceness', () => {
+  it('lowers the CPU priority of the child when asked, and leaves it alone by default', async () => {
+    const seen: number[] = [];
+    await runProcess('sleep', ['0.2'], { niceness: 10, onSpawn: (pid) => seen.push(getPriority(pid)) });
+    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+    expect(seen).toEqual([10, getPriority()]);
   });
 });

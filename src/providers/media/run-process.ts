@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { type Clock, systemClock, type TimerHandle } from '../../domain/clock.js';
 
 /** Options of {@link runProcess}. */
@@ -13,6 +14,11 @@ export interface RunProcessOptions {
   collectStdout?: boolean;
   /** Called once with the child's pid right after it starts (e.g. to sample its memory). */
   onSpawn?: (pid: number) => void;
+  /**
+   * CPU priority of the process (POSIX nice, 0–19): heavy work such as rendering runs below the
+   * API so requests stay fast while jobs render. Ignored where the OS refuses. @default 0
+   */
+  niceness?: number;
   /** Milliseconds between SIGTERM and SIGKILL on abort. @default 500 */
   killGraceMs?: number;
   /** How many trailing stderr lines to keep. @default 20 */
@@ -94,6 +100,13 @@ export function runProcess(
       for (const line of lines) pushStderrLine(line);
     });
     child.once('spawn', () => {
+      if (child.pid !== undefined && options.niceness) {
+        try {
+          setPriority(child.pid, options.niceness);
+        } catch {
+          // Not permitted here: run at normal priority rather than fail the work.
+        }
+      }
       if (child.pid !== undefined) options.onSpawn?.(child.pid);
     });
     child.once('error', (error) => finish(() => reject(error)));

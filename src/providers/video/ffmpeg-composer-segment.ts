@@ -61,6 +61,8 @@ export interface RenderSegmentOptions {
   signal: AbortSignal;
   onProgress: (outTimeMs: number) => void;
   onSpawn?: (pid: number) => void;
+  /** CPU priority of the FFmpeg process (POSIX nice). @default 0 */
+  niceness?: number;
   progressIntervalMs: number;
   clock: Clock;
 }
@@ -83,6 +85,7 @@ export async function renderSegment(
       durationMs: (plan.frames * 1000) / settings.fps,
       onProgress: (p) => options.onProgress(p.outTimeMs),
       onSpawn: options.onSpawn,
+      ...(options.niceness === undefined ? {} : { niceness: options.niceness }),
       progressIntervalMs: options.progressIntervalMs,
       clock: options.clock,
     }),

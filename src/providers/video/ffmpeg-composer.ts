@@ -55,6 +55,12 @@ export interface FfmpegComposerOptions {
   captions?: Omit<AssStyleOptions, 'width' | 'height'>;
   /** Minimum ms between FFmpeg progress reports per segment. @default 250 */
   progressIntervalMs?: number;
+  /**
+   * CPU priority of the FFmpeg processes (POSIX nice, 0–19). Rendering is the heaviest work Reelay
+   * does; running it below the API and the workers keeps requests and SSE fast while jobs render.
+   * @default 10
+   */
+  niceness?: number;
   /** Called with the pid of every FFmpeg process started (memory sampling, diagnostics). */
   onFfmpegSpawn?: (pid: number) => void;
   /** @default systemClock */
@@ -180,6 +186,7 @@ export class FfmpegComposer implements VideoProvider {
         signal,
         onProgress: (ms) => progress.segment(job.position, ms, `rendering ${label}`),
         onSpawn: this.options.onFfmpegSpawn,
+        niceness: this.options.niceness ?? 10,
         progressIntervalMs: this.options.progressIntervalMs ?? 250,
         clock: this.clock,
       });
@@ -209,6 +216,7 @@ export class FfmpegComposer implements VideoProvider {
           durationMs: totalMs,
           onProgress: (p) => progress.final(p.outTimeMs / totalMs, 'joining segments'),
           onSpawn: this.options.onFfmpegSpawn,
+          niceness: this.options.niceness ?? 10,
           clock: this.clock,
         },
       ),
