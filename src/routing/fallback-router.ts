@@ -2,7 +2,7 @@ import { type Clock, isoAt, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import type { ErrorCategory } from '../domain/error-category.js';
 import { ReelayError } from '../domain/errors.js';
-import type { AlternativeOption, AttemptRecord, ReelayEventOf } from '../domain/events.js';
+import type { AlternativeOption, ReelayEventOf } from '../domain/events.js';
 import type { FallbackReason } from '../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
@@ -14,14 +14,15 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import { classifyError } from '../resilience/classify-error.js';
 import type { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
-import { RecoveryExhaustedError } from '../resilience/recovery-exhausted-error.js';
-import { BudgetExceededError, type BudgetGuard } from './budget.js';
-import { estimateCost } from './cost-model.js';
+import type { BudgetGuard } from './budget.js';
+import { CallRecorder } from './call-recorder.js';
 import type { CostTracker } from './cost-tracker.js';
+import { applyFallbackPolicy, type PolicyHost } from './fallback-policy.js';
 import type { JobFailureHistory } from './job-failure-history.js';
 import type { ProviderPerformanceTracker } from './performance-tracker.js';
+import type { RouterEpisode } from './router-episode.js';
+import { budgetRefusal, isCanceled } from './router-support.js';
 import { type ProviderSelectionEngine, toAlternatives } from './selection-engine.js';
-import { stageFailedError } from './stage-failure.js';
 
 /** Options of {@link FallbackRouter}. */
 export interface FallbackRouterOptions {
@@ -45,19 +46,6 @@ export interface FallbackRouterOptions {
 /** Events the router adds to the gateway's. */
 export type RouterEvent = ReelayEventOf<'retry-scheduled'>;
 
-interface Episode<T, P extends Provider> {
-  call: StageCall<T, P>;
-  provider: P;
-  first: P;
-  tried: Set<string>;
-  attempts: AttemptRecord[];
-  switches: number;
-  /** Clock time the episode moved to `provider` (for the decision's elapsedBeforeSwitchMs). */
-  since: number;
-  degraded: boolean;
-  degradationsLeft: string[];
-}
-
 /**
  * Runs each provider call of a stage dependably, under the job's fallback policy: same-provider
  * retries per error category (every policy), breaker accounting, performance and cost recording,
@@ -76,6 +64,8 @@ export class FallbackRouter implements ProviderRunner {
   private readonly logger: Logger;
   private readonly emitter: TypedEmitter<RouterEvent>;
   private readonly maxSwitches: number;
+  private readonly calls: CallRecorder;
+  private readonly host: PolicyHost;
 
   constructor(private readonly options: FallbackRouterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -83,6 +73,23 @@ export class FallbackRouter implements ProviderRunner {
     this.logger = options.logger ?? silentLogger;
     this.maxSwitches = options.maxSwitchesPerStage ?? 3;
     this.emitter = new TypedEmitter((err) => this.logger.error({ tag: 'ROUTER_LISTENER_ERROR', err }));
+    this.calls = new CallRecorder({
+      clock: this.clock,
+      logger: this.logger,
+      tracker: options.tracker,
+      costs: options.costs,
+    });
+    this.host = {
+      gateway: options.gateway,
+      failures: options.failures,
+      clock: this.clock,
+      logger: this.logger,
+      maxSwitches: this.maxSwitches,
+      alternatives: (jobId, stage, provider, exclude) => this.alternatives(jobId, stage, provider, exclude),
+      lookup: (id, episode) => this.lookup(id, episode),
+      switchTo: (episode, to, reason, category, context, userConfirmed) =>
+        this.switchTo(episode, to, reason, category, context, userConfirmed),
+    };
   }
 
   /** Listens to router events (`retry-scheduled`). */
@@ -110,10 +117,9 @@ export class FallbackRouter implements ProviderRunner {
 
   async run<T, P extends Provider = Provider>(call: StageCall<T, P>): Promise<StageCallResult<T, P>> {
     const first = this.initialProvider(call);
-    const episode: Episode<T, P> = {
+    const episode: RouterEpisode<T, P> = {
       call,
       provider: first,
-      first,
       tried: new Set(),
       attempts: [],
       switches: 0,
@@ -125,9 +131,14 @@ export class FallbackRouter implements ProviderRunner {
       call.signal.throwIfAborted();
       episode.tried.add(episode.provider.id);
       this.ensureLock(episode);
-      const overBudget = this.budgetRefusal(call.jobId, episode.provider.id, call.correlationId);
+      const overBudget = budgetRefusal(
+        this.options.budget,
+        call.jobId,
+        episode.provider.id,
+        call.correlationId,
+      );
       if (overBudget) {
-        await this.afterFailure(episode, overBudget);
+        await applyFallbackPolicy(this.host, episode, overBudget);
         continue;
       }
       try {
@@ -142,19 +153,19 @@ export class FallbackRouter implements ProviderRunner {
         if (call.signal.aborted) throw call.signal.reason ?? error;
         if (ProviderSwitchRequestedError.isInstance(error)) {
           // A recorded decision (user after a stall, or auto after a stall) moved the lock.
-          episode.provider = this.lookup<P>(error.nextProvider, call);
+          episode.provider = this.lookup(error.nextProvider, episode);
           episode.switches++;
           episode.since = this.clock.now();
           continue;
         }
-        if (ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED') throw error;
-        await this.afterFailure(episode, error);
+        if (isCanceled(error)) throw error;
+        await applyFallbackPolicy(this.host, episode, error);
       }
     }
   }
 
   /** One provider: breaker → same-provider retries → gateway (patience) → the stage's call. */
-  private async attemptProvider<T, P extends Provider>(episode: Episode<T, P>): Promise<T> {
+  private async attemptProvider<T, P extends Provider>(episode: RouterEpisode<T, P>): Promise<T> {
     const { call } = episode;
     const provider = episode.provider;
     const breaker = this.options.breakers.get(provider.id);
@@ -189,7 +200,7 @@ export class FallbackRouter implements ProviderRunner {
                     },
                   }),
               });
-              this.recordCall(provider, call.jobId, startedAt, firstProgressAt, true, undefined, value);
+              this.calls.record({ provider, jobId: call.jobId, startedAt, firstProgressAt, ok: true, value });
               return value;
             } catch (error) {
               if (ProviderSwitchRequestedError.isInstance(error) || isCanceled(error)) {
@@ -197,7 +208,14 @@ export class FallbackRouter implements ProviderRunner {
                 throw error;
               }
               const classified = classifyError(error, { provider: provider.id });
-              this.recordCall(provider, call.jobId, startedAt, firstProgressAt, false, classified.category);
+              this.calls.record({
+                provider,
+                jobId: call.jobId,
+                startedAt,
+                firstProgressAt,
+                ok: false,
+                ...(classified.category ? { category: classified.category } : {}),
+              });
               throw classified;
             }
           }, signal),
@@ -229,144 +247,8 @@ export class FallbackRouter implements ProviderRunner {
     }
   }
 
-  /** The provider is done for (retries exhausted, breaker open, or not retryable): apply the policy. */
-  private async afterFailure<T, P extends Provider>(episode: Episode<T, P>, error: unknown): Promise<void> {
-    const { call } = episode;
-    const from = episode.provider;
-    // By code: CircuitOpenError inherits ReelayError.isInstance, which is true for any ReelayError.
-    const circuitOpen = isCircuitOpenCode(error) || isCircuitOpen(error);
-    if (!RecoveryExhaustedError.isInstance(error)) {
-      // Refused before any attempt (budget): still part of the audit trail inside the error.
-      episode.attempts.push({
-        provider: from.id,
-        attempt: 0,
-        category: categoryOf(error) ?? 'system_error',
-        message: (error as Error).message,
-        delayMs: 0,
-        timestamp: isoAt(this.clock),
-      });
-    }
-    const category = categoryOf(error);
-    const next = RecoveryExhaustedError.isInstance(error) ? error.next : 'switch';
-    this.options.failures.recordFailure(call.jobId, call.stage, from.id, category ?? 'system_error');
-    const exclude = [...episode.tried, ...episode.degradationsLeft];
-    const alternatives = this.alternatives(call.jobId, call.stage, from.id, exclude);
-    const fail = (why: 'policy-off' | 'no-alternative' | 'switch-limit'): never => {
-      throw stageFailedError({
-        stage: call.stage,
-        provider: from.id,
-        category,
-        policy: call.policy,
-        attempts: episode.attempts,
-        alternatives,
-        why,
-        correlationId: call.correlationId,
-        cause: error,
-        ...(call.label ? { label: call.label } : {}),
-      });
-    };
-    if (call.policy === 'off') fail('policy-off');
-
-    if (call.policy === 'ask') {
-      const offered = [...alternatives, ...episode.degradationsLeft.map((id) => degradationOption(id))];
-      const handle = this.options.gateway.requestDecision({
-        jobId: call.jobId,
-        stage: call.stage,
-        provider: from.id,
-        trigger: 'error',
-        error: {
-          code: ReelayError.isInstance(error) ? error.code : 'REELAY_ERR_PROVIDER',
-          message: (error as Error).message,
-          provider: from.id,
-          stage: call.stage,
-          retryable: RecoveryExhaustedError.isInstance(error)
-            ? error.lastError.retryable
-            : ReelayError.isInstance(error)
-              ? error.retryable
-              : true,
-          correlationId: call.correlationId,
-          attempts: episode.attempts,
-          ...(category ? { category } : {}),
-        },
-        alternatives: offered,
-        correlationId: call.correlationId,
-      });
-      const answer = await abortable(handle.answer, call.signal).catch((aborted: unknown) => {
-        // Nobody will act on an answer any more: withdraw the decision so the job is not left asking.
-        if (this.options.gateway.getPendingDecision(call.jobId)?.decisionId === handle.decisionId) {
-          this.options.gateway.withdrawDecisions(call.jobId, 'the stage call was aborted');
-        }
-        throw aborted;
-      });
-      if (answer.option === 'cancel_job') {
-        throw stageFailedErrorCanceled(call.stage, from.id, episode.attempts, call.correlationId, error);
-      }
-      if (answer.option === 'try_alternative' && answer.provider) {
-        const to = this.lookup<P>(answer.provider, call);
-        const reason: FallbackReason = episode.degradationsLeft.includes(to.id)
-          ? 'DEGRADED'
-          : 'PROVIDER_FATAL_ERROR';
-        await this.switchTo(
-          episode,
-          to,
-          reason,
-          category,
-          `after ${category ?? 'an error'}: user chose ${to.id}`,
-          true,
-        );
-        return;
-      }
-      // continue_30s / continue_5m after an error: the user wants the same provider tried again.
-      this.logger.info({ tag: 'RETRY_SAME_AFTER_DECISION', jobId: call.jobId, provider: from.id });
-      return;
-    }
-
-    // auto
-    if (next === 'degrade' && episode.degradationsLeft.length > 0) {
-      await this.degrade(episode, category);
-      return;
-    }
-    if (episode.switches >= this.maxSwitches) fail('switch-limit');
-    const best = alternatives[0];
-    if (best) {
-      const to = this.lookup<P>(best.provider, call);
-      const reason: FallbackReason = circuitOpen ? 'AUTO_CIRCUIT_OPEN' : 'AUTO_AFTER_ERROR';
-      await this.switchTo(
-        episode,
-        to,
-        reason,
-        category,
-        `score ${Math.round(best.score)}: ${best.reasons[0] ?? ''}`,
-        false,
-      );
-      return;
-    }
-    if (episode.degradationsLeft.length > 0) {
-      await this.degrade(episode, category);
-      return;
-    }
-    fail('no-alternative');
-  }
-
-  private async degrade<T, P extends Provider>(
-    episode: Episode<T, P>,
-    category: ErrorCategory | undefined,
-  ): Promise<void> {
-    const id = episode.degradationsLeft.shift() as string;
-    const to = this.lookup<P>(id, episode.call);
-    episode.degraded = true;
-    await this.switchTo(
-      episode,
-      to,
-      'DEGRADED',
-      category,
-      `quality reduced to finish: ${to.displayName}`,
-      false,
-    );
-  }
-
   private async switchTo<T, P extends Provider>(
-    episode: Episode<T, P>,
+    episode: RouterEpisode<T, P>,
     to: P,
     reason: FallbackReason,
     category: ErrorCategory | undefined,
@@ -393,22 +275,8 @@ export class FallbackRouter implements ProviderRunner {
     episode.since = this.clock.now();
   }
 
-  /** A provider already over one of its budgets is refused before it is called. */
-  private budgetRefusal(jobId: string, provider: string, correlationId: string): ReelayError | undefined {
-    const check = this.options.budget?.checkBudget({ jobId, provider, estimatedUsd: 0 });
-    if (!check || check.ok) return undefined;
-    return new ReelayError('REELAY_ERR_BUDGET_EXCEEDED', check.reason, {
-      cause: new BudgetExceededError(check),
-      category: 'quota_exceeded',
-      retryable: false,
-      provider,
-      correlationId,
-      details: { budget: check.budget, spentUsd: check.spentUsd, limitUsd: check.limitUsd },
-    });
-  }
-
   private initialProvider<T, P extends Provider>(call: StageCall<T, P>): P {
-    if (call.preferred) return this.lookup<P>(call.preferred, call);
+    if (call.preferred) return this.lookup(call.preferred, { call });
     const { candidates, excluded } = this.options.selection.selectProviders({
       kind: call.kind,
       stage: call.stage,
@@ -423,15 +291,15 @@ export class FallbackRouter implements ProviderRunner {
         { stage: call.stage, correlationId: call.correlationId },
       );
     }
-    return this.lookup<P>(best.provider, call);
+    return this.lookup(best.provider, { call });
   }
 
-  private lookup<P extends Provider>(id: string, call: StageCall<unknown, P>): P {
-    return this.options.registry.get(id, call.kind) as P;
+  private lookup<P extends Provider>(id: string, episode: { call: StageCall<unknown, P> }): P {
+    return this.options.registry.get(id, episode.call.kind) as P;
   }
 
   /** Each stage holds the job's lock on its provider (stages run one at a time per job). */
-  private ensureLock<T, P extends Provider>(episode: Episode<T, P>): void {
+  private ensureLock<T, P extends Provider>(episode: RouterEpisode<T, P>): void {
     const { gateway } = this.options;
     const { call, provider } = episode;
     const lock = gateway.getLock(call.jobId);
@@ -441,98 +309,4 @@ export class FallbackRouter implements ProviderRunner {
       stages: [call.stage],
     });
   }
-
-  private recordCall(
-    provider: Provider,
-    jobId: string,
-    startedAt: number,
-    firstProgressAt: number | undefined,
-    ok: boolean,
-    category: ErrorCategory | undefined,
-    value?: unknown,
-  ): void {
-    const usage = usageOf(value);
-    const costUsd = usage ? estimateCost(provider.costModel, usage) : 0;
-    void this.options.tracker
-      ?.record({
-        provider: provider.id,
-        operation: provider.kind,
-        startedAt,
-        latencyMs: this.clock.now() - startedAt,
-        ok,
-        ...(firstProgressAt === undefined ? {} : { timeToFirstProgressMs: firstProgressAt - startedAt }),
-        ...(category ? { category } : {}),
-        ...(usage ? { usage, costUsd } : {}),
-      })
-      .catch((err: unknown) => this.logger.warn({ tag: 'TRACKER_RECORD_FAILED', err }));
-    if (ok && costUsd > 0)
-      this.options.costs?.record({ jobId, provider: provider.id, usd: costUsd, at: this.clock.now() });
-  }
-}
-
-function isCanceled(error: unknown): boolean {
-  return ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED';
-}
-
-function isCircuitOpenCode(error: unknown): boolean {
-  return ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CIRCUIT_OPEN';
-}
-
-function isCircuitOpen(error: unknown): boolean {
-  return RecoveryExhaustedError.isInstance(error) && isCircuitOpenCode(error.lastError);
-}
-
-function categoryOf(error: unknown): ErrorCategory | undefined {
-  return ReelayError.isInstance(error) ? error.category : undefined;
-}
-
-function usageOf(value: unknown): import('../domain/provider.js').Usage | undefined {
-  if (typeof value === 'object' && value !== null && 'usage' in value) {
-    const usage = (value as { usage: unknown }).usage;
-    if (typeof usage === 'object' && usage !== null) return usage as import('../domain/provider.js').Usage;
-  }
-  return undefined;
-}
-
-function degradationOption(id: string): AlternativeOption {
-  return { provider: id, score: 0, reasons: ['degradation: lower quality, always available'] };
-}
-
-function stageFailedErrorCanceled(
-  stage: string,
-  provider: string,
-  attempts: AttemptRecord[],
-  correlationId: string,
-  cause: unknown,
-): ReelayError {
-  return stageFailedError({
-    stage,
-    provider,
-    category: categoryOf(cause),
-    policy: 'ask',
-    attempts,
-    alternatives: [],
-    why: 'canceled-by-user',
-    correlationId,
-    cause,
-  });
-}
-
-/** Resolves with the promise, or rejects when the signal aborts first. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
