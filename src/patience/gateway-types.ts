@@ -67,6 +67,13 @@ export interface ProviderGatewayOptions {
   decisionTimeoutOption?: Exclude<StallOption, 'try_alternative'>;
   /** At most one `heartbeat` event (and log line) per call per this many ms. @default 1000 */
   heartbeatEventIntervalMs?: number;
+  /**
+   * After an interrupt (cancel, switch, stall under `off`) the call waits up to this long for the
+   * operation to actually stop (e.g. for FFmpeg to be killed) before it rejects with the abort
+   * reason; an operation that ignores its signal cannot hold the caller longer. A result that
+   * arrives after the interrupt is never reported as a success. @default 0 (reject at once)
+   */
+  interruptGraceMs?: number;
 }
 
 /** Options of {@link ProviderGateway.lockProvider}. */

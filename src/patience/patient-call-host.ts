@@ -21,6 +21,11 @@ export interface PatientCallHost {
   broker: DecisionBroker;
   running: Map<string, RunningOperation>;
   heartbeatEventIntervalMs: number;
+  /**
+   * After an interrupt (cancel, switch, stall under `off`), how long to wait for the operation to
+   * stop before settling with the abort reason (0 = settle at once).
+   */
+  interruptGraceMs?: number;
   emit: (event: GatewayEvent) => void;
   /**
    * Whether anyone listens to an event type; events nobody listens to are not built.

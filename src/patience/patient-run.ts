@@ -110,10 +110,31 @@ export class PatientRun<T> implements RunningOperation {
     );
   }
 
-  /** Settles with the operation's outcome, or with the abort reason at once when interrupted. */
+  /**
+   * Settles with the operation's outcome — or, once interrupted, with the abort reason: at once, or
+   * after the operation has stopped (at most `interruptGraceMs`), so that a cancel reported done
+   * means the work is really gone. A result arriving after the interrupt is never a success.
+   */
   private run(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.interrupt = reject;
+      let working: Promise<T> | undefined;
+      let interrupted = false;
+      this.interrupt = (reason) => {
+        if (interrupted) return;
+        interrupted = true;
+        const graceMs = this.host.interruptGraceMs ?? 0;
+        if (working === undefined || graceMs <= 0) {
+          reject(reason);
+          return;
+        }
+        const { clock } = this.host;
+        const grace = clock.setTimeout(() => reject(reason), graceMs);
+        const stopped = (): void => {
+          clock.clearTimeout(grace);
+          reject(reason);
+        };
+        working.then(stopped, stopped);
+      };
       const signal = this.callerSignal;
       const onAbort = this.onCallerAbort;
       if (signal && onAbort) {
@@ -121,7 +142,15 @@ export class PatientRun<T> implements RunningOperation {
         else signal.addEventListener('abort', onAbort, { once: true });
       }
       if (this.aborted) return;
-      this.work(operation, ctx).then(resolve, reject);
+      working = this.work(operation, ctx);
+      working.then(
+        (value) => {
+          if (!interrupted) resolve(value);
+        },
+        (error: unknown) => {
+          if (!interrupted) reject(error);
+        },
+      );
     });
   }
 

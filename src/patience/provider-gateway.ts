@@ -136,6 +136,7 @@ export class ProviderGateway {
       broker: this.broker,
       running: this.running,
       heartbeatEventIntervalMs: options.heartbeatEventIntervalMs ?? 1000,
+      interruptGraceMs: options.interruptGraceMs ?? 0,
       emit,
       listens: (type) => this.emitter.listens(type),
     };

@@ -36,6 +36,11 @@ export interface RoutingKitOptions {
   healthIntervalMs?: number;
   /** Ms to wait for an answer to `decision-required`. @default undefined (forever) */
   decisionTimeoutMs?: number;
+  /**
+   * After a cancel or switch, how long a provider call may take to actually stop (kill FFmpeg, close
+   * a stream) before the router moves on regardless. @default 2000
+   */
+  interruptGraceMs?: number;
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
@@ -117,6 +122,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     alternatives: (jobId, stage, provider) =>
       router?.alternatives(jobId, stage, provider, neverAutoSelect) ?? [],
     ...(options.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: options.decisionTimeoutMs }),
+    interruptGraceMs: options.interruptGraceMs ?? 2000,
   });
   router = new FallbackRouter({
     gateway,
