@@ -113,6 +113,13 @@ export type ReelayEvent =
       alternatives: AlternativeOption[];
     })
   | (EventBase & { type: 'decision-answered'; decisionId: string; option: StallOption; provider?: string })
+  /** An answer given in another process, on its way to the process that holds the decision. */
+  | (EventBase & {
+      type: 'decision-answer-submitted';
+      decisionId: string;
+      option: StallOption;
+      provider?: string;
+    })
   | (EventBase & { type: 'fallback-decision'; decision: FallbackDecision })
   | (EventBase & {
       type: 'circuit-state-changed';

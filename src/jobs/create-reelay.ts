@@ -17,6 +17,7 @@ import { createRoutingKit, type RoutingKit } from '../routing/routing-kit.js';
 import { createPostgresStores } from '../state/postgres/postgres-stores.js';
 import { createSqliteStores } from '../state/sqlite/sqlite-stores.js';
 import type { ReelayStores } from '../state/stores.js';
+import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobRunner } from './job-runner.js';
 import { LocalReelayService } from './local-reelay-service.js';
@@ -46,6 +47,14 @@ export interface CreateReelayOptions {
   preflight?: boolean;
   /** FFmpeg composer options (e.g. `preset: 'ultrafast'` in tests). */
   composer?: FfmpegComposerOptions;
+  /**
+   * Other processes share the stores (split deployment on PostgreSQL): live events are also read
+   * from the shared log, and `ask` decisions can be answered through any process.
+   * @default true when the stores come from `DATABASE_URL` (no `stores` given), else false
+   */
+  sharedStore?: boolean;
+  /** Poll interval, in ms, of the shared event log when `sharedStore`. @default 500 */
+  sharedPollMs?: number;
 }
 
 /** The wired container every entry point (server, CLI, worker) uses. */
@@ -102,6 +111,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     byId.set(p.id, p);
   const registry = new ProviderRegistry(byId.values());
 
+  const sharedStore = options.sharedStore ?? (options.stores === undefined && !!config.databaseUrl);
   const stores =
     options.stores ??
     (config.databaseUrl
@@ -154,10 +164,12 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();
 
+  let relay: DecisionAnswerRelay | undefined;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    relay?.dispose();
     kit.health.stop();
     await runner.stop();
     await stores.close();
@@ -173,8 +185,17 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     clock,
     ids,
     worker,
+    sharedStore,
+    ...(options.sharedPollMs === undefined ? {} : { sharedPollMs: options.sharedPollMs }),
     close,
   });
+  if (sharedStore) {
+    relay = new DecisionAnswerRelay({
+      gateway: kit.gateway,
+      follow: (jobId, listener, follow) => service.subscribe(jobId, listener, follow),
+      logger,
+    }).start();
+  }
   return {
     config,
     service,

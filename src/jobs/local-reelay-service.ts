@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import type { ReelayConfig } from '../config/app-config.js';
-import type { Clock, TimerHandle } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
 import type { StoredEvent } from '../domain/events.js';
@@ -12,9 +12,15 @@ import { detectFfmpeg } from '../providers/media/ffmpeg-info.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
+import { followJobEvents } from './follow-job-events.js';
 import type { JobEventSink } from './job-event-sink.js';
 import { createJobRecord, type JobRecord, type JobStatus } from './job-record.js';
 import type { JobRunner } from './job-runner.js';
+import {
+  pendingDecisionFromLog,
+  pendingDecisionView,
+  type StoredDecisionRequired,
+} from './pending-decision-from-log.js';
 import type { ReelayMetrics } from './reelay-metrics.js';
 import type {
   DecisionAnswerInput,
@@ -25,6 +31,7 @@ import type {
   ReadinessReport,
   ReelayService,
 } from './reelay-service.js';
+import { submitRemoteAnswer } from './remote-decision-answer.js';
 
 /** What the local service is made of (see `createReelay`). */
 export interface LocalServiceParts {
@@ -121,38 +128,21 @@ export class LocalReelayService implements ReelayService {
   /**
    * Live events of a job. Events appended in this process arrive at once; with a shared store
    * (PostgreSQL: workers in other processes) the log is also read every `sharedPollMs`, and each
-   * id is delivered once, in order.
+   * id is delivered once, in order. With `afterId` (shared store only), the events after it are
+   * replayed first.
    */
-  subscribe(jobId: string, listener: (event: StoredEvent) => void): Disposable {
-    const { events } = this.parts.stores;
-    let lastId = -1;
-    const deliver = (event: StoredEvent): void => {
-      if (lastId >= 0 && event.id <= lastId) return;
-      lastId = event.id;
-      listener(event);
-    };
-    const local = events.subscribe(jobId, deliver);
-    if (!this.parts.sharedStore) return local;
-    let stopped = false;
-    let handle: TimerHandle | undefined;
-    const tick = async (): Promise<void> => {
-      if (stopped) return;
-      try {
-        if (lastId < 0) lastId = await events.lastId(jobId);
-        for (const event of await events.read(jobId, lastId)) deliver(event);
-      } catch {
-        // A transient store error: the next tick reads again from the last delivered id.
-      }
-      if (!stopped) handle = this.parts.clock.setTimeout(() => void tick(), this.parts.sharedPollMs ?? 500);
-    };
-    void tick();
-    return {
-      dispose: () => {
-        stopped = true;
-        if (handle !== undefined) this.parts.clock.clearTimeout(handle);
-        local.dispose();
-      },
-    };
+  subscribe(
+    jobId: string,
+    listener: (event: StoredEvent) => void,
+    options: { afterId?: number } = {},
+  ): Disposable {
+    return followJobEvents(jobId, listener, {
+      events: this.parts.stores.events,
+      clock: this.parts.clock,
+      sharedStore: this.parts.sharedStore === true,
+      pollMs: this.parts.sharedPollMs ?? 500,
+      ...(options.afterId === undefined ? {} : { afterId: options.afterId }),
+    });
   }
 
   async decisions(jobId: string): Promise<FallbackDecision[]> {
@@ -163,7 +153,10 @@ export class LocalReelayService implements ReelayService {
   async pendingDecision(jobId: string): Promise<PendingDecisionView | null> {
     await this.mustGet(jobId);
     const p = this.parts.kit.gateway.getPendingDecision(jobId);
-    if (!p) return null;
+    if (!p) {
+      const remote = await this.remotePending(jobId);
+      return remote ? pendingDecisionView(remote) : null;
+    }
     return {
       decisionId: p.decisionId,
       jobId: p.jobId,
@@ -177,8 +170,10 @@ export class LocalReelayService implements ReelayService {
   }
 
   async answerDecision(jobId: string, answer: DecisionAnswerInput): Promise<void> {
-    await this.mustGet(jobId);
-    const pending = this.parts.kit.gateway.getPendingDecision(jobId);
+    const job = await this.mustGet(jobId);
+    const local = this.parts.kit.gateway.getPendingDecision(jobId);
+    const remote = local ? null : await this.remotePending(jobId);
+    const pending = local ?? remote;
     if (!pending) {
       throw new ReelayError('REELAY_ERR_CONFLICT', `Job ${jobId} has no decision waiting for an answer`);
     }
@@ -200,6 +195,10 @@ export class LocalReelayService implements ReelayService {
           details: { fields: [{ field: 'provider', message: (error as Error).message }] },
         });
       }
+    }
+    if (remote) {
+      await submitRemoteAnswer(job, remote, answer, this.parts);
+      return;
     }
     this.parts.kit.gateway.answerDecision(jobId, answer);
   }
@@ -316,6 +315,12 @@ export class LocalReelayService implements ReelayService {
 
   close(): Promise<void> {
     return this.parts.close();
+  }
+
+  /** On a shared store, the decision another process holds for the job, read from the log. */
+  private async remotePending(jobId: string): Promise<StoredDecisionRequired | null> {
+    if (!this.parts.sharedStore) return null;
+    return pendingDecisionFromLog(await this.parts.stores.events.read(jobId, 0));
   }
 
   private async mustGet(id: string): Promise<JobRecord> {

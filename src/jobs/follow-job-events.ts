@@ -1,0 +1,79 @@
+import type { Clock, TimerHandle } from '../domain/clock.js';
+import type { Disposable } from '../domain/disposable.js';
+import type { StoredEvent } from '../domain/events.js';
+import type { EventLog } from '../state/event-log.js';
+
+/** Options of {@link followJobEvents}. */
+export interface FollowJobEventsOptions {
+  /** The event log (its `subscribe` sees appends made through this process only). */
+  events: EventLog;
+  /** Timer source of the poll. */
+  clock: Clock;
+  /** True when other processes append to the same log: the log is also polled. @default false */
+  sharedStore?: boolean;
+  /** Poll interval of a shared log, in ms. @default 500 */
+  pollMs?: number;
+  /**
+   * Deliver events after this id (a replay, then live). Without it, delivery starts with the
+   * events appended from about now on. Replays need a shared store (they are read by the poll).
+   * @default undefined (from now on)
+   */
+  afterId?: number;
+}
+
+/**
+ * Live events of one job, each id delivered once and in order. Events appended in this process
+ * arrive at once; on a shared store the log is also read every `pollMs`. On a shared store a local
+ * event is delivered at once only when it directly follows the last delivered id (per-job ids are
+ * contiguous there); otherwise it waits for the poll, so an event another process appended just
+ * before it is never skipped.
+ *
+ * @example
+ * const sub = followJobEvents(jobId, (e) => send(e), { events, clock, sharedStore: true });
+ * // later
+ * sub.dispose();
+ */
+export function followJobEvents(
+  jobId: string,
+  listener: (event: StoredEvent) => void,
+  options: FollowJobEventsOptions,
+): Disposable {
+  const { events, clock } = options;
+  const shared = options.sharedStore === true;
+  let lastId = shared && options.afterId !== undefined ? options.afterId : -1;
+  let stopped = false;
+  const deliver = (event: StoredEvent): void => {
+    if (stopped || (lastId >= 0 && event.id <= lastId)) return;
+    lastId = event.id;
+    listener(event);
+  };
+  // First local id seen before the poll knew where to start: the poll starts no later than it.
+  let firstLocal: number | undefined;
+  const local = events.subscribe(jobId, (event) => {
+    if (!shared || (lastId >= 0 && event.id === lastId + 1)) deliver(event);
+    else if (lastId < 0) firstLocal ??= event.id;
+  });
+  if (!shared) return local;
+  let handle: TimerHandle | undefined;
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      if (lastId < 0) {
+        const last = await events.lastId(jobId);
+        lastId = Math.min(last, (firstLocal ?? Number.POSITIVE_INFINITY) - 1);
+      }
+      for (const event of await events.read(jobId, lastId)) deliver(event);
+    } catch {
+      // A transient store error: the next tick reads again from the last delivered id.
+    }
+    if (!stopped) handle = clock.setTimeout(() => void tick(), options.pollMs ?? 500);
+  };
+  void tick();
+  return {
+    dispose: () => {
+      stopped = true;
+      if (handle !== undefined) clock.clearTimeout(handle);
+      local.dispose();
+    },
+  };
+}
