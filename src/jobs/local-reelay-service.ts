@@ -1,4 +1,3 @@
-import { statfs } from 'node:fs/promises';
 import type { ReelayConfig } from '../config/app-config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
@@ -8,10 +7,10 @@ import type { FallbackDecision } from '../domain/fallback.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { chosenProviders } from '../pipeline/preflight.js';
 import { parseVideoRequest } from '../pipeline/video-request.js';
-import { detectFfmpeg } from '../providers/media/ffmpeg-info.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
+import { describeProviders } from './describe-providers.js';
 import { followJobEvents } from './follow-job-events.js';
 import type { JobEventSink } from './job-event-sink.js';
 import { createJobRecord, type JobRecord, type JobStatus } from './job-record.js';
@@ -21,6 +20,7 @@ import {
   pendingDecisionView,
   type StoredDecisionRequired,
 } from './pending-decision-from-log.js';
+import { checkReadiness } from './readiness-checks.js';
 import type { ReelayMetrics } from './reelay-metrics.js';
 import type {
   DecisionAnswerInput,
@@ -204,51 +204,7 @@ export class LocalReelayService implements ReelayService {
   }
 
   async listProviders(): Promise<ProviderInfo[]> {
-    const { registry, kit } = this.parts;
-    const scores = new Map<string, ProviderInfo['score']>();
-    for (const kind of ['llm', 'tts', 'image', 'video'] as const) {
-      const { candidates } = kit.selection.selectProviders({ kind, stage: 'status', jobId: '(none)' });
-      for (const c of candidates) {
-        const components: Record<string, number> = {};
-        for (const [name, part] of Object.entries(c.components))
-          components[name] = Math.round(part.weighted * 10) / 10;
-        scores.set(c.provider, { total: Math.round(c.score * 10) / 10, components, reasons: c.reasons });
-      }
-    }
-    return registry.list().map((p) => {
-      const health = kit.health.getHealth(p.id);
-      const metrics = kit.tracker.getMetrics(p.id, '24h');
-      const breaker = kit.breakers.get(p.id).state;
-      return {
-        id: p.id,
-        displayName: p.displayName,
-        kind: p.kind,
-        profileType: p.profileType,
-        priority: p.priority,
-        offline: p.capabilities.offline === true,
-        health: health
-          ? {
-              healthy: health.healthy,
-              latencyMs: health.latencyMs,
-              message: health.message,
-              checkedAt: new Date(health.lastCheckedAt).toISOString(),
-              uptime: health.uptime,
-            }
-          : null,
-        breaker: {
-          state: breaker.state,
-          ...('reason' in breaker && breaker.reason ? { reason: breaker.reason } : {}),
-        },
-        latency: {
-          calls: metrics.calls,
-          successRate: metrics.calls > 0 ? metrics.successRate : null,
-          p50Ms: metrics.calls > 0 ? metrics.p50Ms : null,
-          p95Ms: metrics.calls > 0 ? metrics.p95Ms : null,
-          p99Ms: metrics.calls > 0 ? metrics.p99Ms : null,
-        },
-        score: scores.get(p.id) ?? null,
-      };
-    });
+    return describeProviders(this.parts.registry, this.parts.kit);
   }
 
   async setCircuit(
@@ -278,35 +234,9 @@ export class LocalReelayService implements ReelayService {
     };
   }
 
-  async readiness(): Promise<ReadinessReport> {
-    const checks: ReadinessReport['checks'] = {};
-    const check = async (name: string, fn: () => Promise<string>): Promise<void> => {
-      try {
-        checks[name] = { ok: true, message: await fn() };
-      } catch (error) {
-        checks[name] = { ok: false, message: (error as Error).message };
-      }
-    };
-    await Promise.all([
-      check('store', async () => {
-        await this.parts.stores.jobs.list({ limit: 1 });
-        return 'reachable';
-      }),
-      check('disk', async () => {
-        const fs = await statfs(this.parts.config.dataDir);
-        const free = fs.bavail * fs.bsize;
-        if (free < 200 * 1024 * 1024)
-          throw new Error(`only ${Math.round(free / 1048576)} MB free in ${this.parts.config.dataDir}`);
-        return `${Math.round(free / 1048576)} MB free`;
-      }),
-      check('ffmpeg', async () => `FFmpeg ${(await detectFfmpeg()).ffmpegVersion}`),
-      check('queue', async () =>
-        this.parts.worker
-          ? `worker running ${this.parts.runner.activeJobs().length} job(s)`
-          : 'no worker in this process (API only)',
-      ),
-    ]);
-    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  readiness(): Promise<ReadinessReport> {
+    const { stores, config, runner, worker } = this.parts;
+    return checkReadiness({ stores, dataDir: config.dataDir, runner, worker });
   }
 
   metricsText(): Promise<string> {
