@@ -9,7 +9,6 @@
  *
  * Run: `npx tsx bench/render-pipeline.ts [--runs N]` (N rounds; the fastest of each is kept).
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +29,7 @@ import {
 import { parseSrt } from '../src/providers/video/subtitles.js';
 import { toAss } from '../src/providers/video/subtitles-ass.js';
 import { removeDir, startReelay, tempDir, waitForEnd } from '../test/support/pipeline-harness.js';
+import { MemorySampler } from './lib/memory-sampler.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -39,53 +39,6 @@ const PRESET = 'veryfast';
 const FADE_MS = 300;
 /** One job may take this long before the benchmark gives up. */
 const JOB_LIMIT_MS = 10 * 60_000;
-
-/** Peak memory of this process and of the FFmpeg processes it tracks, sampled from /proc. */
-class MemorySampler {
-  private readonly children = new Set<number>();
-  private timer: ReturnType<typeof setInterval> | undefined;
-  ffmpegPeakKb = 0;
-  combinedPeakKb = 0;
-
-  track = (pid: number): void => {
-    this.children.add(pid);
-  };
-
-  start(): void {
-    this.ffmpegPeakKb = 0;
-    this.combinedPeakKb = 0;
-    this.timer = setInterval(() => this.sample(), 50);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.children.clear();
-  }
-
-  private sample(): void {
-    let total = statusKb(process.pid, 'VmRSS') ?? 0;
-    for (const pid of this.children) {
-      const rss = statusKb(pid, 'VmRSS');
-      if (rss === undefined) {
-        this.children.delete(pid);
-        continue;
-      }
-      total += rss;
-      this.ffmpegPeakKb = Math.max(this.ffmpegPeakKb, statusKb(pid, 'VmHWM') ?? rss);
-    }
-    this.combinedPeakKb = Math.max(this.combinedPeakKb, total);
-  }
-}
-
-function statusKb(pid: number, field: string): number | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 interface VariantResult {
   seconds: number;

@@ -8,7 +8,6 @@
  *
  * Run: `npx tsx bench/render.ts [--runs N]` (N rounds; the fastest of each is kept).
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,6 +27,7 @@ import {
 } from '../src/providers/video/ffmpeg-composer-args.js';
 import { buildCues, timeline, toSrt } from '../src/providers/video/subtitles.js';
 import { toAss } from '../src/providers/video/subtitles-ass.js';
+import { MemorySampler } from './lib/memory-sampler.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -45,56 +45,6 @@ const NARRATION = [
   'Near the sea the river splits into many channels, forming a delta full of birds and fish.',
   'And so the journey ends where it began: in the ocean, ready to rise again as clouds and rain.',
 ];
-
-/** Peak memory, sampled from /proc while a variant runs. */
-class MemorySampler {
-  private readonly children = new Set<number>();
-  private timer: ReturnType<typeof setInterval> | undefined;
-  /** Highest VmHWM (peak RSS) seen for any single FFmpeg process, in kB. */
-  ffmpegPeakKb = 0;
-  /** Highest sum of RSS of this process and all live FFmpeg processes at one instant, in kB. */
-  combinedPeakKb = 0;
-
-  track = (pid: number): void => {
-    this.children.add(pid);
-    this.sample();
-  };
-
-  start(): void {
-    this.timer = setInterval(() => this.sample(), 50);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.children.clear();
-  }
-
-  private sample(): void {
-    let total = readStatusKb(process.pid, 'VmRSS') ?? 0;
-    for (const pid of this.children) {
-      const rss = readStatusKb(pid, 'VmRSS');
-      const hwm = readStatusKb(pid, 'VmHWM');
-      if (rss === undefined) {
-        this.children.delete(pid);
-        continue;
-      }
-      total += rss;
-      this.ffmpegPeakKb = Math.max(this.ffmpegPeakKb, hwm ?? rss);
-    }
-    this.combinedPeakKb = Math.max(this.combinedPeakKb, total);
-  }
-}
-
-function readStatusKb(pid: number, field: string): number | undefined {
-  try {
-    // Synchronous read keeps the sample consistent; /proc reads are cheap.
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 interface VariantResult {
   seconds: number;
