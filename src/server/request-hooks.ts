@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
+import { isWebUiPath } from '../web/web-paths.js';
 import type { ApiKeyAuth } from './api-key-auth.js';
 import type { HttpMetrics } from './http-metrics.js';
 
@@ -29,9 +30,10 @@ function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** Paths served without an API key. */
+/** Paths served without an API key: health probes and the web UI's page and assets. */
 export function isPublicPath(url: string): boolean {
-  return pathOf(url).startsWith('/health/');
+  const path = pathOf(url);
+  return path.startsWith('/health/') || isWebUiPath(path);
 }
 
 /**

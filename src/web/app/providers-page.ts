@@ -1,0 +1,178 @@
+import type { GatewayStatsView, ProviderInfo } from '../../jobs/reelay-service.js';
+import { describeError, isAuthError, type Session } from './api.js';
+import { announce, h, replace } from './dom.js';
+import { formatMs, humanize } from './format.js';
+import { addSample, type LatencySample, latencyTrend, loadHistory } from './latency-history.js';
+import { breakerClosed, breakerText, healthText } from './provider-labels.js';
+import { latencyChart } from './svg-chart.js';
+import type { View } from './view.js';
+
+/** How often the dashboard samples the providers while open. */
+const SAMPLE_MS = 5000;
+
+function trendText(samples: readonly LatencySample[]): string {
+  const t = latencyTrend(samples);
+  if (t.direction === 'unknown') return 'Trend: not enough samples yet.';
+  return `Trend: ${t.direction} (p95 ${t.changePct >= 0 ? '+' : ''}${t.changePct.toFixed(0)} %) · predicted p95 in 10 min: ${formatMs(t.predictedP95Ms)}`;
+}
+
+function providerCard(
+  p: ProviderInfo,
+  samples: readonly LatencySample[],
+  onCircuit: (p: ProviderInfo, action: 'open' | 'close') => void,
+): HTMLElement {
+  const closed = breakerClosed(p);
+  const healthy = !p.health || p.health.healthy;
+  return h(
+    'li',
+    { class: 'card provider', 'data-provider': p.id },
+    h(
+      'h2',
+      {},
+      p.displayName,
+      h('span', { class: 'hint' }, ` ${p.id} · ${p.kind}${p.offline ? ' · offline' : ''}`),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Health'),
+      h('dd', { class: healthy ? 'good' : 'bad' }, healthText(p)),
+      h('dt', {}, 'Breaker'),
+      h(
+        'dd',
+        { class: `breaker breaker-${p.breaker.state}`, 'data-breaker': p.breaker.state },
+        breakerText(p),
+      ),
+      h('dt', {}, 'Latency (24 h)'),
+      h(
+        'dd',
+        {},
+        `p50 ${formatMs(p.latency.p50Ms)} · p95 ${formatMs(p.latency.p95Ms)} · ${p.latency.calls} calls`,
+      ),
+      h('dt', {}, 'Success rate'),
+      h('dd', {}, p.latency.successRate === null ? '—' : `${Math.round(p.latency.successRate * 100)} %`),
+      h('dt', {}, 'Score'),
+      h(
+        'dd',
+        {},
+        p.score
+          ? `${p.score.total}/100 (${Object.entries(p.score.components)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')})`
+          : '—',
+      ),
+    ),
+    latencyChart(p.id, samples),
+    h(
+      'p',
+      { class: 'legend' },
+      h('span', { class: 'key p50' }, 'p50'),
+      ' ',
+      h('span', { class: 'key p95' }, 'p95'),
+    ),
+    h('p', { class: 'trend' }, trendText(samples)),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: closed ? 'danger' : 'primary',
+        'data-action': closed ? 'open' : 'close',
+        onclick: () => onCircuit(p, closed ? 'open' : 'close'),
+      },
+      closed ? `Open breaker of ${p.id} (maintenance)` : `Close breaker of ${p.id}`,
+    ),
+  );
+}
+
+function statsCard(s: GatewayStatsView): HTMLElement {
+  return h(
+    'section',
+    { class: 'card stats', 'aria-labelledby': 'stats-h' },
+    h('h2', { id: 'stats-h' }, 'Gateway'),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Active calls'),
+      h('dd', {}, String(s.activeOperations)),
+      h('dt', {}, 'Provider locks'),
+      h('dd', {}, String(s.activeLocks)),
+      h('dt', {}, 'Fallback decisions'),
+      h(
+        'dd',
+        {},
+        `${s.totalFallbackDecisions} (${s.userRequested} by users, ${s.errorTriggered} after errors)`,
+      ),
+      Object.entries(s.byReason).map(([reason, n]) => [
+        h('dt', {}, humanize(reason)),
+        h('dd', {}, String(n)),
+      ]),
+    ),
+  );
+}
+
+async function refresh(session: Session, signal: AbortSignal) {
+  const [{ providers }, stats] = await Promise.all([
+    session.client.listProviders({ signal }),
+    session.client.gatewayStats({ signal }),
+  ]);
+  return { providers, stats };
+}
+
+/** The providers dashboard: breakers (open / close), health, latency charts, trends, scores. */
+export const renderProviders: View = ({ session, main, onAuthError }) => {
+  const abort = new AbortController();
+  const history = loadHistory();
+  const list = h('ul', { class: 'provider-grid', 'aria-busy': 'true' });
+  const statsBox = h('div', {});
+  const message = h('p', { role: 'status', class: 'notice' });
+
+  const update = (): void => {
+    refresh(session, abort.signal).then(
+      ({ providers, stats }) => {
+        const now = Date.now();
+        for (const p of providers)
+          addSample(history, p.id, { at: now, p50: p.latency.p50Ms, p95: p.latency.p95Ms });
+        const focused = document.activeElement?.closest('[data-provider]')?.getAttribute('data-provider');
+        replace(
+          list,
+          providers.map((p) => providerCard(p, history[p.id] ?? [], onCircuit)),
+        );
+        list.setAttribute('aria-busy', 'false');
+        if (focused)
+          list.querySelector<HTMLElement>(`[data-provider="${CSS.escape(focused)}"] button`)?.focus();
+        replace(statsBox, statsCard(stats));
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        if (isAuthError(error)) return onAuthError();
+        message.textContent = `The providers could not be loaded: ${describeError(error)}`;
+      },
+    );
+  };
+
+  const onCircuit = (p: ProviderInfo, action: 'open' | 'close'): void => {
+    session.client
+      .setCircuit(p.id, action, {
+        reason: action === 'open' ? 'maintenance from the web UI' : 'closed from the web UI',
+      })
+      .then(
+        (r) => {
+          message.textContent = `Breaker of ${p.id} is now ${r.state}.`;
+          announce(message.textContent);
+          update();
+        },
+        (error: unknown) => {
+          if (isAuthError(error)) return onAuthError();
+          message.textContent = `The breaker of ${p.id} could not be changed: ${describeError(error)}`;
+        },
+      );
+  };
+
+  replace(main, h('h1', {}, 'Providers'), message, statsBox, list);
+  update();
+  const timer = window.setInterval(update, SAMPLE_MS);
+  return () => {
+    abort.abort();
+    window.clearInterval(timer);
+  };
+};
