@@ -8,7 +8,9 @@ function breakdown(info: ProviderInfo | undefined): HTMLElement | null {
   if (!components) return null;
   return h(
     'dl',
-    { class: 'breakdown' },
+    { class: 'breakdown', 'aria-label': 'Weighted score components now' },
+    h('dt', { class: 'breakdown-title' }, 'Score now:'),
+    h('dd', {}, ''),
     Object.entries(components).map(([name, value]) => [h('dt', {}, name), h('dd', {}, value.toFixed(1))]),
   );
 }

@@ -40,7 +40,7 @@ function renderProgress(el: HTMLElement, s: JobViewState): void {
         'p',
         { class: 'eta' },
         s.status === 'processing' || s.status === 'pending'
-          ? `About ${formatSeconds(s.etaSeconds)} left · ${s.message}`
+          ? `${s.etaSeconds === null ? 'Time left: estimating' : `About ${formatSeconds(s.etaSeconds)} left`} · ${s.message}`
           : s.message,
       ),
     ),
@@ -70,11 +70,11 @@ function renderDrawer(
   actions: { answer: () => void; cancel: () => void },
 ): void {
   const call = s.call;
-  const state = call ? latencyState(call.category) : null;
+  const state = call?.active ? latencyState(call.category) : null;
   const badge = state
     ? h('span', { class: 'latency-badge', 'data-latency': state.key }, state.label)
-    : h('span', { class: 'latency-badge idle' }, 'No provider call yet');
-  if (state && badge instanceof HTMLElement) {
+    : h('span', { class: 'latency-badge idle' }, call ? 'Idle • No call running' : 'No provider call yet');
+  if (state) {
     badge.style.setProperty('background', state.color);
     badge.style.setProperty('color', state.ink);
   }

@@ -3,6 +3,7 @@ import type { FallbackDecision, StallOption } from '../../domain/fallback.js';
 import type { LatencyCategory } from '../../domain/latency.js';
 import type { ProviderType } from '../../domain/provider-type.js';
 import { STAGE_WEIGHTS, STAGES, type Stage } from '../../domain/stages.js';
+import { formatMs } from './format.js';
 
 /** One pipeline stage as the job page shows it. */
 export interface StageView {
@@ -184,7 +185,7 @@ export function applyJobEvent(state: JobViewState, event: StoredEvent): JobViewS
         event,
         'warn',
         `Stall suspected: ${event.provider} (${event.stage})`,
-        `No progress for ${Math.round(event.sinceProgressMs / 1000)} s (threshold ${Math.round(event.thresholdMs / 1000)} s).`,
+        `No progress for ${formatMs(event.sinceProgressMs)} (threshold ${formatMs(event.thresholdMs)}).`,
         'STALL_SUSPECTED',
       );
       break;
@@ -207,7 +208,7 @@ export function applyJobEvent(state: JobViewState, event: StoredEvent): JobViewS
         state,
         event,
         'info',
-        `Retry ${event.attempt + 1} of ${event.provider} in ${Math.round(event.delayMs / 100) / 10} s`,
+        `Retry ${event.attempt + 1} of ${event.provider} in ${formatMs(event.delayMs)}`,
         '',
         event.category,
       );

@@ -54,7 +54,7 @@ function providerField(kind: string, label: string, providers: ProviderInfo[]): 
             'li',
             {},
             h('span', {
-              class: `dot ${p.health && !p.health.healthy ? 'bad' : 'good'}`,
+              class: `dot ${p.health ? (p.health.healthy ? 'good' : 'bad') : 'unknown'}`,
               'aria-hidden': 'true',
             }),
             `${p.id}: ${healthText(p)} · `,

@@ -22,7 +22,7 @@ function providerCard(
   onCircuit: (p: ProviderInfo, action: 'open' | 'close') => void,
 ): HTMLElement {
   const closed = breakerClosed(p);
-  const healthy = !p.health || p.health.healthy;
+  const healthClass = p.health ? (p.health.healthy ? 'good' : 'bad') : '';
   return h(
     'li',
     { class: 'card provider', 'data-provider': p.id },
@@ -36,7 +36,7 @@ function providerCard(
       'dl',
       { class: 'facts' },
       h('dt', {}, 'Health'),
-      h('dd', { class: healthy ? 'good' : 'bad' }, healthText(p)),
+      h('dd', { class: healthClass }, healthText(p)),
       h('dt', {}, 'Breaker'),
       h(
         'dd',
@@ -75,7 +75,7 @@ function providerCard(
       'button',
       {
         type: 'button',
-        class: closed ? 'danger' : 'primary',
+        class: closed ? '' : 'primary',
         'data-action': closed ? 'open' : 'close',
         onclick: () => onCircuit(p, closed ? 'open' : 'close'),
       },

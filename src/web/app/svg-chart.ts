@@ -4,7 +4,7 @@ import type { LatencySample } from './latency-history.js';
 
 const W = 320;
 const H = 110;
-const PAD = 28;
+const PAD = 48;
 
 function path(
   samples: readonly LatencySample[],
