@@ -6,10 +6,14 @@ import { contrast, latencyState, stallOptionView } from './latency-states.js';
 const base = { jobId: 'job_1', timestamp: '2026-12-01T10:00:00.000Z' };
 const call = { provider: 'openai', providerType: 'cloud_llm', stage: 'script', operationId: 'op1' } as const;
 
-function fold(
-  events: Array<Omit<ReelayEvent, 'jobId' | 'timestamp'>>,
-  start = initialJobState(),
-): JobViewState {
+/** An event without the fields every event has. */
+type Bare = ReelayEvent extends infer E
+  ? E extends ReelayEvent
+    ? Omit<E, 'jobId' | 'timestamp'>
+    : never
+  : never;
+
+function fold(events: Bare[], start = initialJobState()): JobViewState {
   let id = start.lastEventId;
   return events.reduce((state, e) => applyJobEvent(state, { ...base, ...e, id: ++id } as StoredEvent), start);
 }
