@@ -57,11 +57,11 @@ afterAll(async () => {
 /** Fills the New video form with a small, fast request. */
 async function fillForm(
   p: Page,
-  options: { llm?: string; policy?: 'ask' | 'auto' | 'off' } = {},
+  options: { llm?: string; policy?: 'ask' | 'auto' | 'off'; brief?: string } = {},
 ): Promise<void> {
   await p.goto(`${server.url}/#/new`);
   await p.waitForFunction(
-    () => (document.querySelector('#f-providers-llm') as HTMLSelectElement | null)?.options.length ?? 0 > 1,
+    () => ((document.querySelector('#f-providers-llm') as HTMLSelectElement | null)?.options.length ?? 0) > 1,
   );
   await p.fill('#f-brief', options.brief ?? TEST_BRIEF);
   await p.fill('#f-durationMinutes', '0.05');
