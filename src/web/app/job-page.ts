@@ -207,8 +207,8 @@ export const renderJobPage: View = ({ session, main, param: jobId, onAuthError }
     h(
       'div',
       { class: 'job-layout' },
-      h('div', { class: 'job-main' }, progressEl, resultEl, panelEl, timelineEl),
       drawerEl,
+      h('div', { class: 'job-main' }, progressEl, resultEl, panelEl, timelineEl),
     ),
     dialog.element,
   );

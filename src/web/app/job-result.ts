@@ -57,6 +57,7 @@ export function renderJobResult(el: HTMLElement, session: Session, jobId: string
     (url) => {
       thumb.src = url;
       thumbLink.href = url;
+      if (!video.poster) video.poster = url;
     },
     () => {
       thumb.alt = 'No thumbnail available';
