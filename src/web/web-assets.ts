@@ -4,13 +4,13 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-/** One asset held in memory with its compressed forms, computed once. */
+/** One asset held in memory; its compressed forms are computed on first use, then kept. */
 export interface WebAsset {
   name: string;
   contentType: string;
   body: Buffer;
-  gzip: Buffer;
-  brotli: Buffer;
+  readonly gzip: Buffer;
+  readonly brotli: Buffer;
   /** Strong validator: the first 16 hex digits of the body's SHA-256. */
   etag: string;
 }
@@ -32,14 +32,25 @@ export function defaultWebAssetsDir(): string {
   return fileURLToPath(new URL('../../dist/web/assets/', import.meta.url));
 }
 
-/** Wraps bytes as an asset, compressing them once (brotli at quality 11: assets are small and static). */
+/**
+ * Wraps bytes as an asset. Compression happens once, on the first request that wants it (brotli at
+ * quality 11: assets are small and static), so creating a server costs nothing.
+ */
 export function toWebAsset(name: string, body: Buffer): WebAsset {
+  let gzip: Buffer | undefined;
+  let brotli: Buffer | undefined;
   return {
     name,
     contentType: TYPES[extname(name)] ?? 'application/octet-stream',
     body,
-    gzip: gzipSync(body, { level: 9 }),
-    brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    get gzip() {
+      gzip ??= gzipSync(body, { level: 9 });
+      return gzip;
+    },
+    get brotli() {
+      brotli ??= brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+      return brotli;
+    },
     etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`,
   };
 }
