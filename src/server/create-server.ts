@@ -7,6 +7,7 @@ import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
+import { installRateLimit } from './rate-limit.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
 import type { RouteDeps } from './route-deps.js';
 import { downloadRoutes } from './routes/download-routes.js';
@@ -17,7 +18,6 @@ import { streamRoutes } from './routes/stream-routes.js';
 import { videoRoutes } from './routes/video-routes.js';
 import { type CreateServerOptions, resolveServerConfig } from './server-options.js';
 import { SseHub } from './sse/sse-hub.js';
-import { TokenBucketLimiter } from './token-bucket-limiter.js';
 
 /**
  * Builds the HTTP API (Fastify) over a {@link ReelayService}: the video routes under
@@ -56,15 +56,11 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     clock,
     metrics,
     sse,
-    generateLimiter: new TokenBucketLimiter({
-      ratePerMinute: config.generateRatePerMinute,
-      maxClients: config.rateLimitMaxClients,
-      clock,
-    }),
   };
 
   installRequestHooks(app, { clock, auth: new ApiKeyAuth(config.apiKeys), metrics });
   installErrorHandling(app, clock, config.bodyLimitBytes);
+  installRateLimit(app, config);
   app.addHook('preClose', async () => sse.closeAll());
 
   app.register(videoRoutes, { prefix: VIDEO_PREFIX, ...deps });

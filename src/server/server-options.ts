@@ -12,7 +12,7 @@ export interface ServerConfig {
   apiKeys?: readonly string[];
   /** Largest request body accepted; larger → 413. @default 65536 */
   bodyLimitBytes?: number;
-  /** `POST /api/video/generate` calls per client (API key, else IP) per minute; burst = same. @default 30 */
+  /** `POST /api/video/generate` calls per client (API key, else IP) per one-minute window. @default 30 */
   generateRatePerMinute?: number;
   /** Most clients the rate limiter remembers; the least recently seen are forgotten. @default 10000 */
   rateLimitMaxClients?: number;

@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import send from '@fastify/send';
 import type { FastifyInstance } from 'fastify';
 import { ReelayError } from '../../domain/errors.js';
 import type { JobRecord } from '../../jobs/job-record.js';
@@ -8,7 +8,14 @@ import { probeMedia } from '../../providers/media/ffprobe.js';
 import type { VideoMetadata } from '../api-types.js';
 import { notReady, parseJobId, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
-import { parseByteRange } from './byte-range.js';
+
+function goneError(job: JobRecord): ReelayError {
+  return new ReelayError(
+    'REELAY_ERR_NOT_FOUND',
+    `The video of job ${job.id} is no longer on the server (it may have been cleaned up); generate it again.`,
+    { correlationId: job.correlationId, details: { jobId: job.id } },
+  );
+}
 
 async function finishedVideo(
   job: JobRecord,
@@ -20,16 +27,13 @@ async function finishedVideo(
     if (!info.isFile()) throw new Error('not a file');
     return { path: job.output.path, size: info.size, mtime: info.mtime };
   } catch {
-    throw new ReelayError(
-      'REELAY_ERR_NOT_FOUND',
-      `The video of job ${job.id} is no longer on the server (it may have been cleaned up); generate it again.`,
-      { correlationId: job.correlationId, details: { jobId: job.id } },
-    );
+    throw goneError(job);
   }
 }
 
 /**
- * `GET|HEAD /:id/download` (video/mp4, single byte ranges, 206/416, streamed from disk) and
+ * `GET|HEAD /:id/download` (video/mp4 through `@fastify/send`: single byte ranges, 206/416, ETag,
+ * Last-Modified, conditional requests, streamed from disk) and
  * `GET /:id/metadata` (read from the rendered file with ffprobe), under `/api/video`.
  */
 export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -42,29 +46,43 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     handler: async (request, reply) => {
       const id = parseJobId(request.params.id);
       const job = await requireJob(service, id);
-      const file = await finishedVideo(job, 'video');
+      if (job.status !== 'done' || !job.output) throw notReady(job, 'video');
+      // `send` does ranges (206/416), If-Range, ETag / If-None-Match (304), Last-Modified /
+      // If-Modified-Since and If-Match (412); the name, type and caching policy are ours.
+      const file = job.output.path;
+      const result = await send(request.raw, `/${encodeURIComponent(basename(file))}`, {
+        root: dirname(file),
+        dotfiles: 'allow',
+        contentType: false,
+        cacheControl: false,
+      });
+      if (result.type === 'error') {
+        result.stream.destroy();
+        if (result.statusCode === 404) throw goneError(job);
+        const size = Number(/\*\/(\d+)$/.exec(result.headers['Content-Range'] ?? '')?.[1] ?? Number.NaN);
+        if (result.statusCode === 416) {
+          throw new ReelayError(
+            'REELAY_ERR_VALIDATION',
+            `The requested range "${String(request.headers.range).slice(0, 60)}" is outside the ${size}-byte video of job ${id}.`,
+            { status: 416, details: { sizeBytes: size } },
+          );
+        }
+        if (result.statusCode === 412) {
+          throw new ReelayError(
+            'REELAY_ERR_VALIDATION',
+            `The video of job ${id} does not match the If-Match / If-Unmodified-Since precondition; fetch it again without them.`,
+            { status: 412 },
+          );
+        }
+        throw result.metadata.error;
+      }
       reply
-        .header('content-type', 'video/mp4')
-        .header('content-disposition', `attachment; filename="video-${id}.mp4"`)
-        .header('accept-ranges', 'bytes')
-        .header('last-modified', file.mtime.toUTCString())
-        .header('cache-control', 'private, max-age=0');
-      const range = parseByteRange(request.headers.range, file.size);
-      if (range.kind === 'unsatisfiable') {
-        throw new ReelayError(
-          'REELAY_ERR_VALIDATION',
-          `The requested range "${String(request.headers.range).slice(0, 60)}" is outside the ${file.size}-byte video of job ${id}.`,
-          { status: 416, details: { sizeBytes: file.size } },
-        );
-      }
-      const start = range.kind === 'partial' ? range.start : 0;
-      const end = range.kind === 'partial' ? range.end : file.size - 1;
-      if (range.kind === 'partial') {
-        reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);
-      }
-      reply.header('content-length', String(Math.max(0, end - start + 1)));
-      if (request.method === 'HEAD' || file.size === 0) return reply.send();
-      return reply.send(createReadStream(file.path, { start, end }));
+        .code(result.statusCode)
+        .headers(result.headers)
+        .header('cache-control', 'private, max-age=0')
+        .header('content-disposition', `attachment; filename="video-${id}.mp4"`);
+      if (result.statusCode !== 304) reply.header('content-type', 'video/mp4');
+      return reply.send(result.stream);
     },
   });
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ReelayError } from '../../domain/errors.js';
 import { toApiStatus } from '../../jobs/job-record.js';
 import type { GenerateResponse, JobStatusView } from '../api-types.js';
 import { jobLinks, parseJobId, requireJob, toStatusView } from '../job-views.js';
+import { generateRateLimit } from '../rate-limit.js';
 import type { RouteDeps } from '../route-deps.js';
 import { parseWith } from '../validate.js';
 
@@ -14,22 +14,11 @@ const CancelBody = z.object({ reason: z.string().trim().min(1).max(200).optional
  * `POST /:id/cancel`, under the `/api/video` prefix.
  */
 export async function videoRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { service, generateLimiter } = deps;
+  const { service } = deps;
 
   app.post(
     '/generate',
-    {
-      onRequest: async (request) => {
-        const verdict = generateLimiter.take(request.clientKey);
-        if (verdict.allowed) return;
-        throw new ReelayError(
-          'REELAY_ERR_RATE_LIMITED',
-          `Too many generation requests: the limit is ${deps.config.generateRatePerMinute} per minute per client; ` +
-            `retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`,
-          { retryAfterMs: verdict.retryAfterMs, retryable: true },
-        );
-      },
-    },
+    { config: generateRateLimit(deps.config) },
     async (request, reply): Promise<GenerateResponse> => {
       const job = await service.submit(request.body, { correlationId: request.id });
       const links = jobLinks(job.id);
