@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { packageInfo } from '../config/package-info.js';
 import { systemClock } from '../domain/clock.js';
 import { randomIds } from '../domain/ids.js';
 import { silentLogger } from '../domain/logger.js';
@@ -7,6 +8,7 @@ import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
+import { installOpenApi } from './openapi.js';
 import { installRateLimit } from './rate-limit.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
 import type { RouteDeps } from './route-deps.js';
@@ -18,6 +20,7 @@ import { streamRoutes } from './routes/stream-routes.js';
 import { videoRoutes } from './routes/video-routes.js';
 import { type CreateServerOptions, resolveServerConfig } from './server-options.js';
 import { SseHub } from './sse/sse-hub.js';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './validate.js';
 
 /**
  * Builds the HTTP API (Fastify) over a {@link ReelayService}: the video routes under
@@ -61,6 +64,9 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   installRequestHooks(app, { clock, auth: new ApiKeyAuth(config.apiKeys), metrics });
   installErrorHandling(app, clock, config.bodyLimitBytes);
   installRateLimit(app, config);
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
+  installOpenApi(app, packageInfo().version);
   app.addHook('preClose', async () => sse.closeAll());
 
   app.register(videoRoutes, { prefix: VIDEO_PREFIX, ...deps });

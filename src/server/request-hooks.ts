@@ -29,9 +29,10 @@ function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** Paths served without an API key. */
+/** Paths served without an API key: health probes and the API description (it holds no data). */
 export function isPublicPath(url: string): boolean {
-  return pathOf(url).startsWith('/health/');
+  const path = pathOf(url);
+  return path.startsWith('/health/') || path === '/openapi.json' || path === '/docs';
 }
 
 /**

@@ -2,9 +2,11 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import send from '@fastify/send';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { ReelayError } from '../../domain/errors.js';
 import type { JobRecord } from '../../jobs/job-record.js';
 import { probeMedia } from '../../providers/media/ffprobe.js';
+import { JobIdParamsSchema, ProblemDetailsSchema, VideoMetadataSchema } from '../api-schemas.js';
 import type { VideoMetadata } from '../api-types.js';
 import { notReady, parseJobId, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -43,6 +45,22 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     method: ['GET', 'HEAD'],
     url: '/:id/download',
     exposeHeadRoute: false,
+    schema: {
+      summary: 'Download the rendered MP4 (byte ranges, ETag, conditional requests)',
+      tags: ['video'],
+      params: JobIdParamsSchema,
+      response: {
+        200: {
+          description: 'The video',
+          content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } },
+        },
+        206: { description: 'One byte range of the video', content: { 'video/mp4': { schema: z.string() } } },
+        304: z.undefined().describe('Not modified (If-None-Match / If-Modified-Since)'),
+        404: ProblemDetailsSchema,
+        409: ProblemDetailsSchema.describe('The job is not completed'),
+        416: ProblemDetailsSchema.describe('The range is outside the file'),
+      },
+    },
     handler: async (request, reply) => {
       const id = parseJobId(request.params.id);
       const job = await requireJob(service, id);
@@ -86,34 +104,44 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     },
   });
 
-  app.get<{ Params: { id: string } }>('/:id/metadata', async (request, reply): Promise<VideoMetadata> => {
-    const id = parseJobId(request.params.id);
-    const job = await requireJob(service, id);
-    const file = await finishedVideo(job, 'metadata');
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
-    };
-    reply.raw.once('close', onClose);
-    try {
-      const info = await probeMedia(file.path, abort.signal);
-      return {
-        jobId: id,
-        durationSeconds: info.durationMs / 1000,
-        width: info.video?.width ?? null,
-        height: info.video?.height ?? null,
-        codec: info.video?.codec ?? null,
-        fps: info.video?.fps ?? null,
-        sizeBytes: info.sizeBytes || file.size,
-        audioCodec: info.audio?.codec ?? null,
-        formatName: info.formatName,
-        artifacts: job.artifacts.map((p) => basename(p)),
-        createdAt: job.createdAt,
-        startedAt: job.startedAt,
-        finishedAt: job.finishedAt,
+  const metadataSchema = {
+    summary: 'Duration, size and codecs of the rendered video (ffprobe)',
+    tags: ['video'],
+    params: JobIdParamsSchema,
+    response: { 200: VideoMetadataSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema },
+  };
+  app.get<{ Params: { id: string } }>(
+    '/:id/metadata',
+    { schema: metadataSchema },
+    async (request, reply): Promise<VideoMetadata> => {
+      const id = parseJobId(request.params.id);
+      const job = await requireJob(service, id);
+      const file = await finishedVideo(job, 'metadata');
+      const abort = new AbortController();
+      const onClose = (): void => {
+        if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
       };
-    } finally {
-      reply.raw.off('close', onClose);
-    }
-  });
+      reply.raw.once('close', onClose);
+      try {
+        const info = await probeMedia(file.path, abort.signal);
+        return {
+          jobId: id,
+          durationSeconds: info.durationMs / 1000,
+          width: info.video?.width ?? null,
+          height: info.video?.height ?? null,
+          codec: info.video?.codec ?? null,
+          fps: info.video?.fps ?? null,
+          sizeBytes: info.sizeBytes || file.size,
+          audioCodec: info.audio?.codec ?? null,
+          formatName: info.formatName,
+          artifacts: job.artifacts.map((p) => basename(p)),
+          createdAt: job.createdAt,
+          startedAt: job.startedAt,
+          finishedAt: job.finishedAt,
+        };
+      } finally {
+        reply.raw.off('close', onClose);
+      }
+    },
+  );
 }
