@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { packageInfo } from '../config/package-info.js';
 import { systemClock } from '../domain/clock.js';
@@ -64,6 +65,25 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   installRequestHooks(app, { clock, auth: new ApiKeyAuth(config.apiKeys), metrics });
   installErrorHandling(app, clock, config.bodyLimitBytes);
   installRateLimit(app, config);
+  if (config.corsOrigins.length > 0) {
+    const any = config.corsOrigins.includes('*');
+    app.register(cors, {
+      origin: any ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'last-event-id', 'x-correlation-id', 'range'],
+      exposedHeaders: [
+        'x-correlation-id',
+        'location',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+        'content-range',
+        'content-disposition',
+      ],
+      maxAge: 600,
+    });
+  }
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   installOpenApi(app, packageInfo().version);

@@ -3,6 +3,8 @@ export type * from './api-types.js';
 export * from './create-server.js';
 export * from './http-metrics.js';
 export * from './job-views.js';
+export * from './openapi.js';
+export * from './probe-server.js';
 export * from './problem-details.js';
 export * from './rate-limit.js';
 export * from './request-hooks.js';

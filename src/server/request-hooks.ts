@@ -51,9 +51,11 @@ export function installRequestHooks(
   app.addHook('onRequest', async (request, reply) => {
     request.arrivedAt = clock.now();
     reply.header(CORRELATION_HEADER, request.id);
-    const verdict = isPublicPath(request.url)
-      ? ({ ok: true, clientKey: null } as const)
-      : auth.check(request.headers.authorization);
+    // A CORS preflight never carries credentials (the browser sends them on the real request).
+    const verdict =
+      isPublicPath(request.url) || request.method === 'OPTIONS'
+        ? ({ ok: true, clientKey: null } as const)
+        : auth.check(request.headers.authorization);
     if (!verdict.ok) {
       throw new ReelayError(
         'REELAY_ERR_UNAUTHORIZED',

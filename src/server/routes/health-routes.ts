@@ -13,7 +13,10 @@ import type { RouteDeps } from '../route-deps.js';
  * problem details carrying the checks) and `GET /metrics` (the service's Prometheus text followed
  * by this server's HTTP metrics).
  */
-export async function healthRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+export async function healthRoutes(
+  app: FastifyInstance,
+  deps: Pick<RouteDeps, 'service' | 'metrics' | 'clock'>,
+): Promise<void> {
   const { service, metrics, clock } = deps;
 
   const tags = ['health'];
