@@ -1,4 +1,5 @@
 export * from './app-config.js';
+export * from './config-json-schema.js';
 export * from './logger.js';
 export * from './package-info.js';
 export * from './timeout-profile-defaults.js';
