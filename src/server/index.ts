@@ -1,4 +1,5 @@
 export * from './api-key-auth.js';
+export * from './api-schemas.js';
 export type * from './api-types.js';
 export * from './create-server.js';
 export * from './http-metrics.js';
