@@ -51,6 +51,8 @@ const budgets = z
 /** The config file schema (`reelay.config.json`); every key is optional. */
 export const ConfigFileSchema = z
   .object({
+    /** The JSON Schema the file follows (`reelay config schema`), for editors; ignored by Reelay. */
+    $schema: z.string().optional(),
     dataDir: z.string().min(1).optional(),
     outputDir: z.string().min(1).optional(),
     timeoutProfilesPath: z.string().min(1).optional(),
@@ -72,6 +74,8 @@ export const ConfigFileSchema = z
         port: z.number().int().min(0).max(65535).optional(),
         bodyLimitBytes: z.number().int().positive().optional(),
         generateRatePerMinute: z.number().int().positive().optional(),
+        /** Origins allowed to call the API from a browser (CORS); empty = CORS off. `*` = any. */
+        corsOrigins: z.array(z.string().min(1)).optional(),
       })
       .strict()
       .optional(),
@@ -110,6 +114,8 @@ export interface ReelayConfig {
     generateRatePerMinute: number;
     /** Bearer tokens accepted by the API (REELAY_API_KEYS); empty = no auth. */
     apiKeys: string[];
+    /** Browser origins allowed by CORS (REELAY_CORS_ORIGINS, comma-separated); empty = CORS off. */
+    corsOrigins: string[];
   };
   /** PostgreSQL URL (DATABASE_URL) for scale-out; absent → embedded SQLite. */
   databaseUrl: string | undefined;
@@ -155,10 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = env[name];
     if (value && value.trim() !== '') secrets[name] = value.trim();
   }
-  const apiKeys = (env.REELAY_API_KEYS ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
+  const apiKeys = listEnv(env.REELAY_API_KEYS);
+  const corsOrigins = env.REELAY_CORS_ORIGINS !== undefined ? listEnv(env.REELAY_CORS_ORIGINS) : undefined;
   return {
     dataDir,
     outputDir: resolve(cwd, env.REELAY_OUTPUT_DIR ?? file.outputDir ?? resolve(dataDir, 'videos')),
@@ -182,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       bodyLimitBytes: file.server?.bodyLimitBytes ?? 64 * 1024,
       generateRatePerMinute: file.server?.generateRatePerMinute ?? 30,
       apiKeys,
+      corsOrigins: corsOrigins ?? file.server?.corsOrigins ?? [],
     },
     databaseUrl: env.DATABASE_URL || undefined,
     providers: file.providers ?? {},
@@ -218,6 +223,13 @@ export function parseConfigFile(path: string): z.output<typeof ConfigFileSchema>
     });
   }
   return result.data;
+}
+
+function listEnv(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import pretty from 'pino-pretty';
 import type { Logger } from '../domain/logger.js';
 
 /** Options of {@link createLogger}. */
@@ -9,15 +10,32 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   /** Where to write; defaults to stderr so stdout stays for program output. */
   destination?: NodeJS.WritableStream;
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. @default `REELAY_LOG_FORMAT` (`pretty` or
+   * `json`), else pretty when both stdout and the destination are terminals
+   */
+  pretty?: boolean;
+}
+
+function wantsPretty(destination: NodeJS.WritableStream): boolean {
+  const format = process.env.REELAY_LOG_FORMAT;
+  if (format === 'pretty') return true;
+  if (format === 'json') return false;
+  return process.stdout.isTTY === true && (destination as { isTTY?: boolean }).isTTY === true;
 }
 
 /**
- * Creates the structured JSON logger (pino) with secret redaction: well-known secret fields are
- * censored by path, and any configured secret value is scrubbed from the serialised line.
+ * Creates the structured logger (pino): JSON lines carrying `name`, `pid` and `hostname`, pretty
+ * printed on a terminal; secret redaction: well-known secret fields are censored by path, and any
+ * configured secret value is scrubbed from the serialised line (before any pretty printing).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
-  const destination = options.destination ?? process.stderr;
+  const target = options.destination ?? process.stderr;
+  const destination: NodeJS.WritableStream =
+    (options.pretty ?? wantsPretty(target))
+      ? pretty({ destination: target, sync: true, colorize: true, ignore: 'pid,hostname,name' })
+      : target;
   const stream = {
     write(line: string): void {
       let out = line;
@@ -32,7 +50,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         paths: ['apiKey', '*.apiKey', 'authorization', '*.authorization', 'headers.authorization', 'token'],
         censor: '[REDACTED]',
       },
-      base: { app: 'reelay' },
+      // pino's default base adds pid and hostname; name says which program wrote the line.
+      name: 'reelay',
     },
     stream,
   );

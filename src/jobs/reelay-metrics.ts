@@ -1,13 +1,17 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { packageInfo } from '../config/package-info.js';
 import type { StoredEvent } from '../domain/events.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 
-const BREAKER_LEVEL: Record<string, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
+/** Every breaker state, each a value of the `state` label of `reelay_breaker_state`. */
+const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'] as const;
 
 /**
  * Prometheus metrics of jobs and the router, fed by the job event stream: jobs by outcome, stage
  * durations, provider calls by outcome and category, stalls, fallback decisions by reason, and
- * breaker states (read at scrape time). One registry per instance, never the global one.
+ * breaker states (read at scrape time, one series per state with value 1 for the current one, the
+ * Prometheus convention for an enum), `reelay_build_info` and the default process metrics (CPU,
+ * memory, event loop lag, handles). One registry per instance, never the global one.
  */
 export class ReelayMetrics {
   readonly registry = new Registry();
@@ -44,15 +48,24 @@ export class ReelayMetrics {
   });
 
   constructor(breakers?: CircuitBreakerRegistry) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'reelay_build_info',
+      help: 'Always 1; the labels say which Reelay and Node.js versions run',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: packageInfo().version, node: process.version }, 1);
     if (breakers) {
       new Gauge({
         name: 'reelay_breaker_state',
-        help: 'Circuit breaker state per provider (0 closed, 1 half-open, 2 open, 3 isolated)',
-        labelNames: ['provider'],
+        help: 'Circuit breaker state per provider: 1 for the current state, 0 for the others',
+        labelNames: ['provider', 'state'],
         registers: [this.registry],
         collect() {
-          for (const [provider, state] of Object.entries(breakers.snapshot())) {
-            this.set({ provider }, BREAKER_LEVEL[state.state] ?? -1);
+          this.reset();
+          for (const [provider, snapshot] of Object.entries(breakers.snapshot())) {
+            for (const state of BREAKER_STATES)
+              this.set({ provider, state }, snapshot.state === state ? 1 : 0);
           }
         },
       });

@@ -227,8 +227,11 @@ export class PatientRun<T> implements RunningOperation {
     host.detector.markError(this.operationId);
     const facts = hardErrorFacts(error);
     const ref = callRef(this);
-    if (logEnabled(host.logger, 'error')) {
-      host.logger.error(
+    // A retryable failure (a 500, a timeout) is expected and usually recovered by a retry or a
+    // fallback: a warning. Only a failure that cannot be retried is an error.
+    const level = facts.retryable ? 'warn' : 'error';
+    if (logEnabled(host.logger, level)) {
+      host.logger[level](
         {
           tag: 'PROVIDER_HARD_ERROR',
           ...ref,

@@ -103,7 +103,11 @@ describe('ProviderGateway: executeWithPatience', () => {
       ['system_error', false],
     ]);
     expect(ofType('latency-category-changed').map((e) => e.to)).toEqual(['Error', 'Error']);
-    expect(logger.records.filter((r) => r.tag === 'PROVIDER_HARD_ERROR')).toHaveLength(2);
+    // Level by severity: the retryable rate limit is a warning, the bug that cannot be retried an error.
+    expect(logger.records.filter((r) => r.tag === 'PROVIDER_HARD_ERROR').map((r) => r.level)).toEqual([
+      'warn',
+      'error',
+    ]);
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -72,6 +72,10 @@ export interface CircuitBreakerOptions extends Partial<BreakerThresholds> {
  * category counts (an outage, not a content refusal) and slow successes count. Manual `open`,
  * `close`, `isolate` for maintenance.
  *
+ * Kept instead of a library breaker (opossum, cockatiel): its state is plain serialisable data
+ * (`breaker-state-schema.ts`) so it can be persisted and shared between processes, it counts only
+ * the error categories that mean an outage, and it reads the injected clock, so tests never sleep.
+ *
  * @example
  * const breaker = new CircuitBreaker('openai', { clock });
  * const reply = await breaker.execute((signal) => callOpenAi(signal), signal);

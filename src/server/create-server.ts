@@ -1,4 +1,6 @@
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { packageInfo } from '../config/package-info.js';
 import { systemClock } from '../domain/clock.js';
 import { randomIds } from '../domain/ids.js';
 import { silentLogger } from '../domain/logger.js';
@@ -8,6 +10,8 @@ import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
+import { installOpenApi } from './openapi.js';
+import { installRateLimit } from './rate-limit.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
 import type { RouteDeps } from './route-deps.js';
 import { downloadRoutes } from './routes/download-routes.js';
@@ -20,7 +24,7 @@ import { thumbnailRoutes } from './routes/thumbnail-routes.js';
 import { videoRoutes } from './routes/video-routes.js';
 import { type CreateServerOptions, resolveServerConfig } from './server-options.js';
 import { SseHub } from './sse/sse-hub.js';
-import { TokenBucketLimiter } from './token-bucket-limiter.js';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './validate.js';
 
 /**
  * Builds the HTTP API (Fastify) over a {@link ReelayService}: the video routes under
@@ -59,15 +63,33 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     clock,
     metrics,
     sse,
-    generateLimiter: new TokenBucketLimiter({
-      ratePerMinute: config.generateRatePerMinute,
-      maxClients: config.rateLimitMaxClients,
-      clock,
-    }),
   };
 
   installRequestHooks(app, { clock, auth: new ApiKeyAuth(config.apiKeys), metrics });
   installErrorHandling(app, clock, config.bodyLimitBytes);
+  installRateLimit(app, config);
+  if (config.corsOrigins.length > 0) {
+    const any = config.corsOrigins.includes('*');
+    app.register(cors, {
+      origin: any ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'last-event-id', 'x-correlation-id', 'range'],
+      exposedHeaders: [
+        'x-correlation-id',
+        'location',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+        'content-range',
+        'content-disposition',
+      ],
+      maxAge: 600,
+    });
+  }
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
+  installOpenApi(app, packageInfo().version);
   app.addHook('preClose', async () => sse.closeAll());
 
   app.register(videoRoutes, { prefix: VIDEO_PREFIX, ...deps });

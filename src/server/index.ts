@@ -1,13 +1,15 @@
 export * from './api-key-auth.js';
+export * from './api-schemas.js';
 export type * from './api-types.js';
 export * from './create-server.js';
 export * from './http-metrics.js';
 export * from './job-views.js';
+export * from './openapi.js';
+export * from './probe-server.js';
 export * from './problem-details.js';
+export * from './rate-limit.js';
 export * from './request-hooks.js';
-export * from './routes/byte-range.js';
 export * from './routes/stream-routes.js';
 export * from './server-options.js';
 export * from './sse/sse-hub.js';
 export * from './sse/sse-session.js';
-export * from './token-bucket-limiter.js';

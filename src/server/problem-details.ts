@@ -3,6 +3,10 @@ import { type ErrorCode, ReelayError } from '../domain/errors.js';
 import { redactKeyLike } from '../domain/redact.js';
 import type { ProblemDetails, ProblemField } from './api-types.js';
 
+// Kept hand-written: RFC 9457 needs only a small object, and what matters here is Reelay's own
+// mapping (stable REELAY_ERR_* codes to statuses and type URIs, correlation ids, field lists,
+// secret redaction) that no problem-details package knows about.
+
 /** Base of every problem `type` URI. */
 export const PROBLEM_TYPE_BASE = 'https://reelay.dev/problems/';
 

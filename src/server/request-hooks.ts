@@ -30,10 +30,10 @@ function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** Paths served without an API key: health probes and the web UI's page and assets. */
+/** Paths served without an API key: health probes, the API description and the web UI's page and assets (none holds data). */
 export function isPublicPath(url: string): boolean {
   const path = pathOf(url);
-  return path.startsWith('/health/') || isWebUiPath(path);
+  return path.startsWith('/health/') || path === '/openapi.json' || path === '/docs' || isWebUiPath(path);
 }
 
 /**
@@ -52,9 +52,11 @@ export function installRequestHooks(
   app.addHook('onRequest', async (request, reply) => {
     request.arrivedAt = clock.now();
     reply.header(CORRELATION_HEADER, request.id);
-    const verdict = isPublicPath(request.url)
-      ? ({ ok: true, clientKey: null } as const)
-      : auth.check(request.headers.authorization);
+    // A CORS preflight never carries credentials (the browser sends them on the real request).
+    const verdict =
+      isPublicPath(request.url) || request.method === 'OPTIONS'
+        ? ({ ok: true, clientKey: null } as const)
+        : auth.check(request.headers.authorization);
     if (!verdict.ok) {
       throw new ReelayError(
         'REELAY_ERR_UNAUTHORIZED',

@@ -3,7 +3,6 @@ import type { ReelayService } from '../jobs/reelay-service.js';
 import type { HttpMetrics } from './http-metrics.js';
 import type { ResolvedServerConfig } from './server-options.js';
 import type { SseHub } from './sse/sse-hub.js';
-import type { TokenBucketLimiter } from './token-bucket-limiter.js';
 
 /** What every route plugin receives from {@link createServer}. */
 export interface RouteDeps {
@@ -11,7 +10,6 @@ export interface RouteDeps {
   config: ResolvedServerConfig;
   clock: Clock;
   metrics: HttpMetrics;
-  generateLimiter: TokenBucketLimiter;
   /** Open SSE streams, ended when the server closes. */
   sse: SseHub;
 }

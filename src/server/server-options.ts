@@ -12,7 +12,7 @@ export interface ServerConfig {
   apiKeys?: readonly string[];
   /** Largest request body accepted; larger → 413. @default 65536 */
   bodyLimitBytes?: number;
-  /** `POST /api/video/generate` calls per client (API key, else IP) per minute; burst = same. @default 30 */
+  /** `POST /api/video/generate` calls per client (API key, else IP) per one-minute window. @default 30 */
   generateRatePerMinute?: number;
   /** Most clients the rate limiter remembers; the least recently seen are forgotten. @default 10000 */
   rateLimitMaxClients?: number;
@@ -26,6 +26,11 @@ export interface ServerConfig {
   sseMaxBufferedBytes?: number;
   /** Trust `X-Forwarded-For` for the client IP (behind a reverse proxy). @default false */
   trustProxy?: boolean;
+  /**
+   * Browser origins allowed to call the API (CORS, `@fastify/cors`): exact origins such as
+   * `https://app.example.com`, or `*` for any. Empty = no CORS headers at all. @default []
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** Options of {@link createServer}. */
@@ -57,5 +62,6 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     sseIncludeHeartbeats: config.sseIncludeHeartbeats ?? false,
     sseMaxBufferedBytes: config.sseMaxBufferedBytes ?? 1024 * 1024,
     trustProxy: config.trustProxy ?? false,
+    corsOrigins: [...(config.corsOrigins ?? [])],
   };
 }

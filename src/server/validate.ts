@@ -1,5 +1,15 @@
+import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
 import type { z } from 'zod';
 import { ReelayError } from '../domain/errors.js';
+
+function validationError(error: z.ZodError, what: string): ReelayError {
+  const fields = error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
+    message: issue.message,
+  }));
+  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  return new ReelayError('REELAY_ERR_VALIDATION', `Invalid ${what} — ${summary}`, { details: { fields } });
+}
 
 /**
  * Parses `value` with a zod schema; on failure throws a 400 `REELAY_ERR_VALIDATION` whose
@@ -8,10 +18,27 @@ import { ReelayError } from '../domain/errors.js';
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
-  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-  throw new ReelayError('REELAY_ERR_VALIDATION', `Invalid ${what} — ${summary}`, { details: { fields } });
+  throw validationError(result.error, what);
 }
+
+/**
+ * Fastify's validator compiler for the zod route schemas: the parsed value (coerced, defaults
+ * applied) replaces the request part, and a failure is the same `REELAY_ERR_VALIDATION` as
+ * {@link parseWith}, named after the schema's description (e.g. "decision answer"). Used instead
+ * of `fastify-type-provider-zod`'s compiler so that invalid requests keep Reelay's problem shape.
+ */
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
+  const what = schema.description ?? httpPart ?? 'request';
+  return (data) => {
+    const result = schema.safeParse(httpPart === 'body' ? (data ?? {}) : data);
+    return result.success ? { value: result.data } : { error: validationError(result.error, what) };
+  };
+};
+
+/**
+ * Fastify's serializer compiler for routes with zod response schemas: plain `JSON.stringify`.
+ * The response schemas document the API (`/openapi.json`); tests check real responses against
+ * them, so a field that drifts is caught there instead of turning a successful call into a 500.
+ */
+export const jsonSerializerCompiler: FastifySerializerCompiler<z.ZodType> = () => (data) =>
+  JSON.stringify(data);

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryLogger } from '../../src/domain/logger.js';
-import { expectProblem, manualClock, setup, VALID_REQUEST } from './helpers.js';
+import { expectProblem, setup, VALID_REQUEST } from './helpers.js';
 
 const KEY = 'rk-test-key-0123456789abcdef';
 let close: (() => Promise<void>) | undefined;
@@ -67,25 +67,36 @@ describe('API-key auth', () => {
 });
 
 describe('generate rate limit', () => {
-  it('429s with Retry-After once a client has spent its tokens; refills exactly on time', async () => {
-    const clock = manualClock();
-    const { app } = start({ config: { generateRatePerMinute: 2 }, clock });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('429s with Retry-After and RateLimit headers once a client has spent its window; resets on time', async () => {
+    // @fastify/rate-limit reads Date.now(); only Date is faked, timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2025-01-01T00:00:00Z'));
+    const { app } = start({ config: { generateRatePerMinute: 2 } });
     const post = (ip = '10.0.0.1') =>
       app.inject({ method: 'POST', url: '/api/video/generate', payload: VALID_REQUEST, remoteAddress: ip });
-    expect((await post()).statusCode).toBe(202);
+    const first = await post();
+    expect(first.statusCode).toBe(202);
+    expect(first.headers['ratelimit-limit']).toBe('2');
+    expect(first.headers['ratelimit-remaining']).toBe('1');
+    expect(first.headers['ratelimit-reset']).toBe('60');
     expect((await post()).statusCode).toBe(202);
     const limited = await post();
     expect(expectProblem(limited, 429, 'REELAY_ERR_RATE_LIMITED').detail).toContain('2 per minute');
-    expect(limited.headers['retry-after']).toBe('30');
+    expect(limited.headers['retry-after']).toBe('60');
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
     expect((await post('10.0.0.2')).statusCode).toBe(202);
-    clock.advance(29_999);
+    vi.advanceTimersByTime(59_999);
     expect((await post()).statusCode).toBe(429);
-    clock.advance(1);
+    vi.advanceTimersByTime(1);
     expect((await post()).statusCode).toBe(202);
     // Other routes are not limited.
-    expect(
-      (await app.inject({ method: 'GET', url: '/api/jobs', remoteAddress: '10.0.0.1' })).statusCode,
-    ).toBe(200);
+    const other = await app.inject({ method: 'GET', url: '/api/jobs', remoteAddress: '10.0.0.1' });
+    expect(other.statusCode).toBe(200);
+    expect(other.headers['ratelimit-limit']).toBeUndefined();
   });
 
   it('counts invalid requests too (the limit protects the validator as well)', async () => {

@@ -88,6 +88,34 @@ describe('GET /api/video/:id/download', () => {
     expect(ranged.headers['content-range']).toBe(`bytes 10-19/${file.length}`);
   });
 
+  it('validates caches with ETag and Last-Modified (304) and honours If-Range', async () => {
+    const full = await get(doneId);
+    const etag = String(full.headers.etag);
+    expect(etag).toMatch(/^W?\/?"/);
+    expect(Number.isNaN(Date.parse(String(full.headers['last-modified'])))).toBe(false);
+    expect(full.headers['cache-control']).toBe('private, max-age=0');
+    const cached = await app.inject({
+      method: 'GET',
+      url: `/api/video/${doneId}/download`,
+      headers: { 'if-none-match': etag },
+    });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.rawPayload.length).toBe(0);
+    const fresh = await app.inject({
+      method: 'GET',
+      url: `/api/video/${doneId}/download`,
+      headers: { range: 'bytes=0-9', 'if-range': etag },
+    });
+    expect(fresh.statusCode).toBe(206);
+    const stale = await app.inject({
+      method: 'GET',
+      url: `/api/video/${doneId}/download`,
+      headers: { range: 'bytes=0-9', 'if-range': '"another-version"' },
+    });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.rawPayload.length).toBe(file.length);
+  });
+
   it('404s an unknown job and 409s a job that is not completed, saying its status', async () => {
     expectProblem(await get('job_missing'), 404, 'REELAY_ERR_NOT_FOUND');
     const problem = expectProblem(await get(runningId), 409, 'REELAY_ERR_NOT_READY');

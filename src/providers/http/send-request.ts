@@ -55,7 +55,7 @@ export async function sendRequest(ctx: HttpContext, req: HttpRequest): Promise<R
   const logger = ctx.logger ?? silentLogger;
   const init = buildInit(req);
   const url = safeUrl(req.url);
-  logger.debug({ tag: 'PROVIDER_HTTP_REQUEST', provider: ctx.provider, method: init.method, url });
+  logger.debug({ tag: 'PROVIDER_HTTP_REQUEST', providerName: ctx.provider, method: init.method, url });
   let response: Response;
   try {
     response = await fetchOf(ctx)(req.url, init);
@@ -80,7 +80,9 @@ function logFailure(ctx: HttpContext, error: ReelayError, url: string): ReelayEr
   (ctx.logger ?? silentLogger).warn(
     {
       tag: 'PROVIDER_HTTP_FAILURE',
-      provider: ctx.provider,
+      // The provider loggers are children bound to `provider: <id>`; a second `provider` key
+      // would repeat it in the JSON line, so the display name has its own key.
+      providerName: ctx.provider,
       url,
       category: error.category,
       retryable: error.retryable,

@@ -1,3 +1,7 @@
+// Kept hand-written: subtitle packages parse and convert existing files; what is needed here is to
+// cut narration into timed cues (line length, reading speed, scene boundaries) and write SRT, which
+// is a few lines once the cues exist.
+
 /** One caption on screen: its time span and its lines (at most `maxLines`). */
 export interface SubtitleCue {
   startMs: number;

@@ -1,14 +1,23 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import send from '@fastify/send';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { ReelayError } from '../../domain/errors.js';
 import type { JobRecord } from '../../jobs/job-record.js';
 import { probeMedia } from '../../providers/media/ffprobe.js';
+import { JobIdParamsSchema, ProblemDetailsSchema, VideoMetadataSchema } from '../api-schemas.js';
 import type { VideoMetadata } from '../api-types.js';
 import { notReady, parseJobId, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
-import { parseByteRange } from './byte-range.js';
+
+function goneError(job: JobRecord): ReelayError {
+  return new ReelayError(
+    'REELAY_ERR_NOT_FOUND',
+    `The video of job ${job.id} is no longer on the server (it may have been cleaned up); generate it again.`,
+    { correlationId: job.correlationId, details: { jobId: job.id } },
+  );
+}
 
 async function finishedVideo(
   job: JobRecord,
@@ -20,16 +29,13 @@ async function finishedVideo(
     if (!info.isFile()) throw new Error('not a file');
     return { path: job.output.path, size: info.size, mtime: info.mtime };
   } catch {
-    throw new ReelayError(
-      'REELAY_ERR_NOT_FOUND',
-      `The video of job ${job.id} is no longer on the server (it may have been cleaned up); generate it again.`,
-      { correlationId: job.correlationId, details: { jobId: job.id } },
-    );
+    throw goneError(job);
   }
 }
 
 /**
- * `GET|HEAD /:id/download` (video/mp4, single byte ranges, 206/416, streamed from disk) and
+ * `GET|HEAD /:id/download` (video/mp4 through `@fastify/send`: single byte ranges, 206/416, ETag,
+ * Last-Modified, conditional requests, streamed from disk) and
  * `GET /:id/metadata` (read from the rendered file with ffprobe), under `/api/video`.
  */
 export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -39,63 +45,103 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     method: ['GET', 'HEAD'],
     url: '/:id/download',
     exposeHeadRoute: false,
+    schema: {
+      summary: 'Download the rendered MP4 (byte ranges, ETag, conditional requests)',
+      tags: ['video'],
+      params: JobIdParamsSchema,
+      response: {
+        200: {
+          description: 'The video',
+          content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } },
+        },
+        206: { description: 'One byte range of the video', content: { 'video/mp4': { schema: z.string() } } },
+        304: z.undefined().describe('Not modified (If-None-Match / If-Modified-Since)'),
+        404: ProblemDetailsSchema,
+        409: ProblemDetailsSchema.describe('The job is not completed'),
+        416: ProblemDetailsSchema.describe('The range is outside the file'),
+      },
+    },
     handler: async (request, reply) => {
       const id = parseJobId(request.params.id);
       const job = await requireJob(service, id);
-      const file = await finishedVideo(job, 'video');
+      if (job.status !== 'done' || !job.output) throw notReady(job, 'video');
+      // `send` does ranges (206/416), If-Range, ETag / If-None-Match (304), Last-Modified /
+      // If-Modified-Since and If-Match (412); the name, type and caching policy are ours.
+      const file = job.output.path;
+      const result = await send(request.raw, `/${encodeURIComponent(basename(file))}`, {
+        root: dirname(file),
+        dotfiles: 'allow',
+        contentType: false,
+        cacheControl: false,
+      });
+      if (result.type === 'error') {
+        result.stream.destroy();
+        if (result.statusCode === 404) throw goneError(job);
+        const size = Number(/\*\/(\d+)$/.exec(result.headers['Content-Range'] ?? '')?.[1] ?? Number.NaN);
+        if (result.statusCode === 416) {
+          throw new ReelayError(
+            'REELAY_ERR_VALIDATION',
+            `The requested range "${String(request.headers.range).slice(0, 60)}" is outside the ${size}-byte video of job ${id}.`,
+            { status: 416, details: { sizeBytes: size } },
+          );
+        }
+        if (result.statusCode === 412) {
+          throw new ReelayError(
+            'REELAY_ERR_VALIDATION',
+            `The video of job ${id} does not match the If-Match / If-Unmodified-Since precondition; fetch it again without them.`,
+            { status: 412 },
+          );
+        }
+        throw result.metadata.error;
+      }
       reply
-        .header('content-type', 'video/mp4')
-        .header('content-disposition', `attachment; filename="video-${id}.mp4"`)
-        .header('accept-ranges', 'bytes')
-        .header('last-modified', file.mtime.toUTCString())
-        .header('cache-control', 'private, max-age=0');
-      const range = parseByteRange(request.headers.range, file.size);
-      if (range.kind === 'unsatisfiable') {
-        throw new ReelayError(
-          'REELAY_ERR_VALIDATION',
-          `The requested range "${String(request.headers.range).slice(0, 60)}" is outside the ${file.size}-byte video of job ${id}.`,
-          { status: 416, details: { sizeBytes: file.size } },
-        );
-      }
-      const start = range.kind === 'partial' ? range.start : 0;
-      const end = range.kind === 'partial' ? range.end : file.size - 1;
-      if (range.kind === 'partial') {
-        reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);
-      }
-      reply.header('content-length', String(Math.max(0, end - start + 1)));
-      if (request.method === 'HEAD' || file.size === 0) return reply.send();
-      return reply.send(createReadStream(file.path, { start, end }));
+        .code(result.statusCode)
+        .headers(result.headers)
+        .header('cache-control', 'private, max-age=0')
+        .header('content-disposition', `attachment; filename="video-${id}.mp4"`);
+      if (result.statusCode !== 304) reply.header('content-type', 'video/mp4');
+      return reply.send(result.stream);
     },
   });
 
-  app.get<{ Params: { id: string } }>('/:id/metadata', async (request, reply): Promise<VideoMetadata> => {
-    const id = parseJobId(request.params.id);
-    const job = await requireJob(service, id);
-    const file = await finishedVideo(job, 'metadata');
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
-    };
-    reply.raw.once('close', onClose);
-    try {
-      const info = await probeMedia(file.path, abort.signal);
-      return {
-        jobId: id,
-        durationSeconds: info.durationMs / 1000,
-        width: info.video?.width ?? null,
-        height: info.video?.height ?? null,
-        codec: info.video?.codec ?? null,
-        fps: info.video?.fps ?? null,
-        sizeBytes: info.sizeBytes || file.size,
-        audioCodec: info.audio?.codec ?? null,
-        formatName: info.formatName,
-        artifacts: job.artifacts.map((p) => basename(p)),
-        createdAt: job.createdAt,
-        startedAt: job.startedAt,
-        finishedAt: job.finishedAt,
+  const metadataSchema = {
+    summary: 'Duration, size and codecs of the rendered video (ffprobe)',
+    tags: ['video'],
+    params: JobIdParamsSchema,
+    response: { 200: VideoMetadataSchema, 404: ProblemDetailsSchema, 409: ProblemDetailsSchema },
+  };
+  app.get<{ Params: { id: string } }>(
+    '/:id/metadata',
+    { schema: metadataSchema },
+    async (request, reply): Promise<VideoMetadata> => {
+      const id = parseJobId(request.params.id);
+      const job = await requireJob(service, id);
+      const file = await finishedVideo(job, 'metadata');
+      const abort = new AbortController();
+      const onClose = (): void => {
+        if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
       };
-    } finally {
-      reply.raw.off('close', onClose);
-    }
-  });
+      reply.raw.once('close', onClose);
+      try {
+        const info = await probeMedia(file.path, abort.signal);
+        return {
+          jobId: id,
+          durationSeconds: info.durationMs / 1000,
+          width: info.video?.width ?? null,
+          height: info.video?.height ?? null,
+          codec: info.video?.codec ?? null,
+          fps: info.video?.fps ?? null,
+          sizeBytes: info.sizeBytes || file.size,
+          audioCodec: info.audio?.codec ?? null,
+          formatName: info.formatName,
+          artifacts: job.artifacts.map((p) => basename(p)),
+          createdAt: job.createdAt,
+          startedAt: job.startedAt,
+          finishedAt: job.finishedAt,
+        };
+      } finally {
+        reply.raw.off('close', onClose);
+      }
+    },
+  );
 }

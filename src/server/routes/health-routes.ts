@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { isoAt } from '../../domain/clock.js';
 import { errorMessage } from '../../domain/errors.js';
 import type { ReadinessReport } from '../../jobs/reelay-service.js';
+import { LiveResponseSchema, ProblemDetailsSchema, ReadyResponseSchema } from '../api-schemas.js';
 import type { ProblemDetails } from '../api-types.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../problem-details.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -11,12 +13,25 @@ import type { RouteDeps } from '../route-deps.js';
  * problem details carrying the checks) and `GET /metrics` (the service's Prometheus text followed
  * by this server's HTTP metrics).
  */
-export async function healthRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+export async function healthRoutes(
+  app: FastifyInstance,
+  deps: Pick<RouteDeps, 'service' | 'metrics' | 'clock'>,
+): Promise<void> {
   const { service, metrics, clock } = deps;
 
-  app.get('/health/live', async () => ({ status: 'ok', timestamp: isoAt(clock) }));
+  const tags = ['health'];
+  app.get(
+    '/health/live',
+    { schema: { summary: 'Liveness: the process answers', tags, response: { 200: LiveResponseSchema } } },
+    async () => ({ status: 'ok', timestamp: isoAt(clock) }),
+  );
 
-  app.get('/health/ready', async (request, reply) => {
+  const readySchema = {
+    summary: 'Readiness: stores, queue and media tools checked',
+    tags,
+    response: { 200: ReadyResponseSchema, 503: ProblemDetailsSchema },
+  };
+  app.get('/health/ready', { schema: readySchema }, async (request, reply) => {
     let report: ReadinessReport;
     try {
       report = await service.readiness();
@@ -44,7 +59,12 @@ export async function healthRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  const metricsSchema = {
+    summary: 'Prometheus metrics (text exposition format)',
+    tags,
+    response: { 200: { description: 'Prometheus text', content: { 'text/plain': { schema: z.string() } } } },
+  };
+  app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => {
     const [serviceText, httpText] = await Promise.all([service.metricsText(), metrics.text()]);
     const joined = serviceText.trim() === '' ? httpText : `${serviceText.replace(/\n*$/, '\n')}${httpText}`;
     return reply.type(metrics.contentType).send(joined);

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { STALL_OPTIONS } from '../../domain/fallback.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { JobStatus } from '../../jobs/job-record.js';
+import {
+  DecisionAnsweredResponseSchema,
+  DecisionAnswerSchema,
+  DecisionListResponseSchema,
+  JobIdParamsSchema,
+  JobListQuerySchema,
+  JobListResponseSchema,
+  PendingDecisionResponseSchema,
+  ProblemDetailsSchema,
+} from '../api-schemas.js';
 import type {
   DecisionAnsweredResponse,
   DecisionListResponse,
@@ -10,7 +19,6 @@ import type {
 } from '../api-types.js';
 import { parseJobId, requireJob, toStatusView } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
-import { parseWith } from '../validate.js';
 
 /** API status words (and internal names) accepted by `?status=`. */
 const STATUS_FILTER: Readonly<Record<string, JobStatus>> = {
@@ -24,36 +32,24 @@ const STATUS_FILTER: Readonly<Record<string, JobStatus>> = {
   done: 'done',
 };
 
-const ListQuery = z.object({
-  status: z
-    .string()
-    .refine((s) => s in STATUS_FILTER, 'one of pending, processing, completed, failed, canceled')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().min(1).max(200).optional(),
-});
-
-const AnswerBody = z
-  .object({
-    option: z.enum(STALL_OPTIONS),
-    provider: z.string().trim().min(1).max(100).optional(),
-    decisionId: z.string().trim().min(1).max(200).optional(),
-  })
-  .strict()
-  .refine((a) => a.option !== 'try_alternative' || a.provider !== undefined, {
-    message: 'required when option is try_alternative: the provider id to switch to',
-    path: ['provider'],
-  });
-
 /**
  * `GET /api/jobs` (paged), `GET /api/jobs/:id/decisions` (audit trail),
  * `GET /api/jobs/:id/decisions/pending` and `POST /api/jobs/:id/decisions` (answer).
  */
-export async function jobRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+export async function jobRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { service } = deps;
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['jobs'];
+  const notFound = { 404: ProblemDetailsSchema };
 
-  app.get('/', async (request): Promise<JobListResponse> => {
-    const q = parseWith(ListQuery, request.query, 'job list query');
+  const listSchema = {
+    summary: 'List jobs, newest first, a page at a time',
+    tags,
+    querystring: JobListQuerySchema,
+    response: { 200: JobListResponseSchema, 400: ProblemDetailsSchema },
+  };
+  app.get('/', { schema: listSchema }, async (request): Promise<JobListResponse> => {
+    const q = request.query;
     const page = await service.listJobs({
       ...(q.status ? { status: STATUS_FILTER[q.status] } : {}),
       ...(q.limit ? { limit: q.limit } : {}),
@@ -62,14 +58,27 @@ export async function jobRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     return { items: page.items.map((job) => toStatusView(job)), nextCursor: page.nextCursor };
   });
 
-  app.get<{ Params: { id: string } }>('/:id/decisions', async (request): Promise<DecisionListResponse> => {
+  const decisionsSchema = {
+    summary: "A job's provider switches (audit trail)",
+    tags,
+    params: JobIdParamsSchema,
+    response: { 200: DecisionListResponseSchema, ...notFound },
+  };
+  app.get('/:id/decisions', { schema: decisionsSchema }, async (request): Promise<DecisionListResponse> => {
     const id = parseJobId(request.params.id);
     await requireJob(service, id);
     return { jobId: id, decisions: await service.decisions(id) };
   });
 
-  app.get<{ Params: { id: string } }>(
+  const pendingSchema = {
+    summary: 'The decision waiting for an answer, if any',
+    tags,
+    params: JobIdParamsSchema,
+    response: { 200: PendingDecisionResponseSchema, ...notFound },
+  };
+  app.get(
     '/:id/decisions/pending',
+    { schema: pendingSchema },
     async (request): Promise<PendingDecisionResponse> => {
       const id = parseJobId(request.params.id);
       await requireJob(service, id);
@@ -77,15 +86,19 @@ export async function jobRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     },
   );
 
-  app.post<{ Params: { id: string } }>(
-    '/:id/decisions',
-    async (request): Promise<DecisionAnsweredResponse> => {
-      const id = parseJobId(request.params.id);
-      const answer = parseWith(AnswerBody, request.body, 'decision answer');
-      await requireJob(service, id);
-      await service.answerDecision(id, answer);
-      request.log.info({ jobId: id, option: answer.option, provider: answer.provider }, 'decision answered');
-      return { jobId: id, answered: answer };
-    },
-  );
+  const answerSchema = {
+    summary: 'Answer the pending decision',
+    tags,
+    params: JobIdParamsSchema,
+    body: DecisionAnswerSchema,
+    response: { 200: DecisionAnsweredResponseSchema, 400: ProblemDetailsSchema, ...notFound },
+  };
+  app.post('/:id/decisions', { schema: answerSchema }, async (request): Promise<DecisionAnsweredResponse> => {
+    const id = parseJobId(request.params.id);
+    const answer = request.body;
+    await requireJob(service, id);
+    await service.answerDecision(id, answer);
+    request.log.info({ jobId: id, option: answer.option, provider: answer.provider }, 'decision answered');
+    return { jobId: id, answered: answer };
+  });
 }

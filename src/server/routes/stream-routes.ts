@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { errorMessage, ReelayError } from '../../domain/errors.js';
 import { isTerminalStatus } from '../../jobs/job-record.js';
+import { JobIdParamsSchema, ProblemDetailsSchema } from '../api-schemas.js';
 import { parseJobId, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
 import { SseSession } from '../sse/sse-session.js';
@@ -28,6 +30,19 @@ export async function streamRoutes(app: FastifyInstance, deps: RouteDeps): Promi
 
   app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>(
     '/:id/stream',
+    {
+      schema: {
+        summary: 'Server-Sent Events of one job (replay after Last-Event-ID, then live)',
+        tags: ['video'],
+        params: JobIdParamsSchema,
+        querystring: z.object({ lastEventId: z.string().optional() }),
+        response: {
+          200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+          400: ProblemDetailsSchema,
+          404: ProblemDetailsSchema,
+        },
+      },
+    },
     async (request, reply) => {
       const id = parseJobId(request.params.id);
       const afterId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);

@@ -1,33 +1,40 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { ReelayError } from '../../domain/errors.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { toApiStatus } from '../../jobs/job-record.js';
+import {
+  CancelRequestSchema,
+  GenerateRequestSchema,
+  GenerateResponseSchema,
+  JobIdParamsSchema,
+  JobStatusViewSchema,
+  ProblemDetailsSchema,
+} from '../api-schemas.js';
 import type { GenerateResponse, JobStatusView } from '../api-types.js';
 import { jobLinks, parseJobId, requireJob, toStatusView } from '../job-views.js';
+import { generateRateLimit } from '../rate-limit.js';
 import type { RouteDeps } from '../route-deps.js';
-import { parseWith } from '../validate.js';
-
-const CancelBody = z.object({ reason: z.string().trim().min(1).max(200).optional() }).strict();
 
 /**
  * `POST /generate` (202 + Location, rate limited per client), `GET /:id/status` and
  * `POST /:id/cancel`, under the `/api/video` prefix.
  */
-export async function videoRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { service, generateLimiter } = deps;
+export async function videoRoutes(fastify: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { service } = deps;
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.post(
     '/generate',
     {
-      onRequest: async (request) => {
-        const verdict = generateLimiter.take(request.clientKey);
-        if (verdict.allowed) return;
-        throw new ReelayError(
-          'REELAY_ERR_RATE_LIMITED',
-          `Too many generation requests: the limit is ${deps.config.generateRatePerMinute} per minute per client; ` +
-            `retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`,
-          { retryAfterMs: verdict.retryAfterMs, retryable: true },
-        );
+      config: generateRateLimit(deps.config),
+      schema: {
+        summary: 'Queue a video generation',
+        tags: ['video'],
+        body: GenerateRequestSchema,
+        response: {
+          202: GenerateResponseSchema,
+          400: ProblemDetailsSchema,
+          429: ProblemDetailsSchema.describe('Rate limited; see Retry-After and RateLimit-*'),
+        },
       },
     },
     async (request, reply): Promise<GenerateResponse> => {
@@ -45,15 +52,27 @@ export async function videoRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     },
   );
 
-  app.get<{ Params: { id: string } }>('/:id/status', async (request): Promise<JobStatusView> => {
-    const id = parseJobId(request.params.id);
-    const job = await requireJob(service, id);
-    return toStatusView(job, await service.steps(id));
+  const jobSchema = (summary: string) => ({
+    summary,
+    tags: ['video'],
+    params: JobIdParamsSchema,
+    response: { 200: JobStatusViewSchema, 404: ProblemDetailsSchema },
   });
 
-  app.post<{ Params: { id: string } }>('/:id/cancel', async (request): Promise<JobStatusView> => {
+  app.get(
+    '/:id/status',
+    { schema: jobSchema('Status of a job') },
+    async (request): Promise<JobStatusView> => {
+      const id = parseJobId(request.params.id);
+      const job = await requireJob(service, id);
+      return toStatusView(job, await service.steps(id));
+    },
+  );
+
+  const cancelSchema = { ...jobSchema('Cancel a job'), body: CancelRequestSchema };
+  app.post('/:id/cancel', { schema: cancelSchema }, async (request): Promise<JobStatusView> => {
     const id = parseJobId(request.params.id);
-    const { reason } = parseWith(CancelBody, request.body, 'cancel request');
+    const { reason } = request.body;
     await requireJob(service, id);
     const job = await service.cancel(id, reason ?? 'canceled through the API');
     request.log.info({ jobId: id }, 'job canceled');
