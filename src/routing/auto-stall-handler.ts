@@ -1,10 +1,10 @@
 import type { StallHandler } from '../patience/stall-handlers.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { ProviderDirectory } from './provider-catalog.js';
 import type { ProviderSelectionEngine } from './selection-engine.js';
 
 /** Options of {@link createAutoStallHandler}. */
 export interface AutoStallHandlerOptions {
-  registry: ProviderRegistry;
+  registry: ProviderDirectory;
   selection: ProviderSelectionEngine;
   /** Providers never chosen automatically on a stall (degradations such as captions-only). */
   neverAutoSelect?: readonly string[];

@@ -9,8 +9,6 @@ import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
 import type { ProviderGateway } from '../patience/provider-gateway.js';
 import { ProviderSwitchRequestedError } from '../patience/provider-switch-error.js';
-import type { ProviderRunner, StageCall, StageCallResult } from '../pipeline/provider-runner.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import { classifyError } from '../resilience/classify-error.js';
 import type { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
@@ -20,14 +18,16 @@ import type { CostTracker } from './cost-tracker.js';
 import { applyFallbackPolicy, type PolicyHost } from './fallback-policy.js';
 import type { JobFailureHistory } from './job-failure-history.js';
 import type { ProviderPerformanceTracker } from './performance-tracker.js';
+import type { ProviderDirectory } from './provider-catalog.js';
 import type { RouterEpisode } from './router-episode.js';
 import { budgetRefusal, isCanceled } from './router-support.js';
 import { type ProviderSelectionEngine, toAlternatives } from './selection-engine.js';
+import type { ProviderRunner, StageCall, StageCallResult } from './stage-call.js';
 
 /** Options of {@link FallbackRouter}. */
 export interface FallbackRouterOptions {
   gateway: ProviderGateway;
-  registry: ProviderRegistry;
+  registry: ProviderDirectory;
   selection: ProviderSelectionEngine;
   recovery: ErrorRecoveryEngine;
   breakers: CircuitBreakerRegistry;

@@ -5,7 +5,6 @@ import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import { ProviderGateway } from '../patience/provider-gateway.js';
 import type { StallHandler } from '../patience/stall-handlers.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
 import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
@@ -17,11 +16,12 @@ import { FallbackRouter } from './fallback-router.js';
 import { HealthMonitor } from './health-monitor.js';
 import { JobFailureHistory } from './job-failure-history.js';
 import { ProviderPerformanceTracker } from './performance-tracker.js';
+import type { ProviderDirectory } from './provider-catalog.js';
 import { ProviderSelectionEngine } from './selection-engine.js';
 
 /** Options of {@link createRoutingKit}. */
 export interface RoutingKitOptions {
-  registry: ProviderRegistry;
+  registry: ProviderDirectory;
   profiles: ProviderTimeoutProfileLoader;
   audit: AuditTrail;
   /** @default 'balanced' */

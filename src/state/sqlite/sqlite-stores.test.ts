@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReelayError } from '../../domain/errors.js';
 import type { ReelayEvent } from '../../domain/events.js';
-import { createJobRecord } from '../../jobs/job-record.js';
+import { createJobRecord } from '../../domain/job-record.js';
 import { openSqlite, schemaVersion } from './open-sqlite.js';
 import { createSqliteStores } from './sqlite-stores.js';
 
