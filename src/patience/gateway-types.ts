@@ -98,6 +98,11 @@ export interface ExecuteRequest<T> {
   heartbeatKind?: HeartbeatKind;
   /** Chooses the stall handler. @default undefined (report only) */
   fallbackPolicy?: FallbackPolicy;
+  /**
+   * Decides on this call's stalls, instead of the gateway's handler for `fallbackPolicy` (the router
+   * passes the job's fallback policy object here).
+   */
+  stallHandler?: StallHandler;
   /** @default the gateway's patienceProfile */
   patienceProfile?: PatienceProfileName;
   /** Attempt number, for events. @default 1 */

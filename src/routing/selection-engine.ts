@@ -3,7 +3,7 @@ import type { AlternativeOption } from '../domain/events.js';
 import type { ProviderSpec } from '../domain/provider.js';
 import { type BreakerView, noBreakers } from './breaker-view.js';
 import type { BudgetGuard } from './budget.js';
-import { estimateCost, isFree } from './cost-model.js';
+import { estimateCallCost, estimateCost, isFree } from './cost-model.js';
 import type { JobFailureHistory } from './job-failure-history.js';
 import type { ProviderMetrics } from './performance-metrics.js';
 import type { PerformanceWindow } from './performance-window.js';
@@ -172,7 +172,8 @@ export class ProviderSelectionEngine {
     const check = this.options.budget?.checkBudget({
       jobId: request.jobId,
       provider: id,
-      estimatedUsd: estimatedUsd ?? 0,
+      // No estimate given: price the call as one unit, so an exhausted budget still excludes it.
+      estimatedUsd: estimatedUsd ?? estimateCallCost(provider.costModel, undefined),
     });
     if (check && !check.ok) return { code: 'budget', reason: check.reason };
     return undefined;

@@ -1,5 +1,5 @@
 import type { FallbackPolicy } from '../domain/fallback.js';
-import type { Provider, ProviderCallContext } from '../domain/provider.js';
+import type { Provider, ProviderCallContext, Usage } from '../domain/provider.js';
 import type { Stage } from '../domain/stages.js';
 
 /** One provider call made by a stage, with everything the router needs to keep it dependable. */
@@ -14,6 +14,11 @@ export interface StageCall<T, P extends Provider = Provider> {
   signal: AbortSignal;
   /** What this call is, for messages: e.g. `scene 3 of 8`. */
   label?: string;
+  /**
+   * Units of work the request is expected to consume (tokens, characters, seconds, images): priced
+   * under each provider's cost model for budgets and selection. @default one unit of each
+   */
+  estimatedUsage?: Usage;
   /** Ordered ids of cheaper providers allowed when a strategy says `degrade`. */
   degradations?: readonly string[];
   /** The work, run against whichever provider the router settles on. */
