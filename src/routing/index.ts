@@ -27,3 +27,4 @@ export * from './stage-failure.js';
 export * from './stats.js';
 export * from './timed-health-check.js';
 export * from './trend.js';
+export * from './usage-estimate.js';
