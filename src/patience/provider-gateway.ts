@@ -107,6 +107,7 @@ export class ProviderGateway {
       ids: this.ids,
       logger: this.logger,
       ...(options.decisionTimeoutMs === undefined ? {} : { timeoutMs: options.decisionTimeoutMs }),
+      ...(options.pendingDecisions ? { store: options.pendingDecisions } : {}),
       ...(options.decisionTimeoutOption === undefined
         ? {}
         : { timeoutOption: options.decisionTimeoutOption }),

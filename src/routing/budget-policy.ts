@@ -16,17 +16,19 @@ export class BudgetPolicy implements CallPolicy {
     private readonly costModelOf: (provider: string) => CostModel | undefined,
   ) {}
 
-  execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
-    const refusal = this.refusal(ctx);
-    return refusal ? Promise.reject(refusal) : fn(ctx);
+  async execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    const refusal = await this.refusal(ctx);
+    if (refusal) throw refusal;
+    return fn(ctx);
   }
 
   /** The refusal of this call, or undefined when every budget allows it. */
-  refusal(ctx: CallContext): ReelayError | undefined {
+  async refusal(ctx: CallContext): Promise<ReelayError | undefined> {
     const { call } = ctx;
     const model = this.costModelOf(call.provider);
     const estimatedUsd = model ? estimateCallCost(model, ctx.profile?.estimatedUsage) : 0;
-    const check = this.guard.checkBudget({ jobId: call.jobId, provider: call.provider, estimatedUsd });
+    const request = { jobId: call.jobId, provider: call.provider, estimatedUsd };
+    const check = await this.guard.checkBudgetShared(request, ctx.clock);
     if (check.ok) return undefined;
     return new ReelayError('REELAY_ERR_BUDGET_EXCEEDED', check.reason, {
       cause: new BudgetExceededError(check),

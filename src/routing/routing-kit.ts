@@ -7,6 +7,7 @@ import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.j
 import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
 import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
 import type { AuditTrail } from '../state/audit-trail.js';
+import type { PendingDecisionStore, SpendStore } from '../state/router-state.js';
 import { BudgetGuard, type Budgets } from './budget.js';
 import { CostTracker } from './cost-tracker.js';
 import { createFallbackPolicies, type FallbackPolicies } from './fallback-policies.js';
@@ -25,6 +26,10 @@ export interface RoutingKitOptions {
   /** @default 'balanced' */
   patienceProfile?: 'conservative' | 'balanced' | 'longForm';
   budgets?: Budgets;
+  /** Durable spend (budgets survive restarts, shared by processes on one database). @default memory only */
+  spend?: SpendStore;
+  /** Durable pending decisions. @default memory only */
+  pendingDecisions?: PendingDecisionStore;
   strategies?: StrategyOverrides;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
@@ -82,7 +87,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     logger,
     ...(options.random ? { random: options.random } : {}),
   });
-  const costs = new CostTracker({ clock });
+  const costs = new CostTracker({ clock, logger, ...(options.spend ? { store: options.spend } : {}) });
   const budget = new BudgetGuard({ budgets: options.budgets ?? {}, tracker: costs });
   const failures = new JobFailureHistory();
   const health = new HealthMonitor({
@@ -124,6 +129,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     patienceProfile: options.patienceProfile ?? 'balanced',
     stallHandlers: policies,
     alternatives,
+    ...(options.pendingDecisions ? { pendingDecisions: options.pendingDecisions } : {}),
     ...(options.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: options.decisionTimeoutMs }),
     interruptGraceMs: options.interruptGraceMs ?? 2000,
   });
