@@ -12,7 +12,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Statuses a job never leaves. */
 export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['done', 'failed', 'canceled']);
 
-/** The status words of the HTTP API (REFERENCE.md §3); `canceled` stays `canceled`. */
+/** The status words of the HTTP API (docs/api-vocabulary.md#job-status); `canceled` stays `canceled`. */
 export type ApiJobStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'canceled';
 
 const API_STATUS: Readonly<Record<JobStatus, ApiJobStatus>> = {

@@ -76,7 +76,7 @@ interface Snapshot {
  * Ranks the providers of a kind for a stage of a job: excludes those that cannot or should not
  * serve (breaker open, failed earlier in this job and stage, missing feature or language, excluded
  * by the caller, over budget), then scores the rest 0–100 from seven weighted components
- * (REFERENCE §2) and explains each score.
+ * (docs/provider-selection.md) and explains each score.
  *
  * @example
  * const engine = new ProviderSelectionEngine({ catalog: registry, metrics: tracker, health: monitor, breakers, failures, budget });

@@ -1,8 +1,8 @@
 import type {
   PendingDecisionStore,
-  SpendTotalQuery,
   SpendRecord,
   SpendStore,
+  SpendTotalQuery,
   StoredPendingDecision,
 } from '../router-state.js';
 import type { PostgresDatabase } from './open-postgres.js';

@@ -1,8 +1,8 @@
 import type {
   PendingDecisionStore,
-  SpendTotalQuery,
   SpendRecord,
   SpendStore,
+  SpendTotalQuery,
   StoredPendingDecision,
 } from '../router-state.js';
 import type { SqliteDatabase } from './open-sqlite.js';
