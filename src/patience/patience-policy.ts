@@ -1,6 +1,7 @@
 import { type CallContext, type CallFn, type CallPolicy, noHeartbeat } from '../domain/call-context.js';
 import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
+import type { ProviderCallContext } from '../domain/provider.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import type { ProviderGateway } from './provider-gateway.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
@@ -29,8 +30,7 @@ export class PatiencePolicy implements CallPolicy {
       correlationId: call.correlationId,
       attempt: ctx.attempt,
       signal: ctx.signal,
-      operation: (monitored) =>
-        fn({ ...ctx, signal: monitored.signal, heartbeat: forward(monitored.heartbeat, ctx) }),
+      operation: (monitored) => fn(new MonitoredContext(ctx, monitored)),
     };
     if (profile?.providerType !== undefined) req.providerType = profile.providerType;
     if (profile?.heartbeatKind !== undefined) req.heartbeatKind = profile.heartbeatKind;
@@ -42,6 +42,35 @@ export class PatiencePolicy implements CallPolicy {
       if (isInterruption(error)) observer.onInterrupted?.(error);
       throw error;
     });
+  }
+}
+
+/**
+ * The context inside patience: the monitored call's signal and heartbeat over the outer context.
+ * The signal is read through, not copied: the gateway creates a call's AbortSignal only when
+ * someone reads it, and thousands of monitored calls at once must not each pay for one unread.
+ */
+class MonitoredContext implements CallContext {
+  readonly call: CallContext['call'];
+  readonly attempt: number;
+  readonly heartbeat: CallContext['heartbeat'];
+  readonly clock: CallContext['clock'];
+  readonly profile: CallContext['profile'];
+  readonly observer: CallContext['observer'];
+  private readonly monitored: ProviderCallContext;
+
+  constructor(outer: CallContext, monitored: ProviderCallContext) {
+    this.call = outer.call;
+    this.attempt = outer.attempt;
+    this.clock = outer.clock;
+    this.profile = outer.profile;
+    this.observer = outer.observer;
+    this.monitored = monitored;
+    this.heartbeat = forward(monitored.heartbeat, outer);
+  }
+
+  get signal(): AbortSignal {
+    return this.monitored.signal;
   }
 }
 
