@@ -47,7 +47,7 @@ interface Stats {
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
-/** Median and p95 as sorted[ceil(p·n) − 1] (REFERENCE §2). */
+/** Median and p95 as sorted[ceil(p·n) − 1] (docs/provider-selection.md#percentiles). */
 function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number): number => s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? Number.NaN;

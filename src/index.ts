@@ -2,20 +2,130 @@
  * Reelay: turns a written brief into a narrated video through AI providers, and stays dependable
  * when those providers are slow, stalled, rate limited or down.
  *
- * The layers, bottom to top: domain (vocabulary), config, state (stores), resilience (errors,
- * backoff, breakers), patience (locks, heartbeats, stalls, the gateway), routing (selection,
- * policies, the fallback router), providers, pipeline (the orchestrator), jobs (runner, service,
- * container). The HTTP server is exported too; the browser/Node client is `reelay/client`.
+ * This is the deliberate public API: everything a library user needs, by name. Internals (the
+ * gateway's call host, breaker state steps, stall detection, store rows) are not exported; the
+ * browser/Node client is `reelay/client`.
  *
  * @packageDocumentation
  */
-export * from './config/index.js';
-export * from './domain/index.js';
-export * from './jobs/index.js';
-export * from './patience/index.js';
-export * from './pipeline/index.js';
-export * from './providers/index.js';
-export * from './resilience/index.js';
-export * from './routing/index.js';
+
+export { loadConfig, type ReelayConfig } from './config/app-config.js';
+export { ProviderTimeoutProfileLoader } from './config/timeout-profile-loader.js';
+// Domain vocabulary.
+export type { CallContext, CallFn, CallIdentity, CallPolicy } from './domain/call-context.js';
+export { type Clock, systemClock } from './domain/clock.js';
+export type { ErrorCategory } from './domain/error-category.js';
+export { ERROR_CODES, type ErrorCode, ReelayError } from './domain/errors.js';
+export type {
+  AlternativeOption,
+  AttemptRecord,
+  FailureDetails,
+  ReelayEvent,
+  ReelayEventType,
+  StoredEvent,
+} from './domain/events.js';
+export {
+  FALLBACK_POLICIES,
+  FALLBACK_REASONS,
+  type FallbackDecision,
+  type FallbackPolicy,
+  type FallbackReason,
+  STALL_OPTIONS,
+  type StallOption,
+} from './domain/fallback.js';
+export type { Heartbeat, HeartbeatFn, HeartbeatKind } from './domain/heartbeat.js';
+export type { JobRecord, JobStatus } from './domain/job-record.js';
+export { type Logger, silentLogger } from './domain/logger.js';
+// The provider specification (version 'v1') and the shipped adapters.
+export {
+  type ChatRequest,
+  type ChatResult,
+  type CostModel,
+  type ImageProvider,
+  type ImageRequest,
+  type ImageResult,
+  type LlmProvider,
+  PROVIDER_SPECIFICATION_VERSION,
+  type Provider,
+  type ProviderCallContext,
+  type ProviderSpec,
+  type SynthesizeRequest,
+  type SynthesizeResult,
+  type TtsProvider,
+  type Usage,
+  type VideoProvider,
+  type VideoRenderRequest,
+  type VideoRenderResult,
+} from './domain/provider.js';
+export type { ProviderKind, ProviderType } from './domain/provider-type.js';
+// The container: one call builds stores, providers, router, runner and service.
+export { type CreateReelayOptions, createReelay, type Reelay } from './jobs/create-reelay.js';
+export type { ReelayService } from './jobs/reelay-service.js';
+export type { DecisionAnswer, DecisionAnswerInput, PendingDecision } from './patience/decision-broker.js';
+export { PatiencePolicy } from './patience/patience-policy.js';
+export { ProviderGateway } from './patience/provider-gateway.js';
+export type { StallContext, StallDecision, StallHandler } from './patience/stall-handlers.js';
+export {
+  type AdapterConfig,
+  type AdapterConfigInput,
+  createAdapterConfig,
+} from './providers/http/adapter-config.js';
+export { OpenAiImagesProvider } from './providers/image/openai-images-provider.js';
+export { StableDiffusionProvider } from './providers/image/stable-diffusion-provider.js';
+export { OllamaProvider } from './providers/llm/ollama-provider.js';
+export { OpenAiChatProvider } from './providers/llm/openai-chat-provider.js';
+export { createNetworkedProviders } from './providers/networked/create-networked-providers.js';
+export { createOfflineProviders } from './providers/offline/index.js';
+export { ProviderRegistry } from './providers/provider-registry.js';
+export { ElevenLabsProvider } from './providers/tts/elevenlabs-provider.js';
+export { OpenAiSpeechProvider } from './providers/tts/openai-speech-provider.js';
+export { HeyGenProvider } from './providers/video/heygen-provider.js';
+export { RunwayProvider } from './providers/video/runway-provider.js';
+export { BreakerPolicy } from './resilience/breaker-policy.js';
+// The call pipeline and the router.
+export {
+  CALL_PIPELINE_ORDER,
+  type CallPipelineParts,
+  createCallPipeline,
+  wrap,
+} from './resilience/call-policy.js';
+export { CircuitBreaker } from './resilience/circuit-breaker.js';
+export { CircuitBreakerRegistry } from './resilience/circuit-breaker-registry.js';
+export { ErrorRecoveryEngine } from './resilience/error-recovery-engine.js';
+export { RetryPolicy } from './resilience/retry-policy.js';
+export { TimeoutPolicy } from './resilience/timeout-policy.js';
+export { BudgetExceededError, type Budgets } from './routing/budget.js';
+export { BudgetPolicy } from './routing/budget-policy.js';
+export { estimateCost } from './routing/cost-model.js';
+export {
+  askPolicy,
+  type CallFailure,
+  createAutoPolicy,
+  createFallbackPolicies,
+  degradePolicy,
+  type FailureDecision,
+  type FallbackPolicies,
+  type FallbackPolicyHandler,
+  offPolicy,
+} from './routing/fallback-policies.js';
+export { FallbackRouter } from './routing/fallback-router.js';
+export { createRoutingKit, type RoutingKit, type RoutingKitOptions } from './routing/routing-kit.js';
+export type { StageCall, StageCallResult } from './routing/stage-call.js';
 export { createServer } from './server/index.js';
-export * from './state/index.js';
+
+// Stores.
+export type { AuditTrail } from './state/audit-trail.js';
+export type { EventLog } from './state/event-log.js';
+export type { JobStore } from './state/job-store.js';
+export { MemoryAuditTrail } from './state/memory/memory-audit-trail.js';
+export { createMemoryRouterState } from './state/memory/memory-router-state.js';
+export { createMemoryStores } from './state/memory/memory-stores.js';
+export { createPostgresStores } from './state/postgres/postgres-stores.js';
+export type {
+  PendingDecisionStore,
+  RouterStateStores,
+  SpendRecord,
+  SpendStore,
+} from './state/router-state.js';
+export { createSqliteStores } from './state/sqlite/sqlite-stores.js';
+export type { ReelayStores } from './state/stores.js';

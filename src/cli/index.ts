@@ -14,6 +14,5 @@ export * from './progress-renderer.js';
 export * from './remote-job-view.js';
 export * from './remote-reelay-service.js';
 export * from './run-cli.js';
-export * from './test-providers.js';
 export * from './usage-error.js';
 export * from './wait-for-job.js';

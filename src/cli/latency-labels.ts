@@ -1,6 +1,6 @@
 import type { LatencyCategory } from '../domain/latency.js';
 
-/** The UI label of each latency category (REFERENCE.md §1 UI states). */
+/** The UI label of each latency category (docs/timeout-profiles.md#latency). */
 export const LATENCY_LABELS: Readonly<Record<LatencyCategory, string>> = {
   Normal: 'Active • Generating',
   Extended: 'Extended Wait • Still Working',

@@ -19,6 +19,12 @@ export type ClientBreakerState = 'closed' | 'open' | 'half-open';
  * The SDK's own circuit breaker: after `failureThreshold` consecutive failures (network errors,
  * timeouts, 5xx) it refuses calls for `openMs`, then lets calls through half-open; it closes
  * after `successThreshold` consecutive successes and re-opens on any failure meanwhile.
+ *
+ * Why a second breaker (the server's is `resilience/circuit-breaker.ts`): this one ships in the
+ * `reelay/client` bundle, which runs in browsers and must not pull in the server's error
+ * classifier, category table, windowed counting or state store; it guards one Reelay API
+ * endpoint seen from outside, not a provider, so consecutive failures are the right signal.
+ * See docs/circuit-breaker.md.
  */
 export class ClientBreaker {
   private mode: ClientBreakerState = 'closed';

@@ -1,7 +1,7 @@
 import type { TimeoutProfileConfig } from './timeout-profile-schema.js';
 
 /**
- * The shipped timeout profiles (REFERENCE §1), identical to `config/timeout-profiles.json`. Used
+ * The shipped timeout profiles (docs/timeout-profiles.md), identical to `config/timeout-profiles.json`. Used
  * when no profile file exists; a test keeps the two in step.
  */
 export const DEFAULT_TIMEOUT_PROFILES: TimeoutProfileConfig = {

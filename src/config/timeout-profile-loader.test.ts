@@ -33,7 +33,7 @@ describe('ProviderTimeoutProfileLoader', () => {
     expect(loader.load()).toEqual(DEFAULT_TIMEOUT_PROFILES);
   });
 
-  it('holds every value of REFERENCE §1', () => {
+  it('holds every value of docs/timeout-profiles.md', () => {
     const c = DEFAULT_TIMEOUT_PROFILES;
     expect(c.providerTypes.local_llm).toMatchObject({
       normalMs: 30000,

@@ -1,3 +1,4 @@
+export * from './call-context.js';
 export * from './clock.js';
 export * from './disposable.js';
 export * from './error-category.js';

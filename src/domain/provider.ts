@@ -53,8 +53,22 @@ export interface HealthReport {
   message: string;
 }
 
+/**
+ * Version of the provider specification (the interfaces of this file). A provider declares the
+ * version it implements so that a later, incompatible specification can refuse it clearly.
+ */
+export const PROVIDER_SPECIFICATION_VERSION = 'v1' as const;
+
+/** A version of the provider specification. */
+export type ProviderSpecificationVersion = typeof PROVIDER_SPECIFICATION_VERSION;
+
 /** The part shared by every provider, whatever its kind. */
 export interface ProviderSpec {
+  /**
+   * The specification version the provider implements. Optional while third-party providers
+   * written before it was introduced are still accepted (they are treated as `v1`).
+   */
+  readonly specificationVersion?: ProviderSpecificationVersion;
   /** Stable id, e.g. `openai`, `espeak`. Used in configuration and audit records. */
   readonly id: string;
   /** Display name, e.g. `OpenAI`; used for profile mapping and messages. */

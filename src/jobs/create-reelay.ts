@@ -124,6 +124,8 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     audit: stores.audit,
     patienceProfile: config.patienceProfile,
     budgets: config.budgets,
+    ...(stores.spend ? { spend: stores.spend } : {}),
+    ...(stores.pendingDecisions ? { pendingDecisions: stores.pendingDecisions } : {}),
     maxSwitchesPerStage: config.maxSwitchesPerStage,
     ...(config.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: config.decisionTimeoutMs }),
     clock,

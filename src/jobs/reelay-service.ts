@@ -46,7 +46,7 @@ export interface ProviderInfo {
   score: { total: number; components: Record<string, number>; reasons: string[] } | null;
 }
 
-/** Gateway statistics (REFERENCE.md §1). */
+/** Gateway statistics (docs/api-vocabulary.md#gateway-statistics). */
 export interface GatewayStatsView {
   activeLocks: number;
   activeOperations: number;

@@ -4,6 +4,7 @@ import type { AlternativeOption, FailureDetails, ReelayEventOf } from '../domain
 import { STALL_OPTIONS, type StallOption } from '../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import type { PendingDecisionStore } from '../state/router-state.js';
 
 /** A request for a person's decision on a stall or a fatal error. */
 export interface DecisionRequest {
@@ -75,6 +76,8 @@ export interface DecisionBrokerOptions {
   timeoutMs?: number;
   /** The option chosen when the answer timeout ends. @default 'cancel_job' */
   timeoutOption?: Exclude<StallOption, 'try_alternative'>;
+  /** Where pending decisions are also kept (durable: other processes and restarts see them). */
+  store?: PendingDecisionStore;
 }
 
 interface Slot {
@@ -133,6 +136,9 @@ export class DecisionBroker {
     answer.catch(() => {}); // a withdrawn decision nobody awaits must not be an unhandled rejection
     const slot: Slot = { pending, resolve, reject, handle: { decisionId, answer }, timer: undefined };
     this.slots.set(req.jobId, slot);
+    this.options.store
+      ?.put({ jobId: req.jobId, decisionId, requestedAt: timestamp, data: { ...pending } })
+      .catch((err: unknown) => this.logger.warn({ tag: 'DECISION_STORE_WRITE_FAILED', decisionId, err }));
     const { timeoutMs } = this.options;
     if (timeoutMs !== undefined) {
       slot.timer = this.clock.setTimeout(() => {
@@ -268,5 +274,9 @@ export class DecisionBroker {
     if (slot.timer !== undefined) this.clock.clearTimeout(slot.timer);
     slot.timer = undefined;
     if (this.slots.get(slot.pending.jobId) === slot) this.slots.delete(slot.pending.jobId);
+    const { jobId, decisionId } = slot.pending;
+    this.options.store
+      ?.remove(jobId, decisionId)
+      .catch((err: unknown) => this.logger.warn({ tag: 'DECISION_STORE_WRITE_FAILED', decisionId, err }));
   }
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../domain/logger.js';
 import type { ProviderCallContext } from '../domain/provider.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { AuditTrail } from '../state/audit-trail.js';
+import type { PendingDecisionStore } from '../state/router-state.js';
 import type { HeartbeatStrategy } from './heartbeat-strategy.js';
 import type { StallHandler } from './stall-handlers.js';
 
@@ -63,6 +64,8 @@ export interface ProviderGatewayOptions {
   alternatives?: AlternativesFn;
   /** Ms to wait for a decision's answer. @default undefined (wait forever) */
   decisionTimeoutMs?: number;
+  /** Where pending decisions are also kept (durable stores share them). @default none */
+  pendingDecisions?: PendingDecisionStore;
   /** Option applied when the decision timeout ends. @default 'cancel_job' */
   decisionTimeoutOption?: Exclude<StallOption, 'try_alternative'>;
   /** At most one `heartbeat` event (and log line) per call per this many ms. @default 1000 */
@@ -98,6 +101,11 @@ export interface ExecuteRequest<T> {
   heartbeatKind?: HeartbeatKind;
   /** Chooses the stall handler. @default undefined (report only) */
   fallbackPolicy?: FallbackPolicy;
+  /**
+   * Decides on this call's stalls, instead of the gateway's handler for `fallbackPolicy` (the router
+   * passes the job's fallback policy object here).
+   */
+  stallHandler?: StallHandler;
   /** @default the gateway's patienceProfile */
   patienceProfile?: PatienceProfileName;
   /** Attempt number, for events. @default 1 */

@@ -6,6 +6,7 @@ export * from './heartbeat-poller.js';
 export * from './heartbeat-strategy.js';
 export * from './heartbeat-tracker.js';
 export * from './latency-classifier.js';
+export * from './patience-policy.js';
 export * from './patient-call.js';
 export * from './primary-provider-lock.js';
 export * from './provider-gateway.js';

@@ -18,6 +18,7 @@ import {
   hardErrorFacts,
   type RunningOperation,
 } from './running-operation.js';
+import type { StallHandler } from './stall-handlers.js';
 
 // Each closure is made in its own small function, so it keeps only what it needs alive (not the
 // request or the operation), and in return position, where tsx gives it no per-call name property.
@@ -43,6 +44,7 @@ export class PatientRun<T> implements RunningOperation {
   readonly stage: string;
   readonly correlationId: string;
   readonly policy: FallbackPolicy | undefined;
+  readonly stallHandler: StallHandler | undefined;
   readonly startedAt: number;
   readonly profile: ResolvedTimeoutProfile;
   readonly heartbeatKind: HeartbeatKind;
@@ -71,6 +73,7 @@ export class PatientRun<T> implements RunningOperation {
     this.stage = req.stage;
     this.correlationId = req.correlationId;
     this.policy = req.fallbackPolicy;
+    this.stallHandler = req.stallHandler;
     this.startedAt = host.clock.now();
     this.profile = profile;
     this.heartbeatKind = req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none';

@@ -32,16 +32,22 @@ import type { LockValidation, PrimaryProviderLock } from './primary-provider-loc
 import { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { ProviderState } from './provider-state.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
-import { callRef, type RunningOperation } from './running-operation.js';
+import { abortRun, callRef, type RunningOperation } from './running-operation.js';
 import { createStallContext } from './stall-context.js';
 import { StallDetector, type StallDetectorEvent } from './stall-detector.js';
 import {
   askStallHandler,
   offStallHandler,
   reportOnlyStallHandler,
+  type StallDecision,
   type StallHandler,
 } from './stall-handlers.js';
-import { type AutomaticStallSwitch, applyStallOptionToRun, type StallOptionDeps } from './stall-options.js';
+import {
+  type AutomaticStallSwitch,
+  applyStallOptionToRun,
+  type StallOptionDeps,
+  type SwitchOutcome,
+} from './stall-options.js';
 
 const DETECTOR_LOG: Record<StallDetectorEvent['type'], ['info' | 'warn', string]> = {
   'latency-category-changed': ['info', 'PROVIDER_LATENCY_CATEGORY_CHANGE'],
@@ -101,6 +107,7 @@ export class ProviderGateway {
       ids: this.ids,
       logger: this.logger,
       ...(options.decisionTimeoutMs === undefined ? {} : { timeoutMs: options.decisionTimeoutMs }),
+      ...(options.pendingDecisions ? { store: options.pendingDecisions } : {}),
       ...(options.decisionTimeoutOption === undefined
         ? {}
         : { timeoutOption: options.decisionTimeoutOption }),
@@ -124,6 +131,7 @@ export class ProviderGateway {
       locks: this.locks,
       recorder: this.recorder,
       emit,
+      switches: new Map<string, Promise<SwitchOutcome>>(),
     };
     this.callHost = {
       clock: this.clock,
@@ -296,20 +304,55 @@ export class ProviderGateway {
     if (event.type !== 'stall-suspected') return;
     const run = this.running.get(event.operationId);
     if (!run) return;
-    const handler = (run.policy && this.handlers[run.policy]) || reportOnlyStallHandler;
-    const ctx = createStallContext(run, event, {
-      apply: (id, answer, automatic) => this.applyStallOption(id, answer, automatic),
+    const handler = run.stallHandler ?? ((run.policy && this.handlers[run.policy]) || reportOnlyStallHandler);
+    const stall = createStallContext(run, event, {
       alternatives: this.alternatives,
       broker: this.broker,
       logger: this.logger,
       isRunning: (id) => this.running.get(id) === run,
     });
-    try {
-      Promise.resolve(handler.onStall(ctx)).catch((err: unknown) =>
-        this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed'),
-      );
-    } catch (err) {
+    const failed = (err: unknown): void =>
       this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed');
+    try {
+      const decision = handler.onStall(stall);
+      // A decision known at once (off: stop) is applied at once, within the detector's event.
+      if (decision === undefined || !('then' in decision)) {
+        this.applyStallDecision(run, decision).catch(failed);
+      } else {
+        decision.then((d) => this.applyStallDecision(run, d)).catch(failed);
+      }
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  /** Applies a stall handler's decision to the call it is about, while that call still runs. */
+  private async applyStallDecision(
+    run: RunningOperation,
+    decision: StallDecision | undefined,
+  ): Promise<void> {
+    if (decision === undefined || decision.action === 'wait') return;
+    if (this.running.get(run.operationId) !== run) return;
+    const id = decision.action === 'stop' ? undefined : decision.decisionId;
+    const ref = id === undefined ? {} : { decisionId: id };
+    switch (decision.action) {
+      case 'stop':
+        abortRun(run, decision.error);
+        return;
+      case 'continue':
+        await applyStallOptionToRun(this.stallOptionDeps, run, { option: decision.option, ...ref });
+        return;
+      case 'cancel':
+        await applyStallOptionToRun(this.stallOptionDeps, run, { option: 'cancel_job', ...ref });
+        return;
+      case 'switch':
+        await applyStallOptionToRun(
+          this.stallOptionDeps,
+          run,
+          { option: 'try_alternative', provider: decision.to, ...ref },
+          decision.automatic,
+        );
+        return;
     }
   }
 }

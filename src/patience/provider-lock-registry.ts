@@ -62,6 +62,12 @@ export class ProviderLockRegistry {
     if (!lock) return false;
     lock.release(reason);
     this.locks.delete(jobId);
+    this.announceReleased(lock, reason);
+    return true;
+  }
+
+  private announceReleased(lock: PrimaryProviderLock, reason: string): void {
+    const { jobId } = lock;
     this.logger.info(
       {
         tag: 'PROVIDER_LOCK_RELEASED',
@@ -81,10 +87,13 @@ export class ProviderLockRegistry {
       provider: lock.providerName,
       reason,
     });
-    return true;
   }
 
-  /** Replaces the job's lock by one on `toProvider`, keeping its flags and stages, in one step. */
+  /**
+   * Replaces the job's lock by one on `toProvider`, keeping its flags and stages, in one step: the
+   * job is never without a lock, so a `lock-released` listener already sees the new lock and a
+   * `lockProvider` it makes fails with REELAY_ERR_LOCK_EXISTS instead of being overwritten.
+   */
   move(jobId: string, toProvider: string, toProviderType: ProviderType, reason: string): PrimaryProviderLock {
     const old = this.locks.get(jobId);
     if (!old) throw new ReelayError('REELAY_ERR_NO_LOCK', `Job ${jobId} has no provider lock to move`);
@@ -97,12 +106,20 @@ export class ProviderLockRegistry {
       stages: old.stages,
       clock: this.clock,
     });
-    this.release(jobId, reason);
-    return this.add(next);
+    old.release(reason);
+    this.locks.set(jobId, next);
+    this.announceReleased(old, reason);
+    this.announceCreated(next);
+    return next;
   }
 
   private add(lock: PrimaryProviderLock): PrimaryProviderLock {
     this.locks.set(lock.jobId, lock);
+    this.announceCreated(lock);
+    return lock;
+  }
+
+  private announceCreated(lock: PrimaryProviderLock): void {
     this.logger.info(
       {
         tag: 'PROVIDER_LOCK_CREATED',
@@ -124,6 +141,5 @@ export class ProviderLockRegistry {
       providerType: lock.providerType,
       stages: [...lock.stages],
     });
-    return lock;
   }
 }

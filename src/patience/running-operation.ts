@@ -4,6 +4,7 @@ import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { HeartbeatKind } from '../domain/heartbeat.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import type { StallHandler } from './stall-handlers.js';
 
 /** A running provider call, as the gateway tracks it. */
 export interface RunningOperation {
@@ -14,6 +15,8 @@ export interface RunningOperation {
   stage: string;
   correlationId: string;
   policy: FallbackPolicy | undefined;
+  /** Decides on this call's stalls; wins over the gateway's handler for `policy`. */
+  stallHandler?: StallHandler | undefined;
   /** Epoch ms the call started. */
   startedAt: number;
   /**

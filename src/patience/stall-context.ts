@@ -1,19 +1,13 @@
 import { ReelayError } from '../domain/errors.js';
 import type { ReelayEventOf } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
-import type { DecisionAnswerInput, DecisionBroker } from './decision-broker.js';
+import type { DecisionBroker } from './decision-broker.js';
 import type { AlternativesFn } from './gateway-types.js';
-import { abortRun, type RunningOperation } from './running-operation.js';
+import type { RunningOperation } from './running-operation.js';
 import type { StallContext } from './stall-handlers.js';
-import type { AutomaticStallSwitch } from './stall-options.js';
 
 /** What the gateway lends to a stall context. */
 export interface StallContextDeps {
-  apply: (
-    operationId: string,
-    answer: DecisionAnswerInput,
-    automatic?: AutomaticStallSwitch,
-  ) => Promise<boolean>;
   alternatives: AlternativesFn;
   broker: DecisionBroker;
   logger: Logger;
@@ -26,6 +20,7 @@ export function createStallContext(
   event: ReelayEventOf<'stall-suspected'>,
   deps: StallContextDeps,
 ): StallContext {
+  const alternatives = async () => deps.alternatives(run.jobId, run.stage, run.providerName);
   return {
     jobId: run.jobId,
     operationId: run.operationId,
@@ -36,12 +31,9 @@ export function createStallContext(
     sinceProgressMs: event.sinceProgressMs,
     correlationId: run.correlationId,
     logger: deps.logger,
-    apply: (answer, automatic) => deps.apply(run.operationId, answer, automatic),
-    fail: (error) => {
-      if (deps.isRunning(run.operationId)) abortRun(run, error);
-    },
-    requestDecision: async () => {
-      const alternatives = await deps.alternatives(run.jobId, run.stage, run.providerName);
+    alternatives,
+    askPerson: async () => {
+      const offered = await alternatives();
       if (!deps.isRunning(run.operationId)) {
         throw new ReelayError(
           'REELAY_ERR_CONFLICT',
@@ -51,15 +43,16 @@ export function createStallContext(
           },
         );
       }
-      return deps.broker.request({
+      const handle = deps.broker.request({
         jobId: run.jobId,
         stage: run.stage,
         provider: run.providerName,
         trigger: 'stall',
-        alternatives,
+        alternatives: offered,
         correlationId: run.correlationId,
         operationId: run.operationId,
       });
+      return handle.answer;
     },
   };
 }

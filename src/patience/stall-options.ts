@@ -30,6 +30,35 @@ export interface StallOptionDeps {
   locks: ProviderLockRegistry;
   recorder: FallbackRecorder;
   emit: (event: ReelayEventOf<'decision-answered'>) => void;
+  /**
+   * Switches already recorded per decision id. Calls of one job that stall together share one
+   * decision: its answer is recorded (and the lock moved) once; the other calls follow it.
+   */
+  switches: Map<string, Promise<SwitchOutcome>>;
+}
+
+/** A recorded switch and the lock it produced. */
+export type SwitchOutcome = Awaited<ReturnType<FallbackRecorder['switchProvider']>>;
+
+// Decision ids remembered for joining calls; a decision is answered at most once, so a few suffice.
+const REMEMBERED_SWITCHES = 256;
+
+function recordOnce(
+  deps: StallOptionDeps,
+  decisionId: string | undefined,
+  record: () => Promise<SwitchOutcome>,
+) {
+  if (decisionId === undefined) return record();
+  const known = deps.switches.get(decisionId);
+  if (known) return known;
+  const recorded = record();
+  deps.switches.set(decisionId, recorded);
+  recorded.catch(() => deps.switches.delete(decisionId));
+  if (deps.switches.size > REMEMBERED_SWITCHES) {
+    const oldest = deps.switches.keys().next().value;
+    if (oldest !== undefined) deps.switches.delete(oldest);
+  }
+  return recorded;
 }
 
 /**
@@ -79,18 +108,20 @@ export async function applyStallOptionToRun(
     }
     case 'try_alternative': {
       const next = answer.provider!.trim();
-      const { decision, lock } = await deps.recorder.switchProvider({
-        jobId: run.jobId,
-        fromProvider: run.providerName,
-        toProvider: next,
-        reason: automatic ? 'AUTO_AFTER_STALL' : 'USER_AFTER_STALL',
-        elapsedBeforeSwitchMs: deps.clock.now() - run.startedAt,
-        correlationId: run.correlationId,
-        stages: deps.locks.get(run.jobId)?.stages ?? [run.stage],
-        errorCategory: 'timeout',
-        ...(automatic?.toProviderType ? { toProviderType: automatic.toProviderType } : {}),
-        ...(automatic?.context ? { context: automatic.context } : {}),
-      });
+      const { decision, lock } = await recordOnce(deps, answer.decisionId, () =>
+        deps.recorder.switchProvider({
+          jobId: run.jobId,
+          fromProvider: run.providerName,
+          toProvider: next,
+          reason: automatic ? 'AUTO_AFTER_STALL' : 'USER_AFTER_STALL',
+          elapsedBeforeSwitchMs: deps.clock.now() - run.startedAt,
+          correlationId: run.correlationId,
+          stages: deps.locks.get(run.jobId)?.stages ?? [run.stage],
+          errorCategory: 'timeout',
+          ...(automatic?.toProviderType ? { toProviderType: automatic.toProviderType } : {}),
+          ...(automatic?.context ? { context: automatic.context } : {}),
+        }),
+      );
       abortRun(
         run,
         new ProviderSwitchRequestedError({

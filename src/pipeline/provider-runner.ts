@@ -1,5 +1,3 @@
-import type { FallbackPolicy } from '../domain/fallback.js';
-import type { Provider, ProviderCallContext } from '../domain/provider.js';
 import type { ProviderKind } from '../domain/provider-type.js';
 import type { Stage } from '../domain/stages.js';
 
@@ -11,38 +9,5 @@ export const STAGE_KIND: Readonly<Partial<Record<Stage, ProviderKind>>> = {
   render: 'video',
 };
 
-/** One provider call made by a stage, with everything the router needs to keep it dependable. */
-export interface StageCall<T, P extends Provider = Provider> {
-  jobId: string;
-  correlationId: string;
-  stage: Stage;
-  kind: P['kind'];
-  /** Provider the user chose (id); absent → the router picks the best healthy one. */
-  preferred?: string;
-  policy: FallbackPolicy;
-  signal: AbortSignal;
-  /** What this call is, for messages: e.g. `scene 3 of 8`. */
-  label?: string;
-  /** Ordered ids of cheaper providers allowed when a strategy says `degrade`. */
-  degradations?: readonly string[];
-  /** The work, run against whichever provider the router settles on. */
-  call: (provider: P, ctx: ProviderCallContext) => Promise<T>;
-}
-
-/** What a stage call returns: the value and the provider that produced it. */
-export interface StageCallResult<T, P extends Provider = Provider> {
-  value: T;
-  provider: P;
-  /** True when the call ended on a provider other than the first one tried. */
-  switched: boolean;
-  /** True when a degradation (DEGRADED decision) produced the value. */
-  degraded: boolean;
-}
-
-/**
- * The seam between the pipeline and the router: runs a stage's provider call through the
- * gateway (lock, patience, retries, breaker, fallback policy). Implemented by `FallbackRouter`.
- */
-export interface ProviderRunner {
-  run<T, P extends Provider = Provider>(call: StageCall<T, P>): Promise<StageCallResult<T, P>>;
-}
+// The stage call is the router's input type; the pipeline makes them.
+export type { ProviderRunner, StageCall, StageCallResult } from '../routing/stage-call.js';

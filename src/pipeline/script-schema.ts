@@ -195,7 +195,7 @@ export function extractJsonObject(text: string): { text: string; complete: boole
   return { text: out, complete: false };
 }
 
-/** Options of {@link scriptPrompt}: the request's options (REFERENCE.md §3 defaults). */
+/** Options of {@link scriptPrompt}: the request's options (docs/api-vocabulary.md#request-defaults). */
 export type ScriptPromptOptions = Partial<Omit<ScriptBrief, 'brief'>>;
 
 /**

@@ -83,7 +83,7 @@ const options = z
   })
   .strict();
 
-/** The zod schema of a generation request (REFERENCE.md §3), with defaults. */
+/** The zod schema of a generation request (docs/api-vocabulary.md#request-defaults), with defaults. */
 export const VideoRequestSchema = z
   .object({
     brief: z.string().trim().min(10, 'at least 10 characters').max(5000, 'at most 5000 characters'),

@@ -1,5 +1,5 @@
 import { ReelayError } from '../domain/errors.js';
-import type { Provider } from '../domain/provider.js';
+import { PROVIDER_SPECIFICATION_VERSION, type Provider } from '../domain/provider.js';
 import type { ProviderKind } from '../domain/provider-type.js';
 
 /**
@@ -23,9 +23,19 @@ export class ProviderRegistry {
 
   /**
    * Adds a provider.
-   * @throws ReelayError `REELAY_ERR_CONFIG` when a provider with the same id is already registered.
+   * @throws ReelayError `REELAY_ERR_CONFIG` when a provider with the same id is already registered,
+   * or when it implements another provider specification version than this Reelay's.
    */
   register(provider: Provider): void {
+    const version = provider.specificationVersion ?? PROVIDER_SPECIFICATION_VERSION;
+    if (version !== PROVIDER_SPECIFICATION_VERSION) {
+      throw new ReelayError(
+        'REELAY_ERR_CONFIG',
+        `Provider "${provider.id}" implements provider specification ${String(version)}, but this Reelay ` +
+          `implements ${PROVIDER_SPECIFICATION_VERSION}. Use a provider package built for ${PROVIDER_SPECIFICATION_VERSION}.`,
+        { provider: provider.id, details: { specificationVersion: version } },
+      );
+    }
     const existing = this.byId.get(provider.id);
     if (existing) {
       throw new ReelayError(

@@ -1,4 +1,4 @@
-/** Thresholds of a circuit breaker (REFERENCE §2 defaults). */
+/** Thresholds of a circuit breaker (docs/circuit-breaker.md#thresholds). */
 export interface BreakerThresholds {
   /** Counting failures inside the window that open the circuit. @default 5 */
   failureThreshold: number;

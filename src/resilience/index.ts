@@ -1,5 +1,7 @@
 export * from './backoff.js';
+export * from './breaker-policy.js';
 export * from './breaker-state-schema.js';
+export * from './call-policy.js';
 export * from './circuit-breaker.js';
 export * from './circuit-breaker-registry.js';
 export * from './circuit-breaker-state.js';
@@ -13,3 +15,5 @@ export * from './provider-error-codes.js';
 export * from './recovery-exhausted-error.js';
 export * from './recovery-strategies.js';
 export * from './retry-after.js';
+export * from './retry-policy.js';
+export * from './timeout-policy.js';

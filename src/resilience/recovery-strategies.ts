@@ -41,7 +41,7 @@ const s = (
   Object.freeze({ maxRetries, backoff, baseMs, maxMs, then, countsForBreaker });
 
 /**
- * The default strategies (REFERENCE §2), plus network_error, quota_exceeded and
+ * The default strategies (docs/error-recovery.md#strategies), plus network_error, quota_exceeded and
  * processing_error. Authentication gets 0 retries: the same credentials are not retried.
  */
 export const DEFAULT_RECOVERY_STRATEGIES: RecoveryStrategies = Object.freeze({

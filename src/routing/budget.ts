@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import type { CostTracker } from './cost-tracker.js';
 
@@ -102,16 +103,46 @@ export class BudgetGuard {
 
   /** `{ ok: true }`, or the first budget the call would exceed (per job, then daily, then monthly). */
   checkBudget(request: BudgetRequest): BudgetCheck {
+    return this.judge(request, (budget) => this.spentInMemory(budget, request));
+  }
+
+  /**
+   * Like {@link checkBudget}, but with spend read from the tracker's durable store when it has one
+   * (what every process on the database has spent, also before a restart).
+   */
+  async checkBudgetShared(request: BudgetRequest, clock: Clock): Promise<BudgetCheck> {
+    const store = this.tracker.store;
+    if (!store) return this.checkBudget(request);
+    const spent = new Map<BudgetName, number>();
+    const now = new Date(clock.now());
+    const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const month = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const limits = this.budgets.perProvider?.[request.provider];
+    const { jobId, provider } = request;
+    if (jobId !== undefined && this.budgets.perJobUsd !== undefined) {
+      spent.set('perJob', await store.total({ jobId }));
+    }
+    if (limits?.dailyUsd !== undefined)
+      spent.set('providerDaily', await store.total({ provider, sinceMs: day }));
+    if (limits?.monthlyUsd !== undefined) {
+      spent.set('providerMonthly', await store.total({ provider, sinceMs: month }));
+    }
+    return this.judge(request, (budget) => spent.get(budget) ?? 0);
+  }
+
+  private spentInMemory(budget: BudgetName, request: BudgetRequest): number {
+    const { jobId, provider } = request;
+    if (budget === 'perJob') return this.tracker.spent({ jobId });
+    return this.tracker.spent({ provider, period: budget === 'providerDaily' ? 'day' : 'month' });
+  }
+
+  private judge(request: BudgetRequest, spentOn: (budget: BudgetName) => number): BudgetCheck {
     const { jobId, provider, estimatedUsd } = request;
     const limits = this.budgets.perProvider?.[provider];
     const checks: Array<[BudgetName, number | undefined, () => number]> = [
-      [
-        'perJob',
-        jobId === undefined ? undefined : this.budgets.perJobUsd,
-        () => this.tracker.spent({ jobId }),
-      ],
-      ['providerDaily', limits?.dailyUsd, () => this.tracker.spent({ provider, period: 'day' })],
-      ['providerMonthly', limits?.monthlyUsd, () => this.tracker.spent({ provider, period: 'month' })],
+      ['perJob', jobId === undefined ? undefined : this.budgets.perJobUsd, () => spentOn('perJob')],
+      ['providerDaily', limits?.dailyUsd, () => spentOn('providerDaily')],
+      ['providerMonthly', limits?.monthlyUsd, () => spentOn('providerMonthly')],
     ];
     for (const [budget, limitUsd, spentFn] of checks) {
       if (limitUsd === undefined) continue;

@@ -46,3 +46,21 @@ export function estimateCost(costModel: CostModel, usage: Usage): number {
 export function isFree(costModel: CostModel): boolean {
   return costModel.unit === 'free' || (costModel.usdPerUnit === 0 && (costModel.outputUsdPerUnit ?? 0) === 0);
 }
+
+/**
+ * The usage assumed for a call whose request gave no estimate: one unit of whatever the provider
+ * charges for. It makes every priced call cost more than zero, so a budget that is exactly used up
+ * refuses the next call instead of letting a "free" estimate through.
+ */
+export const MINIMAL_USAGE: Readonly<Usage> = Object.freeze({
+  inputTokens: 1,
+  characters: 1,
+  images: 1,
+  seconds: 1,
+  requests: 1,
+});
+
+/** The estimated cost of a call: its request's usage estimate, or {@link MINIMAL_USAGE}. */
+export function estimateCallCost(costModel: CostModel, estimatedUsage: Usage | undefined): number {
+  return estimateCost(costModel, estimatedUsage ?? MINIMAL_USAGE);
+}

@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { SpendStore } from '../state/router-state.js';
 
 /** Periods spend is reported over: the current UTC day or month, or everything recorded. */
 export type SpendPeriod = 'day' | 'month' | 'all';
@@ -31,6 +33,13 @@ export interface CostTrackerOptions {
   retentionDays?: number;
   /** Jobs remembered; the least recently charged are forgotten beyond it. @default 10000 */
   maxJobs?: number;
+  /**
+   * Where every charge is also written, for budgets that survive restarts and are shared by the
+   * processes on one database (the budget policy reads totals from it). @default none (memory only)
+   */
+  store?: SpendStore;
+  /** Receives a failed write to `store`. @default silentLogger */
+  logger?: Logger;
 }
 
 const DAY_MS = 86_400_000;
@@ -61,7 +70,13 @@ export class CostTracker {
     this.clock = options.clock ?? systemClock;
     this.retentionDays = Math.max(62, options.retentionDays ?? 400);
     this.maxJobs = Math.max(1, options.maxJobs ?? 10_000);
+    this.store = options.store;
+    this.logger = options.logger ?? silentLogger;
   }
+
+  /** The durable spend store charges are written to, when there is one. */
+  readonly store: SpendStore | undefined;
+  private readonly logger: Logger;
 
   /**
    * Records one charge.
@@ -76,6 +91,16 @@ export class CostTracker {
       );
     }
     const at = entry.at ?? this.clock.now();
+    this.store
+      ?.add({
+        provider: entry.provider,
+        usd: entry.usd,
+        at,
+        ...(entry.jobId === undefined ? {} : { jobId: entry.jobId }),
+      })
+      .catch((err: unknown) =>
+        this.logger.warn({ tag: 'SPEND_STORE_WRITE_FAILED', provider: entry.provider, err }),
+      );
     if (entry.jobId !== undefined) {
       const job = this.jobs.get(entry.jobId) ?? new Map<string, number>();
       this.jobs.delete(entry.jobId);

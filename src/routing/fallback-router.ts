@@ -1,33 +1,38 @@
+import type { CallContext, CallPolicy } from '../domain/call-context.js';
 import { type Clock, isoAt, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
-import type { ErrorCategory } from '../domain/error-category.js';
 import { ReelayError } from '../domain/errors.js';
 import type { AlternativeOption, ReelayEventOf } from '../domain/events.js';
-import type { FallbackReason } from '../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
+import { PatiencePolicy } from '../patience/patience-policy.js';
 import type { ProviderGateway } from '../patience/provider-gateway.js';
-import { ProviderSwitchRequestedError } from '../patience/provider-switch-error.js';
-import type { ProviderRunner, StageCall, StageCallResult } from '../pipeline/provider-runner.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { BreakerPolicy } from '../resilience/breaker-policy.js';
+import { createCallPipeline } from '../resilience/call-policy.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
-import { classifyError } from '../resilience/classify-error.js';
 import type { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
+import { RetryPolicy } from '../resilience/retry-policy.js';
 import type { BudgetGuard } from './budget.js';
+import { BudgetPolicy } from './budget-policy.js';
 import { CallRecorder } from './call-recorder.js';
 import type { CostTracker } from './cost-tracker.js';
-import { applyFallbackPolicy, type PolicyHost } from './fallback-policy.js';
+import { createFallbackPolicies, type FailureDecision, type FallbackPolicies } from './fallback-policies.js';
 import type { JobFailureHistory } from './job-failure-history.js';
+import { MeasurePolicy } from './measure-policy.js';
 import type { ProviderPerformanceTracker } from './performance-tracker.js';
+import type { ProviderDirectory } from './provider-catalog.js';
 import type { RouterEpisode } from './router-episode.js';
-import { budgetRefusal, isCanceled } from './router-support.js';
+import { failureOf } from './router-failure.js';
+import { canceledAtDecision, isCanceled } from './router-support.js';
 import { type ProviderSelectionEngine, toAlternatives } from './selection-engine.js';
+import type { ProviderRunner, StageCall, StageCallResult } from './stage-call.js';
+import { stageFailedError } from './stage-failure.js';
 
 /** Options of {@link FallbackRouter}. */
 export interface FallbackRouterOptions {
   gateway: ProviderGateway;
-  registry: ProviderRegistry;
+  registry: ProviderDirectory;
   selection: ProviderSelectionEngine;
   recovery: ErrorRecoveryEngine;
   breakers: CircuitBreakerRegistry;
@@ -36,6 +41,10 @@ export interface FallbackRouterOptions {
   costs?: CostTracker;
   /** Budgets checked before each provider is tried. */
   budget?: BudgetGuard;
+  /** The fallback policy objects. @default createFallbackPolicies({ catalog: registry, neverAutoSelect }) */
+  policies?: FallbackPolicies;
+  /** Providers never picked automatically on a stall (degradations). @default [] */
+  neverAutoSelect?: readonly string[];
   /** Automatic switches allowed per stage call under `auto`. @default 3 */
   maxSwitchesPerStage?: number;
   clock?: Clock;
@@ -46,13 +55,18 @@ export interface FallbackRouterOptions {
 /** Events the router adds to the gateway's. */
 export type RouterEvent = ReelayEventOf<'retry-scheduled'>;
 
+/** How one provider's turn ended. */
+type Turn<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+const noHeartbeat = (): void => {};
+
 /**
- * Runs each provider call of a stage dependably, under the job's fallback policy: same-provider
- * retries per error category (every policy), breaker accounting, performance and cost recording,
- * patience through the gateway — then, when a provider is done for, `ask` (a decision through the
- * gateway), `auto` (the best healthy alternative from the selection engine, recorded) or `off`
- * (a clear error naming provider, category, attempts and alternatives). Every switch is a recorded
- * fallback decision; a degradation is a `DEGRADED` decision.
+ * Runs each provider call of a stage dependably. The loop: select a provider → run the call
+ * pipeline (budget → retry → breaker → measure → patience, see `resilience/call-policy.ts`) → on a
+ * failure ask the job's fallback policy object (`ask`, `auto`, `off`; stalls are asked inside the
+ * pipeline by the same object) → record the decision → next provider or stop. Every switch is a
+ * recorded fallback decision and moves the job's lock; a switch decided on a stall is followed by
+ * reading the lock, the one record of which provider the job uses.
  *
  * @example
  * const { value, provider } = await router.run({ jobId, correlationId, stage: 'script', kind: 'llm',
@@ -64,8 +78,8 @@ export class FallbackRouter implements ProviderRunner {
   private readonly logger: Logger;
   private readonly emitter: TypedEmitter<RouterEvent>;
   private readonly maxSwitches: number;
-  private readonly calls: CallRecorder;
-  private readonly host: PolicyHost;
+  private readonly policies: FallbackPolicies;
+  private readonly pipeline: CallPolicy;
 
   constructor(private readonly options: FallbackRouterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -73,23 +87,29 @@ export class FallbackRouter implements ProviderRunner {
     this.logger = options.logger ?? silentLogger;
     this.maxSwitches = options.maxSwitchesPerStage ?? 3;
     this.emitter = new TypedEmitter((err) => this.logger.error({ tag: 'ROUTER_LISTENER_ERROR', err }));
-    this.calls = new CallRecorder({
+    this.policies =
+      options.policies ??
+      createFallbackPolicies({
+        catalog: options.registry,
+        ...(options.neverAutoSelect ? { neverAutoSelect: options.neverAutoSelect } : {}),
+      });
+    const recorder = new CallRecorder({
       clock: this.clock,
       logger: this.logger,
       tracker: options.tracker,
       costs: options.costs,
     });
-    this.host = {
-      gateway: options.gateway,
-      failures: options.failures,
-      clock: this.clock,
-      logger: this.logger,
-      maxSwitches: this.maxSwitches,
-      alternatives: (jobId, stage, provider, exclude) => this.alternatives(jobId, stage, provider, exclude),
-      lookup: (id, episode) => this.lookup(id, episode),
-      switchTo: (episode, to, reason, category, context, userConfirmed) =>
-        this.switchTo(episode, to, reason, category, context, userConfirmed),
-    };
+    const providerOf = (id: string): Provider | undefined =>
+      options.registry.find(id) as Provider | undefined;
+    this.pipeline = createCallPipeline({
+      ...(options.budget
+        ? { budget: new BudgetPolicy(options.budget, (id) => options.registry.find(id)?.costModel) }
+        : {}),
+      retry: new RetryPolicy(options.recovery),
+      breaker: new BreakerPolicy(options.breakers),
+      measure: new MeasurePolicy(recorder, providerOf),
+      patience: new PatiencePolicy(options.gateway, this.policies),
+    });
   }
 
   /** Listens to router events (`retry-scheduled`). */
@@ -117,6 +137,7 @@ export class FallbackRouter implements ProviderRunner {
 
   async run<T, P extends Provider = Provider>(call: StageCall<T, P>): Promise<StageCallResult<T, P>> {
     const first = this.initialProvider(call);
+    const policy = this.policies[call.policy];
     const episode: RouterEpisode<T, P> = {
       call,
       provider: first,
@@ -131,148 +152,155 @@ export class FallbackRouter implements ProviderRunner {
       call.signal.throwIfAborted();
       episode.tried.add(episode.provider.id);
       this.ensureLock(episode);
-      const overBudget = budgetRefusal(
-        this.options.budget,
-        call.jobId,
-        episode.provider.id,
-        call.correlationId,
-      );
-      if (overBudget) {
-        await applyFallbackPolicy(this.host, episode, overBudget);
-        continue;
-      }
-      try {
-        const value = await this.attemptProvider(episode);
+      const turn = await this.runPipeline(episode);
+      if (turn.ok) {
         return {
-          value,
+          value: turn.value,
           provider: episode.provider,
           switched: episode.provider !== first,
           degraded: episode.degraded,
         };
-      } catch (error) {
-        if (call.signal.aborted) throw call.signal.reason ?? error;
-        if (ProviderSwitchRequestedError.isInstance(error)) {
-          // A recorded decision (user after a stall, or auto after a stall) moved the lock.
-          episode.provider = this.lookup(error.nextProvider, episode);
-          episode.switches++;
-          episode.since = this.clock.now();
-          continue;
-        }
-        if (isCanceled(error)) throw error;
-        await applyFallbackPolicy(this.host, episode, error);
       }
+      const { error } = turn;
+      if (call.signal.aborted) throw call.signal.reason ?? error;
+      const movedTo = this.lockMovedTo(episode);
+      if (movedTo !== undefined) {
+        // A decision recorded during the call (a stall answered or decided) moved the job's lock.
+        episode.provider = this.lookup(movedTo, episode);
+        episode.switches++;
+        episode.since = this.clock.now();
+        continue;
+      }
+      if (isCanceled(error)) throw error;
+      const failure = failureOf(episode, error, {
+        clock: this.clock,
+        failures: this.options.failures,
+        gateway: this.options.gateway,
+        maxSwitches: this.maxSwitches,
+        alternatives: (exclude) => this.alternatives(call.jobId, call.stage, episode.provider.id, exclude),
+      });
+      const decision = await policy.onFailure(failure);
+      await this.follow(episode, decision, error, failure.alternatives);
     }
   }
 
-  /** One provider: breaker → same-provider retries → gateway (patience) → the stage's call. */
-  private async attemptProvider<T, P extends Provider>(episode: RouterEpisode<T, P>): Promise<T> {
-    const { call } = episode;
-    const provider = episode.provider;
-    const breaker = this.options.breakers.get(provider.id);
+  /** One provider's turn through the call pipeline; a failure is returned, not thrown. */
+  private async runPipeline<T, P extends Provider>(episode: RouterEpisode<T, P>): Promise<Turn<T>> {
+    const { call, provider } = episode;
     // A switch or cancel decided during the call must not be retried or held against the provider:
-    // it aborts this controller, which the engine and the breaker both treat as "not a failure".
+    // it aborts this controller, which retry, breaker and measuring treat as "not a failure".
     const control = new AbortController();
     const onOuterAbort = (): void => control.abort(call.signal.reason);
     call.signal.addEventListener('abort', onOuterAbort, { once: true });
+    const ctx: CallContext = {
+      call: {
+        jobId: call.jobId,
+        stage: call.stage,
+        provider: provider.id,
+        correlationId: call.correlationId,
+      },
+      signal: control.signal,
+      attempt: 1,
+      heartbeat: noHeartbeat,
+      clock: this.clock,
+      profile: {
+        providerType: provider.profileType,
+        heartbeatKind: provider.capabilities.heartbeat,
+        fallbackPolicy: call.policy,
+        ...(call.estimatedUsage ? { estimatedUsage: call.estimatedUsage } : {}),
+      },
+      observer: {
+        onAttemptFailed: (record) => episode.attempts.push({ ...record, provider: provider.id }),
+        onRetryScheduled: (retry) =>
+          this.emitter.emit({
+            type: 'retry-scheduled',
+            jobId: call.jobId,
+            timestamp: isoAt(this.clock),
+            correlationId: call.correlationId,
+            provider: provider.id,
+            providerType: provider.profileType,
+            stage: call.stage,
+            operationId: this.ids('retry'),
+            attempt: retry.attempt,
+            delayMs: retry.delayMs,
+            category: retry.category,
+          }),
+        onInterrupted: (reason) => control.abort(reason),
+      },
+    };
     try {
-      return await this.options.recovery.execute(
-        (attempt, signal) =>
-          breaker.execute(async (breakerSignal) => {
-            const startedAt = this.clock.now();
-            let firstProgressAt: number | undefined;
-            try {
-              const value = await this.options.gateway.executeWithPatience({
-                jobId: call.jobId,
-                providerName: provider.id,
-                providerType: provider.profileType,
-                stage: call.stage,
-                correlationId: call.correlationId,
-                heartbeatKind: provider.capabilities.heartbeat,
-                fallbackPolicy: call.policy,
-                attempt,
-                signal: breakerSignal,
-                operation: (ctx) =>
-                  call.call(provider, {
-                    signal: ctx.signal,
-                    heartbeat: (beat) => {
-                      firstProgressAt ??= this.clock.now();
-                      ctx.heartbeat(beat);
-                    },
-                  }),
-              });
-              this.calls.record({ provider, jobId: call.jobId, startedAt, firstProgressAt, ok: true, value });
-              return value;
-            } catch (error) {
-              if (ProviderSwitchRequestedError.isInstance(error) || isCanceled(error)) {
-                control.abort(error);
-                throw error;
-              }
-              const classified = classifyError(error, { provider: provider.id });
-              this.calls.record({
-                provider,
-                jobId: call.jobId,
-                startedAt,
-                firstProgressAt,
-                ok: false,
-                ...(classified.category ? { category: classified.category } : {}),
-              });
-              throw classified;
-            }
-          }, signal),
-        {
-          provider: provider.id,
-          signal: control.signal,
-          onAttemptFailed: (record) => episode.attempts.push({ ...record, provider: provider.id }),
-          onRetryScheduled: (retry) =>
-            this.emitter.emit({
-              type: 'retry-scheduled',
-              jobId: call.jobId,
-              timestamp: isoAt(this.clock),
-              correlationId: call.correlationId,
-              provider: provider.id,
-              providerType: provider.profileType,
-              stage: call.stage,
-              operationId: this.ids('retry'),
-              attempt: retry.attempt,
-              delayMs: retry.delayMs,
-              category: retry.category,
-            }),
-        },
-      );
+      const value = await this.pipeline.execute((c) => call.call(provider, c), ctx);
+      return { ok: true, value };
     } catch (error) {
-      if (control.signal.aborted && !call.signal.aborted) throw control.signal.reason;
-      throw error;
+      if (control.signal.aborted && !call.signal.aborted) return { ok: false, error: control.signal.reason };
+      return { ok: false, error };
     } finally {
       call.signal.removeEventListener('abort', onOuterAbort);
     }
   }
 
-  private async switchTo<T, P extends Provider>(
+  /** Acts on the fallback policy's decision: switch (recorded), same provider again, or stop. */
+  private async follow<T, P extends Provider>(
     episode: RouterEpisode<T, P>,
-    to: P,
-    reason: FallbackReason,
-    category: ErrorCategory | undefined,
-    context: string,
-    userConfirmed: boolean,
+    decision: FailureDecision,
+    error: unknown,
+    alternatives: readonly AlternativeOption[],
   ): Promise<void> {
     const { call } = episode;
-    this.ensureLock(episode);
-    await this.options.gateway.switchProvider({
-      jobId: call.jobId,
-      fromProvider: episode.provider.id,
-      toProvider: to.id,
-      toProviderType: to.profileType,
-      reason,
-      elapsedBeforeSwitchMs: Math.max(0, this.clock.now() - episode.since),
-      correlationId: call.correlationId,
-      stages: [call.stage],
-      context: `${call.label ? `${call.label}: ` : ''}${context}`,
-      ...(category ? { errorCategory: category } : {}),
-      ...(reason === 'DEGRADED' ? { userConfirmed } : {}),
-    });
-    episode.switches++;
-    episode.provider = to;
-    episode.since = this.clock.now();
+    const from = episode.provider;
+    const category = ReelayError.isInstance(error) ? error.category : undefined;
+    switch (decision.action) {
+      case 'retry':
+        this.logger.info({ tag: 'RETRY_SAME_AFTER_DECISION', jobId: call.jobId, provider: from.id });
+        return;
+      case 'stop':
+        if (decision.why === 'canceled-by-user') {
+          throw canceledAtDecision(call.stage, from.id, episode.attempts, call.correlationId, error);
+        }
+        throw stageFailedError({
+          stage: call.stage,
+          provider: from.id,
+          category,
+          policy: call.policy,
+          attempts: episode.attempts,
+          alternatives: [...alternatives],
+          why: decision.why,
+          correlationId: call.correlationId,
+          cause: error,
+          ...(call.label ? { label: call.label } : {}),
+        });
+      case 'switch': {
+        const to = this.lookup(decision.to, episode);
+        if (decision.degrade) {
+          episode.degradationsLeft = episode.degradationsLeft.filter((id) => id !== to.id);
+          episode.degraded = true;
+        }
+        await this.options.gateway.switchProvider({
+          jobId: call.jobId,
+          fromProvider: from.id,
+          toProvider: to.id,
+          toProviderType: to.profileType,
+          reason: decision.reason,
+          elapsedBeforeSwitchMs: Math.max(0, this.clock.now() - episode.since),
+          correlationId: call.correlationId,
+          stages: [call.stage],
+          context: `${call.label ? `${call.label}: ` : ''}${decision.context}`,
+          ...(category ? { errorCategory: category } : {}),
+          ...(decision.reason === 'DEGRADED' ? { userConfirmed: decision.userConfirmed } : {}),
+        });
+        episode.switches++;
+        episode.provider = to;
+        episode.since = this.clock.now();
+        return;
+      }
+    }
+  }
+
+  /** The provider the job's lock names when a recorded decision moved it away from ours. */
+  private lockMovedTo<T, P extends Provider>(episode: RouterEpisode<T, P>): string | undefined {
+    const lock = this.options.gateway.getLock(episode.call.jobId);
+    if (!lock || lock.providerName.toLowerCase() === episode.provider.id.toLowerCase()) return undefined;
+    return lock.providerName;
   }
 
   private initialProvider<T, P extends Provider>(call: StageCall<T, P>): P {
@@ -282,6 +310,7 @@ export class FallbackRouter implements ProviderRunner {
       stage: call.stage,
       jobId: call.jobId,
       exclude: call.degradations ?? [],
+      ...(call.estimatedUsage ? { estimatedUsage: call.estimatedUsage } : {}),
     });
     const best = candidates[0] ?? (call.degradations?.[0] ? { provider: call.degradations[0] } : undefined);
     if (!best) {

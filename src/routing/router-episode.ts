@@ -1,6 +1,6 @@
 import type { AttemptRecord } from '../domain/events.js';
 import type { Provider } from '../domain/provider.js';
-import type { StageCall } from '../pipeline/provider-runner.js';
+import type { StageCall } from './stage-call.js';
 
 /** One stage call's journey across providers, from the first try to a result or a final error. */
 export interface RouterEpisode<T, P extends Provider> {

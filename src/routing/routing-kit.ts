@@ -1,32 +1,35 @@
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import { type Clock, systemClock } from '../domain/clock.js';
-import type { FallbackPolicy } from '../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import { ProviderGateway } from '../patience/provider-gateway.js';
-import type { StallHandler } from '../patience/stall-handlers.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
 import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
 import type { AuditTrail } from '../state/audit-trail.js';
-import { createAutoStallHandler } from './auto-stall-handler.js';
+import type { PendingDecisionStore, SpendStore } from '../state/router-state.js';
 import { BudgetGuard, type Budgets } from './budget.js';
 import { CostTracker } from './cost-tracker.js';
+import { createFallbackPolicies, type FallbackPolicies } from './fallback-policies.js';
 import { FallbackRouter } from './fallback-router.js';
 import { HealthMonitor } from './health-monitor.js';
 import { JobFailureHistory } from './job-failure-history.js';
 import { ProviderPerformanceTracker } from './performance-tracker.js';
-import { ProviderSelectionEngine } from './selection-engine.js';
+import type { ProviderDirectory } from './provider-catalog.js';
+import { ProviderSelectionEngine, toAlternatives } from './selection-engine.js';
 
 /** Options of {@link createRoutingKit}. */
 export interface RoutingKitOptions {
-  registry: ProviderRegistry;
+  registry: ProviderDirectory;
   profiles: ProviderTimeoutProfileLoader;
   audit: AuditTrail;
   /** @default 'balanced' */
   patienceProfile?: 'conservative' | 'balanced' | 'longForm';
   budgets?: Budgets;
+  /** Durable spend (budgets survive restarts, shared by processes on one database). @default memory only */
+  spend?: SpendStore;
+  /** Durable pending decisions. @default memory only */
+  pendingDecisions?: PendingDecisionStore;
   strategies?: StrategyOverrides;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
@@ -59,6 +62,8 @@ export interface RoutingKit {
   costs: CostTracker;
   budget: BudgetGuard;
   failures: JobFailureHistory;
+  /** The fallback policy objects (`ask`, `auto`, `off`) the router asks. */
+  policies: FallbackPolicies;
 }
 
 /**
@@ -82,7 +87,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     logger,
     ...(options.random ? { random: options.random } : {}),
   });
-  const costs = new CostTracker({ clock });
+  const costs = new CostTracker({ clock, logger, ...(options.spend ? { store: options.spend } : {}) });
   const budget = new BudgetGuard({ budgets: options.budgets ?? {}, tracker: costs });
   const failures = new JobFailureHistory();
   const health = new HealthMonitor({
@@ -107,10 +112,14 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     ...(options.strategies ? { strategies: options.strategies } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  const stallHandlers: Partial<Record<FallbackPolicy, StallHandler>> = {
-    auto: createAutoStallHandler({ registry: options.registry, selection, neverAutoSelect }),
+  const policies = createFallbackPolicies({ catalog: options.registry, neverAutoSelect });
+  // Alternatives offered on a stall: ranked by the selection engine, never a degradation.
+  const alternatives = (jobId: string, stage: string, provider: string) => {
+    const spec = options.registry.find(provider);
+    if (!spec) return [];
+    const exclude = [provider, ...neverAutoSelect];
+    return toAlternatives(selection.selectProviders({ kind: spec.kind, stage, jobId, exclude }).candidates);
   };
-  let router: FallbackRouter | undefined;
   const gateway = new ProviderGateway({
     profiles: options.profiles,
     audit: options.audit,
@@ -118,13 +127,13 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     ids,
     logger,
     patienceProfile: options.patienceProfile ?? 'balanced',
-    stallHandlers,
-    alternatives: (jobId, stage, provider) =>
-      router?.alternatives(jobId, stage, provider, neverAutoSelect) ?? [],
+    stallHandlers: policies,
+    alternatives,
+    ...(options.pendingDecisions ? { pendingDecisions: options.pendingDecisions } : {}),
     ...(options.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: options.decisionTimeoutMs }),
     interruptGraceMs: options.interruptGraceMs ?? 2000,
   });
-  router = new FallbackRouter({
+  const router = new FallbackRouter({
     gateway,
     registry: options.registry,
     selection,
@@ -134,6 +143,8 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     tracker,
     costs,
     budget,
+    policies,
+    neverAutoSelect,
     clock,
     ids,
     logger,
@@ -141,5 +152,17 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
       ? {}
       : { maxSwitchesPerStage: options.maxSwitchesPerStage }),
   });
-  return { gateway, router, recovery, breakers, selection, tracker, health, costs, budget, failures };
+  return {
+    gateway,
+    router,
+    recovery,
+    breakers,
+    selection,
+    tracker,
+    health,
+    costs,
+    budget,
+    failures,
+    policies,
+  };
 }

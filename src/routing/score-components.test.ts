@@ -11,7 +11,7 @@ import {
 } from './score-components.js';
 import { DEFAULT_SELECTION_WEIGHTS, type SelectionWeights, shiftWeights } from './selection-weights.js';
 
-describe('score components (REFERENCE §2, worked numbers)', () => {
+describe('score components (docs/provider-selection.md, worked numbers)', () => {
   it('base = (6 − priority)·15, clamped to 75', () => {
     expect(baseScore(1).value).toBe(75);
     expect(baseScore(2).value).toBe(60);

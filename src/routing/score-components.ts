@@ -11,7 +11,7 @@ export interface ComponentPoints {
   detail: string;
 }
 
-/** Maximum points of each component (REFERENCE §2). */
+/** Maximum points of each component (docs/provider-selection.md#components). */
 export const COMPONENT_MAX = Object.freeze({
   base: 75,
   health: 30,

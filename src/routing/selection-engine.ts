@@ -3,7 +3,7 @@ import type { AlternativeOption } from '../domain/events.js';
 import type { ProviderSpec } from '../domain/provider.js';
 import { type BreakerView, noBreakers } from './breaker-view.js';
 import type { BudgetGuard } from './budget.js';
-import { estimateCost, isFree } from './cost-model.js';
+import { estimateCallCost, estimateCost, isFree } from './cost-model.js';
 import type { JobFailureHistory } from './job-failure-history.js';
 import type { ProviderMetrics } from './performance-metrics.js';
 import type { PerformanceWindow } from './performance-window.js';
@@ -76,7 +76,7 @@ interface Snapshot {
  * Ranks the providers of a kind for a stage of a job: excludes those that cannot or should not
  * serve (breaker open, failed earlier in this job and stage, missing feature or language, excluded
  * by the caller, over budget), then scores the rest 0–100 from seven weighted components
- * (REFERENCE §2) and explains each score.
+ * (docs/provider-selection.md) and explains each score.
  *
  * @example
  * const engine = new ProviderSelectionEngine({ catalog: registry, metrics: tracker, health: monitor, breakers, failures, budget });
@@ -172,7 +172,8 @@ export class ProviderSelectionEngine {
     const check = this.options.budget?.checkBudget({
       jobId: request.jobId,
       provider: id,
-      estimatedUsd: estimatedUsd ?? 0,
+      // No estimate given: price the call as one unit, so an exhausted budget still excludes it.
+      estimatedUsd: estimatedUsd ?? estimateCallCost(provider.costModel, undefined),
     });
     if (check && !check.ok) return { code: 'budget', reason: check.reason };
     return undefined;

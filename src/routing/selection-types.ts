@@ -5,7 +5,7 @@ import type { ScoreComponent, SelectionPriority, SelectionWeights } from './sele
 
 /** How a selection should lean and what the caller would like. */
 export interface SelectionCriteria {
-  /** Shifts the weights (REFERENCE §2). @default 'balanced' */
+  /** Shifts the weights (docs/provider-selection.md#weights). @default 'balanced' */
   prioritize?: SelectionPriority;
   /** Weight overrides for this selection, applied before the priority shift. */
   weights?: Partial<SelectionWeights>;

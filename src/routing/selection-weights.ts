@@ -18,7 +18,7 @@ export type SelectionWeights = Readonly<Record<ScoreComponent, number>>;
 /** What a selection should favour; `balanced` keeps the weights as they are. */
 export type SelectionPriority = 'balanced' | 'speed' | 'quality' | 'cost';
 
-/** Default weights (REFERENCE §2); they sum to 1. */
+/** Default weights (docs/provider-selection.md#weights); they sum to 1. */
 export const DEFAULT_SELECTION_WEIGHTS: SelectionWeights = Object.freeze({
   base: 0.2,
   health: 0.25,
@@ -29,7 +29,7 @@ export const DEFAULT_SELECTION_WEIGHTS: SelectionWeights = Object.freeze({
   business: 0.05,
 });
 
-/** Weight shifts per priority (REFERENCE §2). */
+/** Weight shifts per priority (docs/provider-selection.md#weights). */
 export const PRIORITY_SHIFTS: Readonly<Record<SelectionPriority, Partial<Record<ScoreComponent, number>>>> =
   Object.freeze({
     balanced: {},

@@ -7,7 +7,7 @@ export interface WeightedSample {
 /**
  * The `p`-quantile (0 < p ≤ 1) of weighted samples: the smallest value whose cumulative weight
  * reaches `p` × total weight. With unit weights this is exactly `sorted[ceil(p·n) − 1]` (the
- * nearest-rank rule of REFERENCE §2). Returns 0 for no samples.
+ * nearest-rank rule of docs/provider-selection.md#percentiles). Returns 0 for no samples.
  */
 export function percentile(samples: readonly WeightedSample[], p: number): number {
   if (samples.length === 0) return 0;

@@ -1,5 +1,5 @@
 import { ReelayError } from '../domain/errors.js';
-import type { JobRecord } from '../jobs/job-record.js';
+import type { JobRecord } from '../domain/job-record.js';
 
 /** Page size of `JobStore.list` when none is given. */
 export const DEFAULT_JOB_PAGE_SIZE = 20;

@@ -1,4 +1,4 @@
-import type { JobRecord, JobStatus } from '../jobs/job-record.js';
+import type { JobRecord, JobStatus } from '../domain/job-record.js';
 
 /** Filter and page of {@link JobStore.list}. */
 export interface JobListQuery {

@@ -1,4 +1,5 @@
 import type { SynthesizeResult, TtsProvider } from '../../domain/provider.js';
+import { estimateSpeechUsage } from '../../routing/usage-estimate.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { estimateNarrationMs, WORDS_PER_MINUTE } from '../scene-timing.js';
 import type { Script } from '../script-schema.js';
@@ -53,6 +54,10 @@ export async function runNarrationStage(ctx: PipelineContext, script: Script): P
       policy: ctx.policy,
       signal: ctx.signal,
       label,
+      estimatedUsage: estimateSpeechUsage(
+        scene.narration,
+        estimateNarrationMs(scene.narration, request.options.pacing),
+      ),
       degradations: [CAPTIONS_ONLY_PROVIDER],
       ...(preferred ? { preferred } : {}),
       call: (provider, call) =>

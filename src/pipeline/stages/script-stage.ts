@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ChatMessage, LlmProvider, ProviderCallContext, Usage } from '../../domain/provider.js';
 import { writeFileAtomic } from '../../providers/media/atomic-file.js';
+import { estimateChatUsage } from '../../routing/usage-estimate.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { parseScript, type Script, scriptPrompt } from '../script-schema.js';
 
@@ -38,6 +39,7 @@ export async function runScriptStage(ctx: PipelineContext): Promise<Script> {
     kind: 'llm',
     policy: ctx.policy,
     signal: ctx.signal,
+    estimatedUsage: estimateChatUsage(messages, SCRIPT_OUTPUT_TOKENS),
     ...(request.providers.llm ? { preferred: request.providers.llm } : {}),
     call: (provider, call) =>
       writeScript(
@@ -55,6 +57,9 @@ export async function runScriptStage(ctx: PipelineContext): Promise<Script> {
   ctx.served('script', result.provider.id);
   return result.value.script;
 }
+
+// A script of a dozen scenes is about this many tokens of JSON: the budget check prices it.
+const SCRIPT_OUTPUT_TOKENS = 2000;
 
 async function writeScript(
   provider: LlmProvider,

@@ -1,4 +1,5 @@
 import type { ImageProvider, ImageResult } from '../../domain/provider.js';
+import { estimateImageUsage } from '../../routing/usage-estimate.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { Script } from '../script-schema.js';
 
@@ -37,6 +38,7 @@ export async function runVisualsStage(ctx: PipelineContext, script: Script): Pro
         policy: ctx.policy,
         signal: ctx.signal,
         label: `scene ${index + 1} of ${scenes.length}`,
+        estimatedUsage: estimateImageUsage(),
         ...(preferred ? { preferred } : {}),
         call: (provider, call) =>
           provider.renderImage(

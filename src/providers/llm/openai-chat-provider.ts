@@ -1,6 +1,5 @@
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { silentLogger } from '../../domain/logger.js';
 import type {
   ChatRequest,
   ChatResult,
@@ -13,6 +12,7 @@ import type {
 } from '../../domain/provider.js';
 import type { ProviderType } from '../../domain/provider-type.js';
 import { ruleForProviderCode } from '../../resilience/provider-error-codes.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import { probeHealth } from '../http/health-probe.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
@@ -57,6 +57,7 @@ const GPT_4O_MINI_COST: CostModel = { unit: 'token_1k', usdPerUnit: 0.00015, out
  * const result = await openai.chat({ messages: [{ role: 'user', content: 'Hi' }] }, { signal, heartbeat });
  */
 export class OpenAiChatProvider implements LlmProvider {
+  readonly specificationVersion = 'v1' as const;
   readonly kind = 'llm' as const;
   readonly id: string;
   readonly displayName: string;
@@ -72,25 +73,21 @@ export class OpenAiChatProvider implements LlmProvider {
   private readonly clock: Clock;
 
   constructor(options: OpenAiChatOptions = {}) {
-    this.id = options.id ?? 'openai';
-    this.displayName = options.displayName ?? 'OpenAI';
-    this.baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+    const config = createAdapterConfig(options, {
+      id: 'openai',
+      displayName: 'OpenAI',
+      priority: 2,
+      costModel: GPT_4O_MINI_COST,
+      keyEnvVar: 'OPENAI_API_KEY',
+      baseUrl: 'https://api.openai.com/v1',
+    });
+    ({ id: this.id, displayName: this.displayName, baseUrl: this.baseUrl, priority: this.priority } = config);
+    ({ costModel: this.costModel, clock: this.clock, http: this.http } = config);
     this.model = options.model ?? 'gpt-4o-mini';
-    this.priority = options.priority ?? 2;
-    this.costModel = options.costModel ?? GPT_4O_MINI_COST;
     this.profileType = options.profileType ?? 'cloud_llm';
     this.stream = options.stream ?? true;
-    this.clock = options.clock ?? systemClock;
     this.capabilities = { heartbeat: 'token_count', streaming: this.stream, features: ['json'] };
     this.headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      keyEnvVar: options.keyEnvVar ?? 'OPENAI_API_KEY',
-      secrets: options.apiKey ? [options.apiKey] : [],
-      logger: (options.logger ?? silentLogger).child({ provider: this.id }),
-    };
   }
 
   /** Sends the chat; streams unless configured otherwise. */

@@ -29,7 +29,7 @@ export interface ScriptBrief {
 /** The info string of the fenced block that carries a {@link ScriptBrief}. */
 export const BRIEF_BLOCK_TAG = 'reelay-brief';
 
-/** Defaults of every {@link ScriptBrief} option (REFERENCE.md §3). */
+/** Defaults of every {@link ScriptBrief} option (docs/api-vocabulary.md#request-defaults). */
 export const SCRIPT_BRIEF_DEFAULTS: Readonly<Omit<ScriptBrief, 'brief'>> = {
   durationSeconds: 60,
   audience: 'general audience',

@@ -1,6 +1,6 @@
 import { type Clock, isoAt, systemClock } from '../../domain/clock.js';
-import type { JobRecord } from '../../jobs/job-record.js';
-import { recoverJob, renewJobLease, startJob } from '../../jobs/job-state-machine.js';
+import type { JobRecord } from '../../domain/job-record.js';
+import { recoverJob, renewJobLease, startJob } from '../../domain/job-state-machine.js';
 import type { JobListQuery, JobPage, JobStore } from '../job-store.js';
 import {
   DEFAULT_MAX_UPDATE_ATTEMPTS,

@@ -6,6 +6,7 @@ import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresEventLog } from './postgres-event-log.js';
 import { PostgresJobLogStore } from './postgres-job-log-store.js';
 import { PostgresJobStore } from './postgres-job-store.js';
+import { PostgresPendingDecisionStore, PostgresSpendStore } from './postgres-router-state.js';
 
 /** Options of {@link createPostgresStores}. */
 export interface PostgresStoresOptions extends OpenPostgresOptions {
@@ -44,6 +45,8 @@ export async function createPostgresStores(
     jobLogs: new PostgresJobLogStore(db),
     events: new PostgresEventLog(db, options.onListenerError),
     audit: new PostgresAuditTrail(db),
+    spend: new PostgresSpendStore(db),
+    pendingDecisions: new PostgresPendingDecisionStore(db),
     close: () => db.close(),
   };
 }

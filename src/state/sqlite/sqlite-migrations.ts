@@ -65,4 +65,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX audit_decisions_job_seq ON audit_decisions (job_id, seq);
     `,
   },
+  {
+    version: 2,
+    description: 'router state: spend against budgets, pending decisions',
+    sql: `
+      CREATE TABLE spend (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider TEXT NOT NULL,
+        job_id TEXT,
+        usd REAL NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX spend_provider_at ON spend (provider, at);
+      CREATE INDEX spend_job ON spend (job_id);
+      CREATE TABLE pending_decisions (
+        job_id TEXT PRIMARY KEY,
+        decision_id TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReelayError } from '../../domain/errors.js';
 import type { ReelayEvent } from '../../domain/events.js';
-import { createJobRecord } from '../../jobs/job-record.js';
+import { createJobRecord } from '../../domain/job-record.js';
 import { openSqlite, schemaVersion } from './open-sqlite.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { createSqliteStores } from './sqlite-stores.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -44,12 +45,12 @@ describe('SQLite stores on disk', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates the directory, uses WAL and a busy timeout, and records schema version 1', async () => {
+  it('creates the directory, uses WAL and a busy timeout, and records the latest schema version', async () => {
     const stores = createSqliteStores(file, { busyTimeoutMs: 1234 });
     expect(existsSync(file)).toBe(true);
     expect(stores.db.pragma('journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(stores.db.pragma('busy_timeout')).toEqual([{ timeout: 1234 }]);
-    expect(schemaVersion(stores.db)).toBe(1);
+    expect(schemaVersion(stores.db)).toBe(SQLITE_MIGRATIONS.length);
     await stores.close();
     await stores.close();
   });
@@ -90,7 +91,7 @@ describe('SQLite stores on disk', () => {
     await a.close();
 
     const b = createSqliteStores(file, { clock });
-    expect(schemaVersion(b.db)).toBe(1);
+    expect(schemaVersion(b.db)).toBe(SQLITE_MIGRATIONS.length);
     expect(await b.jobs.get('j1')).toMatchObject({ status: 'running', attempts: 1, lease: { owner: 'w1' } });
     expect((await b.checkpoints.get('j1', 'script'))?.meta).toEqual({ scenes: 3 });
     expect((await b.jobLogs.read('j1')).map((e) => e.message)).toEqual(['script done']);
@@ -164,7 +165,7 @@ describe('SQLite stores on disk', () => {
     db.prepare('UPDATE schema_version SET version = 99').run();
     db.close();
     const err = configError(() => openSqlite(file));
-    expect(err.message).toMatch(/schema version 99, newer than this Reelay \(1\)/);
+    expect(err.message).toMatch(/schema version 99, newer than this Reelay \(2\)/);
   });
 
   it('applies migrations all or nothing', () => {

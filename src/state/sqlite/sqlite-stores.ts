@@ -11,6 +11,7 @@ import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteJobLogStore } from './sqlite-job-log-store.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
+import { SqlitePendingDecisionStore, SqliteSpendStore } from './sqlite-router-state.js';
 
 /** Options of {@link createSqliteStores}. */
 export interface SqliteStoresOptions extends OpenSqliteOptions {
@@ -51,6 +52,8 @@ export function createSqliteStores(
     jobLogs: new SqliteJobLogStore(db),
     events: new SqliteEventLog(db, options.onListenerError),
     audit: new SqliteAuditTrail(db),
+    spend: new SqliteSpendStore(db),
+    pendingDecisions: new SqlitePendingDecisionStore(db),
     close: async () => {
       if (db.open) db.close();
     },

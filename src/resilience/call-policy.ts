@@ -1,0 +1,67 @@
+import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
+
+export type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
+
+/** The policy that adds nothing: runs the call as it is. */
+export const passThroughPolicy: CallPolicy = {
+  execute: (fn, ctx) => fn(ctx),
+};
+
+class WrappedPolicy implements CallPolicy {
+  constructor(
+    private readonly outer: CallPolicy,
+    private readonly inner: CallPolicy,
+  ) {}
+
+  execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    const inner = this.inner;
+    return this.outer.execute((c) => inner.execute(fn, c), ctx);
+  }
+}
+
+/**
+ * Composes policies, outermost first: `wrap(a, b, c).execute(fn, ctx)` runs
+ * `a.execute(c1 => b.execute(c2 => c.execute(fn, c2), c1), ctx)`. Each policy sees the context
+ * the one outside it passed on.
+ *
+ * @example
+ * const pipeline = wrap(retry, breaker, timeout);
+ * const value = await pipeline.execute((ctx) => provider.chat(request, ctx), ctx);
+ */
+export function wrap(...policies: readonly CallPolicy[]): CallPolicy {
+  if (policies.length === 0) return passThroughPolicy;
+  let composed = policies[policies.length - 1] as CallPolicy;
+  for (let i = policies.length - 2; i >= 0; i--)
+    composed = new WrappedPolicy(policies[i] as CallPolicy, composed);
+  return composed;
+}
+
+/**
+ * The order of the provider-call pipeline, outermost first, written down once:
+ * 1. `budget`   — refuses a call whose estimated cost would exceed a budget (before anything runs);
+ * 2. `retry`    — same-provider retries per error category, honouring Retry-After;
+ * 3. `breaker`  — each attempt passes the provider's circuit breaker (a refused attempt is an error
+ *                 the retry policy classifies; an open circuit is not retried);
+ * 4. `measure`  — latency, first progress, outcome and spend of each admitted attempt are recorded;
+ * 5. `patience` — each attempt is monitored: lock check, latency categories, stalls, heartbeats;
+ * 6. `timeout`  — an optional hard limit on one attempt.
+ * Why this order: the budget must be checked once per provider, not once per retry; every retry
+ * must be seen by the breaker; and patience measures the provider, not our backoff waits.
+ */
+export const CALL_PIPELINE_ORDER = ['budget', 'retry', 'breaker', 'measure', 'patience', 'timeout'] as const;
+
+/** One of {@link CALL_PIPELINE_ORDER}. */
+export type CallPipelineStep = (typeof CALL_PIPELINE_ORDER)[number];
+
+/** The policies of a pipeline by step; absent steps are skipped. */
+export type CallPipelineParts = Partial<Record<CallPipelineStep, CallPolicy>>;
+
+/** Composes `parts` in {@link CALL_PIPELINE_ORDER}. */
+export function createCallPipeline(parts: CallPipelineParts): CallPolicy {
+  const policies: CallPolicy[] = [];
+  for (const step of CALL_PIPELINE_ORDER) {
+    const policy = parts[step];
+    if (policy) policies.push(policy);
+  }
+  return wrap(...policies);
+}
