@@ -59,6 +59,7 @@ describe('parseArgs: every command accepts its documented arguments', () => {
     decisions: ['job_1'],
     jobs: ['--status', 'failed', '--limit', '5'],
     providers: ['--no-check'],
+    completion: ['bash'],
     serve: ['--port', '0', '--host', '0.0.0.0', '--no-worker', '-p', '9000'],
     worker: ['--data-dir', '/tmp/x'],
     doctor: ['--json'],

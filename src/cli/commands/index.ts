@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../command-spec.js';
 import { cancelCommand } from './cancel.js';
+import { completionCommand } from './completion.js';
 import { decideCommand } from './decide.js';
 import { decisionsCommand } from './decisions.js';
 import { doctorCommand } from './doctor.js';
@@ -10,7 +11,11 @@ import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { workerCommand } from './worker.js';
 
-/** Every `reelay` command, in help order. */
+/**
+ * Every `reelay` command, in help order. Adding a command is one file exporting a
+ * {@link CommandSpec} (arguments, flags, `run`) and one line here: parsing, help, suggestions and
+ * shell completion are generated from the spec by commander (`commander-program.ts`).
+ */
 export const COMMANDS: readonly CommandSpec[] = [
   generateCommand,
   statusCommand,
@@ -22,4 +27,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   serveCommand,
   workerCommand,
   doctorCommand,
+  completionCommand,
 ];
