@@ -99,7 +99,7 @@ describe('DecisionHandler', () => {
     await tick();
     expect(s.out.text).toContain(
       [
-        'Answer it from any terminal with one of:',
+        'No interactive terminal: answer from another shell with one of:',
         '  reelay decide job_1 continue_30s --server http://h:8080',
         '  reelay decide job_1 continue_5m --server http://h:8080',
         '  reelay decide job_1 try_alternative espeak --server http://h:8080',

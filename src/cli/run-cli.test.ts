@@ -120,7 +120,7 @@ describe('runCli: errors from the service', () => {
     expect(debug.stderr.text).toMatch(/\n\s+at /);
   });
 
-  it('decide on a local job with nothing pending says where decisions live (exit 1)', async () => {
+  it('decide on a local job with nothing pending says so and where to look (exit 1); ids by prefix', async () => {
     const reelay = await createReelay({
       config: loadConfig({ REELAY_DATA_DIR: dir }),
       worker: false,
@@ -132,12 +132,15 @@ describe('runCli: errors from the service', () => {
     expect(await runCli(['decide', job.id, 'cancel_job'], io)).toBe(1);
     expect(io.stderr.text).toMatch(
       new RegExp(
-        `Job ${job.id} has no decision waiting for an answer\\. Decisions live in the process running the job`,
+        `Job ${job.id} has no decision waiting for an answer \\(it is queued\\); \`reelay decisions\` lists`,
       ),
     );
     const status = memoryIo({ env: { REELAY_DATA_DIR: dir } });
     expect(await runCli(['status', job.id], status)).toBe(0);
     expect(status.stdout.text).toMatch(new RegExp(`Job ${job.id}: queued`));
+    const byPrefix = memoryIo({ env: { REELAY_DATA_DIR: dir } });
+    expect(await runCli(['status', job.id.slice(4, 12)], byPrefix)).toBe(0);
+    expect(byPrefix.stdout.text).toMatch(new RegExp(`Job ${job.id}: queued`));
     const cancel = memoryIo({ env: { REELAY_DATA_DIR: dir } });
     expect(await runCli(['cancel', job.id], cancel)).toBe(0);
     expect(cancel.stdout.text).toBe(`Job ${job.id}: canceled\n`);

@@ -12,7 +12,10 @@ export const completionCommand: CommandSpec = {
     'shell with `source <(reelay completion bash)`, or add that line to ~/.bashrc (zsh: ~/.zshrc).',
   positionals: [{ name: 'shell', required: true, description: COMPLETION_SHELLS.join(' | ') }],
   options: {},
-  examples: ['source <(reelay completion bash)', 'reelay completion zsh > ~/.zfunc/_reelay   # a directory on $fpath'],
+  examples: [
+    'source <(reelay completion bash)',
+    'reelay completion zsh > ~/.zfunc/_reelay   # a directory on $fpath',
+  ],
   async run({ io, commands }, args) {
     const shell = args.positionals[0] ?? '';
     if (!(COMPLETION_SHELLS as readonly string[]).includes(shell))
