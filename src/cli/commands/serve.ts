@@ -33,7 +33,8 @@ export const serveCommand: CommandSpec = {
     },
     'no-worker': {
       type: 'boolean',
-      description: 'API only: jobs are run by `reelay worker` processes on a shared store (DATABASE_URL)',
+      description:
+        'API only: jobs are run by `reelay worker` processes on the same store (one SQLite file on this machine, or DATABASE_URL) and the same output directory',
     },
   },
   examples: [

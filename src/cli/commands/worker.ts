@@ -9,8 +9,10 @@ export const workerCommand: CommandSpec = {
   name: 'worker',
   summary: 'Run a worker only (no HTTP), next to `reelay serve --no-worker`',
   description:
-    'Takes queued jobs from the shared store and runs them until Ctrl-C. For scale-out, run any number ' +
-    'of workers and `reelay serve --no-worker` API processes on one PostgreSQL (DATABASE_URL); a ' +
+    'Takes queued jobs from the shared store and runs them until Ctrl-C. Next to `reelay serve ' +
+    '--no-worker` on the same machine, both may share the SQLite file of one data directory; across ' +
+    'machines, run any number of workers and API processes on one PostgreSQL (DATABASE_URL) with a ' +
+    'shared output directory (REELAY_OUTPUT_DIR on a shared volume). A ' +
     'worker stopped mid-job loses nothing: its lease lapses and the job resumes from its last checkpoint.',
   positionals: [],
   options: {},
@@ -20,7 +22,9 @@ export const workerCommand: CommandSpec = {
       throw new UsageError('`reelay worker` works on the store directly; --server does not apply.', 'worker');
     const reelay = await openLocal(io, args, { worker: true, logLevel: 'info' });
     const { config } = reelay;
-    const note = config.databaseUrl ? '' : ' (set DATABASE_URL to share work between machines)';
+    const note = config.databaseUrl
+      ? ''
+      : ' (same machine only; set DATABASE_URL to share work between machines)';
     io.stdout.write(
       `Reelay worker running · store ${storeDescription(config)}${note} · up to ${config.concurrency.jobs} job(s) at a time\n  Stop with Ctrl-C.\n`,
     );
