@@ -114,7 +114,9 @@ describe('reelay generate --fallback ask, answered at the terminal prompt', () =
       env,
     });
     expect(answer.stderr).toBe('');
-    expect(answer.stdout).toMatch(new RegExp(`Answered decision_\\S+ of job ${jobId}: try_alternative → espeak`));
+    expect(answer.stdout).toMatch(
+      new RegExp(`Answered decision_\\S+ of job ${jobId}: try_alternative → espeak`),
+    );
     expect(answer.code).toBe(0);
     expect(await cli.exited).toBe(0);
     expect(cli.output).toMatch(/Done: /);

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIEF, CliProcess, cliEnv, runCli, SMALL, tempDir } from './cli-harness.js';
 
@@ -37,6 +39,18 @@ describe('serve --no-worker + worker on one SQLite file', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'result', status: 'done' });
     expect(run.code).toBe(0);
     const jobs = await runCli(['jobs', '--data-dir', 'data'], { cwd: dir, env });
-    expect(jobs.stdout).toMatch(/done\s+100%/);
-  }, 120_000);
+    expect(jobs.stdout).toMatch(/done\s+100%.*Explain how ocean tides work/);
+
+    const jobId = (lines.at(-1) as unknown as { jobId: string }).jobId;
+    const prefix = jobId.slice(4, 12);
+    const download = await runCli(['download', prefix, 'copy.mp4', '--data-dir', 'data'], { cwd: dir, env });
+    expect(download.stdout).toMatch(/^Saved .*copy\.mp4\n$/);
+    expect(download.code).toBe(0);
+    expect((await stat(join(dir, 'copy.mp4'))).size).toBeGreaterThan(10_000);
+    const logs = await runCli(['logs', prefix, '--server', url], { cwd: dir, env });
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/#1 job-queued/);
+    expect(logs.stdout).toMatch(/stage-complete {2}stage=render/);
+    expect(logs.stdout.trim().split('\n').at(-1)).toMatch(/ done/);
+  }, 240_000);
 });

@@ -164,6 +164,25 @@ export const generateCommand: CommandSpec = {
       description: 'Style of the script',
       defaultText: 'informative',
     },
+    pacing: {
+      type: 'string',
+      valueName: 'PACE',
+      description: 'Speed of the narration and cuts',
+      choices: ['chill', 'slow', 'conversational', 'fast'],
+      defaultText: 'conversational',
+    },
+    language: {
+      type: 'string',
+      valueName: 'LANG',
+      description: 'Language of the script and narration, e.g. French',
+      defaultText: 'English',
+    },
+    music: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'Background music: a file name in <data dir>/music/ (e.g. calm.mp3), looped under the voice',
+    },
     llm: { type: 'string', valueName: 'ID', description: 'Script provider id (see `reelay providers`)' },
     tts: { type: 'string', valueName: 'ID', description: 'Narration provider id' },
     images: { type: 'string', valueName: 'ID', description: 'Image provider id' },

@@ -4,8 +4,10 @@ import { completionCommand } from './completion.js';
 import { decideCommand } from './decide.js';
 import { decisionsCommand } from './decisions.js';
 import { doctorCommand } from './doctor.js';
+import { downloadCommand } from './download.js';
 import { generateCommand } from './generate.js';
 import { jobsCommand } from './jobs.js';
+import { logsCommand } from './logs.js';
 import { providersCommand } from './providers.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -20,6 +22,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   generateCommand,
   statusCommand,
   cancelCommand,
+  downloadCommand,
+  logsCommand,
   decideCommand,
   decisionsCommand,
   jobsCommand,
