@@ -1,7 +1,9 @@
+import { stringValue } from '../arg-parser.js';
 import { openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
+import { logFormatFor } from '../pretty-log-stream.js';
 import { UsageError } from '../usage-error.js';
 
 /** `reelay worker`: a worker-only process (no HTTP), for scale-out next to `serve --no-worker`. */
@@ -15,12 +17,21 @@ export const workerCommand: CommandSpec = {
     'shared output directory (REELAY_OUTPUT_DIR on a shared volume). A ' +
     'worker stopped mid-job loses nothing: its lease lapses and the job resumes from its last checkpoint.',
   positionals: [],
-  options: {},
+  options: {
+    'log-format': {
+      type: 'string',
+      valueName: 'FORMAT',
+      description: 'Logs on stderr: human lines, or JSON lines for a log collector (env REELAY_LOG_FORMAT)',
+      choices: ['auto', 'pretty', 'json'],
+      defaultText: 'auto: pretty on a terminal, else json',
+    },
+  },
   examples: ['DATABASE_URL=postgres://reelay@db/reelay reelay worker'],
   async run({ io }, args) {
     if (args.values.server !== undefined)
       throw new UsageError('`reelay worker` works on the store directly; --server does not apply.', 'worker');
-    const reelay = await openLocal(io, args, { worker: true, logLevel: 'info' });
+    const logFormat = logFormatFor(stringValue(args, 'log-format') ?? io.env.REELAY_LOG_FORMAT, io.stderr);
+    const reelay = await openLocal(io, args, { worker: true, logLevel: 'info', logFormat });
     const { config } = reelay;
     const note = config.databaseUrl
       ? ''
