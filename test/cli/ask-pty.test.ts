@@ -36,7 +36,7 @@ describe('reelay generate --fallback ask, answered at the terminal prompt', () =
     await cli.waitFor(/Choose 1-(\d+): /, 60_000);
     const prompt = plain(cli.output);
     expect(prompt).toMatch(
-      /⚠ Decision needed — flaky-tts failed on the narration stage \(provider_overload\)/,
+      /⚠ Decision needed — flaky-tts failed on the narration stage \(provider overloaded\)/,
     );
     expect(prompt).toMatch(/elapsed on this stage: \d+/);
     expect(prompt).toMatch(/1\) Continue waiting 30 s \(retry flaky-tts\)/);
