@@ -59,8 +59,12 @@ describe('parseArgs: every command accepts its documented arguments', () => {
     decisions: ['job_1'],
     jobs: ['--status', 'failed', '--limit', '5'],
     providers: ['--no-check'],
+    completion: ['bash'],
+    download: ['job_1', 'out.mp4'],
+    logs: ['job_1', '-f'],
     serve: ['--port', '0', '--host', '0.0.0.0', '--no-worker', '-p', '9000'],
-    worker: ['--data-dir', '/tmp/x'],
+    worker: ['--data-dir', '/tmp/x', '--metrics-port', '9464', '--log-format', 'json'],
+    config: ['schema'],
     doctor: ['--json'],
   };
   it('covers every command', () => {
@@ -152,13 +156,27 @@ describe('requestFromArgs', () => {
       '--no-motion',
       '--voice',
       'en-gb',
+      '--pacing',
+      'fast',
+      '--language',
+      'French',
+      '--music',
+      'calm.mp3',
     ]);
     expect(requestFromArgs(args)).toEqual({
       brief: 'How tides work',
       durationMinutes: 0.1,
       voiceId: 'en-gb',
       fallbackPolicy: 'ask',
-      options: { aspect: '1:1', width: 320, fps: 15, motion: false },
+      options: {
+        aspect: '1:1',
+        pacing: 'fast',
+        language: 'French',
+        music: 'calm.mp3',
+        width: 320,
+        fps: 15,
+        motion: false,
+      },
       providers: { image: 'title-card', tts: 'espeak' },
     });
     expect(requestFromArgs(parseArgs(byName('generate'), ['Just a brief']))).toEqual({

@@ -8,6 +8,7 @@ import type { ReelayService } from '../jobs/reelay-service.js';
 import { stringValue } from './arg-parser.js';
 import type { CliIo } from './cli-io.js';
 import type { ParsedArgs } from './command-spec.js';
+import { type LogFormat, prettyLogStream } from './pretty-log-stream.js';
 import { RemoteReelayService } from './remote-reelay-service.js';
 import { loadTestProviders } from './test-providers.js';
 
@@ -32,6 +33,8 @@ export interface LocalBackendOptions {
   healthChecks?: boolean;
   /** Log level when REELAY_LOG_LEVEL is unset. @default 'silent' */
   logLevel?: string;
+  /** JSON lines, or human lines (a terminal). @default 'json' */
+  logFormat?: LogFormat;
 }
 
 /** The `--server` URL (or REELAY_SERVER), without a trailing slash; undefined for local. */
@@ -49,13 +52,24 @@ export function cliConfig(io: CliIo, args: ParsedArgs): ReelayConfig {
 /**
  * The structured logger on stderr, secrets scrubbed. Level REELAY_LOG_LEVEL, else `defaultLevel`:
  * `info` for the long-running serve and worker, `silent` for one-shot commands (whose output
- * already tells what happened, and whose terminal display log lines would garble).
+ * already tells what happened, and whose terminal display log lines would garble). `pretty`
+ * writes human lines (serve and worker on a terminal); secrets are scrubbed before either form.
  */
-export function cliLogger(io: CliIo, config: ReelayConfig, defaultLevel = 'silent'): Logger {
+export function cliLogger(
+  io: CliIo,
+  config: ReelayConfig,
+  defaultLevel = 'silent',
+  format: LogFormat = 'json',
+): Logger {
   return createLogger({
     level: io.env.REELAY_LOG_LEVEL || defaultLevel,
     secrets: Object.values(config.secrets),
-    destination: io.stderr as NodeJS.WritableStream,
+    // The CLI chose the format itself (--log-format); the logger must not pretty-print again.
+    pretty: false,
+    destination:
+      format === 'pretty'
+        ? prettyLogStream(io.stderr, io.env.NO_COLOR === undefined)
+        : (io.stderr as NodeJS.WritableStream),
   });
 }
 
@@ -64,7 +78,7 @@ export async function openLocal(io: CliIo, args: ParsedArgs, options: LocalBacke
   const config = cliConfig(io, args);
   return createReelay({
     config,
-    logger: cliLogger(io, config, options.logLevel),
+    logger: cliLogger(io, config, options.logLevel, options.logFormat),
     worker: options.worker,
     healthChecks: options.healthChecks ?? options.worker,
     providers: await loadTestProviders(io.env, io.cwd),

@@ -37,6 +37,8 @@ export interface CommandContext {
   io: CliIo;
   /** The package version (`reelay --version`). */
   version: string;
+  /** Every command of this program (for `reelay completion`). */
+  commands?: readonly CommandSpec[];
 }
 
 /**

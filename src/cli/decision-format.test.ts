@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { AlternativeOption } from '../domain/events.js';
+import type { StallOption } from '../domain/fallback.js';
 import {
+  alternativeWhy,
   type DecisionEvent,
   decideCommand,
   decisionChoices,
@@ -31,9 +34,9 @@ describe('decisionChoices', () => {
       {
         option: 'try_alternative',
         provider: 'openai-speech',
-        label: 'Try openai-speech instead (score 81; healthy)',
+        label: 'Try openai-speech instead (score 81/100; healthy)',
       },
-      { option: 'try_alternative', provider: 'espeak', label: 'Try espeak instead (score 62)' },
+      { option: 'try_alternative', provider: 'espeak', label: 'Try espeak instead (score 62/100)' },
       { option: 'cancel_job', label: 'Cancel the job' },
     ]);
   });
@@ -60,12 +63,12 @@ describe('formatDecision', () => {
     const text = formatDecision(e, decisionChoices(e), 65_000);
     expect(text).toBe(
       [
-        '⚠ Decision needed — elevenlabs failed on the narration stage (rate_limit): rate limited',
+        '⚠ Decision needed — elevenlabs failed on the narration stage (rate limited): rate limited',
         '  elapsed on this stage: 1 min 5 s',
         '  1) Continue waiting 30 s (retry elevenlabs)',
         '  2) Continue waiting 5 min (retry elevenlabs)',
-        '  3) Try openai-speech instead (score 81; healthy)',
-        '  4) Try espeak instead (score 62)',
+        '  3) Try openai-speech instead (score 81/100; healthy)',
+        '  4) Try espeak instead (score 62/100)',
         '  5) Cancel the job',
         '',
       ].join('\n'),
@@ -108,5 +111,61 @@ describe('decideCommand', () => {
     expect(decideCommand('job_1', { option: 'continue_5m', label: '' })).toBe(
       'reelay decide job_1 continue_5m',
     );
+  });
+});
+
+describe('wording of a decision', () => {
+  const base = {
+    id: 1,
+    type: 'decision-required' as const,
+    jobId: 'job_1',
+    timestamp: '2026-01-01T00:00:00.000Z',
+    correlationId: 'c',
+    decisionId: 'dec_1',
+    provider: 'ollama',
+    stage: 'script',
+    trigger: 'error' as const,
+    options: ['continue_30s', 'continue_5m', 'try_alternative', 'cancel_job'] as StallOption[],
+    alternatives: [
+      {
+        provider: 'template',
+        score: 75,
+        reasons: [
+          'base 15.0/75: priority 5',
+          'health 30.0/30: healthy',
+          'latency 20.0/20: p95 1 s',
+          'cost 10.0/10: free',
+        ],
+      },
+    ],
+  };
+
+  it('an alternative shows its score out of 100 and the components that decided', () => {
+    expect(alternativeWhy(base.alternatives[0] as AlternativeOption)).toBe(
+      'score 75/100; health 30/30 healthy; latency 20/20 p95 1 s',
+    );
+  });
+
+  it('an open breaker says when it lets a call through, in human units', () => {
+    const e = {
+      ...base,
+      error: {
+        code: 'REELAY_ERR_CIRCUIT_OPEN',
+        category: 'provider_overload' as const,
+        retryable: false,
+        message:
+          'The circuit for ollama is open after repeated failures (5 failures); it will be tried again in 300 s (at 2026-01-01T00:05:00.000Z): choose another provider or wait. Retry after 300000 ms.',
+      },
+    };
+    const text = formatDecision(e, decisionChoices(e));
+    expect(text).toMatch(/failed on the script stage \(circuit breaker open\)/);
+    expect(text).toContain('tried again in 5 min (at 2026-01-01T00:05:00.000Z)');
+    expect(text).toContain('Retry after 5 min.');
+    expect(text).not.toMatch(/300000|provider_overload/);
+    expect(text).toContain("ollama's circuit breaker lets a call through at 00:05:00 UTC (in 5 min)");
+    expect(text).toMatch(
+      /1\) Continue waiting 30 s \(ollama's circuit breaker is open: asked again before it lets a call through\)/,
+    );
+    expect(text).toMatch(/2\) Continue waiting 5 min\n/);
   });
 });

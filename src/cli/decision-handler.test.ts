@@ -50,7 +50,9 @@ describe('DecisionHandler', () => {
     const s = setup({ reader: true, interactive: true });
     s.handler.onEvent(required());
     await tick();
-    expect(s.out.text).toMatch(/3\) Try espeak instead \(score 79\)\n {2}4\) Cancel the job\nChoose 1-4: $/);
+    expect(s.out.text).toMatch(
+      /3\) Try espeak instead \(score 79\/100\)\n {2}4\) Cancel the job\nChoose 1-4: $/,
+    );
     s.input.write('9\n');
     await vi.waitFor(() =>
       expect(s.out.text).toMatch(/"9" is not a choice: type a number from 1 to 4\.\nChoose 1-4: $/),
@@ -99,7 +101,7 @@ describe('DecisionHandler', () => {
     await tick();
     expect(s.out.text).toContain(
       [
-        'Answer it from any terminal with one of:',
+        'No interactive terminal: answer from another shell with one of:',
         '  reelay decide job_1 continue_30s --server http://h:8080',
         '  reelay decide job_1 continue_5m --server http://h:8080',
         '  reelay decide job_1 try_alternative espeak --server http://h:8080',

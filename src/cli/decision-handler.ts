@@ -3,6 +3,7 @@ import { type StoredEvent, TERMINAL_EVENT_TYPES } from '../domain/events.js';
 import type { ReelayService } from '../jobs/reelay-service.js';
 import type { CliOutput } from './cli-io.js';
 import {
+  type DecisionChoice,
   type DecisionEvent,
   decideCommand,
   decisionChoices,
@@ -26,6 +27,8 @@ export interface DecisionHandlerOptions {
   interactive: boolean;
   /** The server URL, for the `reelay decide … --server` hint. */
   server?: string;
+  /** Flags the `reelay decide` hint must repeat to reach the same store (e.g. `--data-dir data`). */
+  decideFlags?: string;
 }
 
 /**
@@ -75,24 +78,39 @@ export class DecisionHandler {
     return Math.max(0, Date.parse(event.timestamp) - Date.parse(started));
   }
 
+  private decideHint(choice: DecisionChoice): string {
+    const { jobId, server, decideFlags } = this.options;
+    return `${decideCommand(jobId, choice, server)}${decideFlags ? ` ${decideFlags}` : ''}`;
+  }
+
   private async handle(event: DecisionEvent, signal: AbortSignal): Promise<void> {
     const { out, reader, renderer, interactive, service, jobId } = this.options;
     const choices = decisionChoices(event);
     renderer?.pause();
     out.write(formatDecision(event, choices, this.elapsedMs(event)));
+    if (!interactive) {
+      // No one can type at a prompt: say so at once, and how to answer from elsewhere.
+      out.write(
+        reader
+          ? 'No interactive terminal: answer from another shell with one of the commands below, or type a choice number on stdin.\n'
+          : 'No interactive terminal: answer from another shell with one of:\n',
+      );
+      for (const c of choices) out.write(`  ${this.decideHint(c)}\n`);
+    }
     if (!reader) {
-      out.write('Answer it from any terminal with one of:\n');
-      for (const c of choices) out.write(`  ${decideCommand(jobId, c, this.options.server)}\n`);
       renderer?.resume();
       return;
     }
-    if (!interactive) out.write(`Waiting for an answer: a choice number (1-${choices.length}) on stdin.\n`);
     try {
       for (;;) {
         if (interactive) out.write(`Choose 1-${choices.length}: `);
         const line = await reader.next(signal);
         if (line === null) {
           if (interactive && signal.aborted) out.write('\n(the decision was answered or withdrawn)\n');
+          else if (!signal.aborted)
+            out.write(
+              `stdin ended; still waiting for \`reelay decide ${jobId} …\` from another shell (Ctrl-C cancels the job).\n`,
+            );
           return;
         }
         const choice = parseChoice(line, choices);

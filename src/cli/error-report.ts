@@ -100,3 +100,56 @@ export function reportError(error: unknown, options: ErrorReportOptions = {}): E
   if (options.debug && error instanceof Error && error.stack) lines.push(error.stack);
   return { exitCode, text: `${lines.map(redactKeyLike).join('\n')}\n` };
 }
+
+/** The JSON printed on stdout for a failed command under `--json`. */
+export interface ErrorJson {
+  ok: false;
+  exitCode: number;
+  error: {
+    /** A stable `REELAY_ERR_*` code (`REELAY_ERR_USAGE` for command-line mistakes). */
+    code: string;
+    message: string;
+    fields?: Array<{ field: string; message: string }>;
+    stage?: string;
+    provider?: string;
+    status?: number;
+    correlationId?: string;
+  };
+}
+
+/**
+ * The `--json` form of a failure: the error's stable code, message (secrets redacted), invalid
+ * fields and the exit code, so a script never has to parse stderr.
+ */
+export function errorJson(error: unknown, report: ErrorReport): ErrorJson {
+  const fields = (raw: unknown): Array<{ field: string; message: string }> =>
+    Array.isArray(raw)
+      ? raw.filter(
+          (f): f is { field: string; message: string } => typeof f === 'object' && f !== null && 'field' in f,
+        )
+      : [];
+  let body: ErrorJson['error'];
+  if (error instanceof UsageError) body = { code: 'REELAY_ERR_USAGE', message: error.message };
+  else if (ReelayApiError.isInstance(error)) {
+    const list = fields(error.fields);
+    body = {
+      code: error.code,
+      message: error.detail,
+      status: error.status,
+      ...(list.length > 0 ? { fields: list } : {}),
+      ...(error.correlationId ? { correlationId: error.correlationId } : {}),
+    };
+  } else if (ReelayError.isInstance(error)) {
+    const list = fields(error.details.fields);
+    body = {
+      code: error.code,
+      message: error.message,
+      ...(list.length > 0 ? { fields: list } : {}),
+      ...(error.stage ? { stage: error.stage } : {}),
+      ...(error.provider ? { provider: error.provider } : {}),
+    };
+  } else
+    body = { code: 'REELAY_ERR_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+  body.message = redactKeyLike(body.message);
+  return { ok: false, exitCode: report.exitCode, error: body };
+}

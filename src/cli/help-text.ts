@@ -1,20 +1,6 @@
-import { type CommandSpec, GLOBAL_OPTIONS, type OptionSpec } from './command-spec.js';
+import { type CommandSpec, GLOBAL_OPTIONS } from './command-spec.js';
+import { buildProgram } from './commander-program.js';
 import { EXIT_CODES } from './exit-codes.js';
-
-function optionLines(options: Record<string, OptionSpec>, includeHidden: boolean): string[] {
-  const rows = Object.entries(options)
-    .filter(([, o]) => includeHidden || !o.hidden)
-    .map(([name, o]) => {
-      const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
-      const extra = [
-        o.choices ? `one of ${o.choices.join(', ')}` : '',
-        o.defaultText ? `default ${o.defaultText}` : '',
-      ].filter(Boolean);
-      return [flag, `${o.description}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`] as const;
-    });
-  const width = Math.max(0, ...rows.map(([flag]) => flag.length)) + 2;
-  return rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`);
-}
 
 /** The exit-code table printed in help. */
 export function exitCodeLines(): string[] {
@@ -28,49 +14,36 @@ export function exitCodeLines(): string[] {
   ];
 }
 
-/** `reelay <command> --help`: usage line, description, arguments, flags, examples. */
-export function commandHelp(spec: CommandSpec): string {
-  const usage = [
-    'reelay',
-    spec.name,
-    ...spec.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)),
-    '[flags]',
-  ].join(' ');
-  const lines = [`Usage: ${usage}`, '', spec.description ?? spec.summary, ''];
-  if (spec.positionals.length > 0) {
-    lines.push('Arguments:');
-    const width = Math.max(...spec.positionals.map((p) => p.name.length)) + 4;
-    for (const p of spec.positionals)
-      lines.push(`  ${`<${p.name}>`.padEnd(width)}${p.description}${p.required ? '' : ' (optional)'}`);
-    lines.push('');
-  }
-  const visible = Object.values(spec.options).some((o) => !o.hidden);
-  if (visible) lines.push('Flags:', ...optionLines(spec.options, false), '');
-  const hidden = Object.fromEntries(Object.entries(spec.options).filter(([, o]) => o.hidden));
-  if (Object.keys(hidden).length > 0)
-    lines.push('Advanced (small, fast renders for tests and previews):', ...optionLines(hidden, true), '');
-  lines.push('Global flags:', ...optionLines(GLOBAL_OPTIONS, false), '');
+/**
+ * `reelay <command> --help`: commander's help (usage line, description, arguments, flags grouped
+ * as the command's own, advanced and global), then examples and the exit codes.
+ */
+export function commandHelp(spec: CommandSpec, width = 100): string {
+  const cmd = buildProgram([spec], width).commands[0];
+  const lines = [cmd?.helpInformation().trimEnd() ?? '', ''];
   if (spec.examples && spec.examples.length > 0)
     lines.push('Examples:', ...spec.examples.map((e) => `  ${e}`), '');
   lines.push('Exit codes:', ...exitCodeLines(), '');
   return lines.join('\n');
 }
 
-/** `reelay --help`: every command with its summary, global flags and environment. */
-export function globalHelp(commands: readonly CommandSpec[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+/** `reelay --help`: every command with its summary, global flags, environment and exit codes. */
+export function globalHelp(commands: readonly CommandSpec[], width = 100): string {
+  const program = buildProgram(commands, width).description(
+    'Reelay turns a written brief into a narrated video through AI providers, and stays\n' +
+      'dependable when they are slow, stalled, rate limited or down.',
+  );
+  const flagWidth = 22;
+  const globals = Object.entries(GLOBAL_OPTIONS).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` <${o.valueName ?? 'VALUE'}>` : ''}`;
+    return `  ${flag.padEnd(flagWidth)}${o.description}${o.defaultText ? ` (default: ${o.defaultText})` : ''}`;
+  });
   return [
-    'Usage: reelay <command> [arguments] [flags]',
-    '',
-    'Reelay turns a written brief into a narrated video through AI providers, and stays',
-    'dependable when they are slow, stalled, rate limited or down.',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    program.helpInformation().trimEnd(),
     '',
     'Global flags:',
-    ...optionLines(GLOBAL_OPTIONS, false),
-    '  -v, --version       Print the version',
+    ...globals,
+    `  ${'-v, --version'.padEnd(flagWidth)}Print the version`,
     '',
     'Environment:',
     '  REELAY_SERVER, REELAY_API_KEY   defaults of --server and --api-key',
@@ -79,7 +52,7 @@ export function globalHelp(commands: readonly CommandSpec[]): string {
     '  REELAY_DEBUG=1                  print stack traces of unexpected errors',
     '  REELAY_TEST_PROVIDERS=<module>  testing aid: a module whose `providers` export is registered',
     '',
-    'Run `reelay <command> --help` for the flags of a command.',
+    'Run `reelay <command> --help` for the flags of a command; `reelay completion bash|zsh` for shell completion.',
     '',
     'Exit codes:',
     ...exitCodeLines(),

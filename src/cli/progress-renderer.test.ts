@@ -83,7 +83,7 @@ describe('ProgressRenderer on a terminal', () => {
     expect(r.statusText()).toContain('espeak: Stall Suspected • Awaiting Response');
     r.onEvent(ev({ type: 'stall-cleared', ...call, stalledForMs: 2_000 }));
     expect(r.statusText()).toContain('espeak: Active • Generating');
-    r.onEvent(ev({ type: 'retry-scheduled', ...call, attempt: 1, delayMs: 1000, category: 'transient' }));
+    r.onEvent(ev({ type: 'retry-scheduled', ...call, attempt: 2, delayMs: 1000, category: 'transient' }));
     r.onEvent(ev({ type: 'stage-complete', stage: 'narration', nextStage: 'visuals', durationMs: 1500 }));
     // Drop the in-place redraws (each starts with CR + erase line) to keep the permanent lines.
     const text = out.text.split('\r\x1b[2K').join('\n');

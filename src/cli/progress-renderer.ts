@@ -2,7 +2,7 @@ import type { StoredEvent } from '../domain/events.js';
 import type { LatencyCategory } from '../domain/latency.js';
 import { STAGE_WEIGHTS, STAGES, type Stage } from '../domain/stages.js';
 import type { CliOutput } from './cli-io.js';
-import { formatEta, formatMs } from './format-duration.js';
+import { categoryLabel, formatEta, formatMs, humanizeDurations } from './format-duration.js';
 import { latencyLabel } from './latency-labels.js';
 
 const CLEAR_LINE = '\r\x1b[2K';
@@ -120,12 +120,13 @@ export class ProgressRenderer {
       case 'hard-error':
         this.latency = 'Error';
         this.line(
-          `✗ ${event.provider} failed on ${event.stage} (attempt ${event.attempt}, ${event.category}): ${event.message}`,
+          `✗ ${event.provider} failed on ${event.stage} (attempt ${event.attempt}, ${categoryLabel(event.category)}): ${humanizeDurations(event.message)}`,
         );
         break;
       case 'retry-scheduled':
         this.line(
-          `↻ retrying ${event.provider} in ${formatMs(event.delayMs)} (attempt ${event.attempt + 1})`,
+          // `attempt` is already the number of the attempt that follows.
+          `↻ retrying ${event.provider} in ${formatMs(event.delayMs)} (attempt ${event.attempt})`,
         );
         break;
       case 'stage-complete':
@@ -146,12 +147,8 @@ export class ProgressRenderer {
         this.line(`✓ video ready (${event.durationSeconds.toFixed(1)} s long)`);
         break;
       case 'error':
-        this.line(
-          `✗ job failed${event.error.stage ? ` at ${event.error.stage}` : ''}${event.error.provider ? ` on ${event.error.provider}` : ''}: ${event.error.message}`,
-        );
-        break;
       case 'canceled':
-        this.line(`■ job canceled: ${event.reason}`);
+        // The end of the job (with its error) is printed once, by the command's summary.
         break;
       default:
         break;

@@ -38,11 +38,12 @@ describe('runCli: help, version and usage errors', () => {
     for (const c of COMMANDS) {
       const io = memoryIo();
       expect(await runCli([c.name, '--help'], io)).toBe(0);
+      const flat = io.stdout.text.replace(/\s+/g, ' ');
       for (const [name, o] of Object.entries(c.options)) {
-        expect(io.stdout.text).toContain(`--${name}`);
-        expect(io.stdout.text).toContain(o.description);
+        expect(flat).toContain(`--${name}`);
+        expect(flat).toContain(o.description.replace(/\s+/g, ' '));
       }
-      expect(io.stdout.text).toContain('--server URL');
+      expect(flat).toContain('--server <URL>');
       const viaHelp = memoryIo();
       await runCli(['help', c.name], viaHelp);
       expect(viaHelp.stdout.text).toBe(io.stdout.text);
@@ -51,7 +52,9 @@ describe('runCli: help, version and usage errors', () => {
 
   it.each([
     [['render'], /Unknown command "render" \(commands: generate, status/],
-    [['--json'], /Unknown command "--json" \(put the command first\)/],
+    [['--data-dir', 'x'], /Unknown command "--data-dir" \(put the command first\)/],
+    [['generat', 'brief'], /Unknown command "generat" \(Did you mean generate\?\)/],
+    [['status', 'job_1', '--jsn'], /Unknown flag --jsn for `reelay status`\. \(Did you mean --json\?\)/],
     [['help', 'nope'], /Unknown command "nope"/],
     [['generate', 'brief', '--bogus'], /Unknown flag --bogus[\s\S]*Run `reelay generate --help` for usage\./],
     [['status', 'not a job id!'], /"not a job id!" is not a job id/],
@@ -68,6 +71,30 @@ describe('runCli: help, version and usage errors', () => {
     expect(await runCli(argv, io)).toBe(2);
     expect(io.stderr.text).toMatch(message);
     expect(io.stderr.text).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('runCli: --json makes every outcome JSON on stdout', () => {
+  it.each([
+    [['status', 'job_nope', '--json'], 1, 'REELAY_ERR_NOT_FOUND'],
+    [['--json'], 2, 'REELAY_ERR_USAGE'],
+    [['status', '--json'], 2, 'REELAY_ERR_USAGE'],
+    [['generate', 'short', '--json'], 2, 'REELAY_ERR_VALIDATION'],
+  ])(
+    '%j exits %i with {ok:false, error:{code:%s}} on stdout and nothing on stderr',
+    async (argv, exit, code) => {
+      const io = memoryIo({ env: { REELAY_DATA_DIR: dir } });
+      expect(await runCli(argv, io)).toBe(exit);
+      expect(io.stderr.text).toBe('');
+      const body = JSON.parse(io.stdout.text) as { ok: boolean; exitCode: number; error: { code: string } };
+      expect(body).toMatchObject({ ok: false, exitCode: exit, error: { code } });
+    },
+  );
+
+  it('--version --json is JSON too', async () => {
+    const io = memoryIo();
+    expect(await runCli(['--version', '--json'], io, { version: '1.2.3' })).toBe(0);
+    expect(JSON.parse(io.stdout.text)).toEqual({ version: '1.2.3' });
   });
 });
 
@@ -93,7 +120,7 @@ describe('runCli: errors from the service', () => {
     expect(debug.stderr.text).toMatch(/\n\s+at /);
   });
 
-  it('decide on a local job with nothing pending says where decisions live (exit 1)', async () => {
+  it('decide on a local job with nothing pending says so and where to look (exit 1); ids by prefix', async () => {
     const reelay = await createReelay({
       config: loadConfig({ REELAY_DATA_DIR: dir }),
       worker: false,
@@ -105,12 +132,15 @@ describe('runCli: errors from the service', () => {
     expect(await runCli(['decide', job.id, 'cancel_job'], io)).toBe(1);
     expect(io.stderr.text).toMatch(
       new RegExp(
-        `Job ${job.id} has no decision waiting for an answer\\. Decisions live in the process running the job`,
+        `Job ${job.id} has no decision waiting for an answer \\(it is queued\\); \`reelay decisions\` lists`,
       ),
     );
     const status = memoryIo({ env: { REELAY_DATA_DIR: dir } });
     expect(await runCli(['status', job.id], status)).toBe(0);
     expect(status.stdout.text).toMatch(new RegExp(`Job ${job.id}: queued`));
+    const byPrefix = memoryIo({ env: { REELAY_DATA_DIR: dir } });
+    expect(await runCli(['status', job.id.slice(4, 12)], byPrefix)).toBe(0);
+    expect(byPrefix.stdout.text).toMatch(new RegExp(`Job ${job.id}: queued`));
     const cancel = memoryIo({ env: { REELAY_DATA_DIR: dir } });
     expect(await runCli(['cancel', job.id], cancel)).toBe(0);
     expect(cancel.stdout.text).toBe(`Job ${job.id}: canceled\n`);

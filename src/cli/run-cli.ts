@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from './arg-parser.js';
 import { serverUrl } from './cli-backend.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandSpec } from './command-spec.js';
+import { type ParsedCommandLine, parseCommandLine } from './commander-program.js';
 import { COMMANDS } from './commands/index.js';
-import { reportError } from './error-report.js';
+import { errorJson, reportError } from './error-report.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { commandHelp, globalHelp } from './help-text.js';
 import { UsageError } from './usage-error.js';
@@ -44,56 +44,65 @@ export async function runCli(
   const commands = options.commands ?? COMMANDS;
   const version = options.version ?? packageVersion();
   const debug = io.env.REELAY_DEBUG === '1';
+  const json = wantsJson(argv);
+  const width = io.stdout.columns ?? 100;
   const [first, ...rest] = argv;
   if (first === undefined) {
-    io.stderr.write(globalHelp(commands));
+    io.stderr.write(globalHelp(commands, width));
     return EXIT_CODES.usage;
   }
   if (first === '--help' || first === '-h') {
-    io.stdout.write(globalHelp(commands));
+    io.stdout.write(globalHelp(commands, width));
     return EXIT_CODES.ok;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
-    io.stdout.write(`reelay ${version}\n`);
+    io.stdout.write(json ? `${JSON.stringify({ version })}\n` : `reelay ${version}\n`);
     return EXIT_CODES.ok;
   }
-  const byName = new Map(commands.map((c) => [c.name, c]));
   if (first === 'help') {
-    const target = rest[0] ? byName.get(rest[0]) : undefined;
-    if (rest[0] && !target) return fail(io, new UsageError(`Unknown command "${rest[0]}".`), debug);
-    io.stdout.write(target ? commandHelp(target) : globalHelp(commands));
+    const target = rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
+    if (rest[0] && !target) return fail(io, new UsageError(`Unknown command "${rest[0]}".`), { debug, json });
+    io.stdout.write(target ? commandHelp(target, width) : globalHelp(commands, width));
     return EXIT_CODES.ok;
   }
-  const command = byName.get(first);
-  if (!command) {
-    const hint = first.startsWith('-')
-      ? 'put the command first'
-      : `commands: ${commands.map((c) => c.name).join(', ')}`;
-    return fail(io, new UsageError(`Unknown command "${first}" (${hint}).`), debug);
+  if (first.startsWith('-'))
+    return fail(io, new UsageError(`Unknown command "${first}" (put the command first).`), { debug, json });
+  let parsed: ParsedCommandLine;
+  try {
+    parsed = parseCommandLine(commands, argv);
+  } catch (error) {
+    return fail(io, error, { debug, json });
+  }
+  const { spec: command, args } = parsed;
+  if (args.values.help === true) {
+    io.stdout.write(commandHelp(command, width));
+    return EXIT_CODES.ok;
   }
   try {
-    const args = parseArgs(command, rest);
-    if (args.values.help === true) {
-      io.stdout.write(commandHelp(command));
-      return EXIT_CODES.ok;
-    }
-    try {
-      return await command.run({ io, version }, args);
-    } catch (error) {
-      const server = serverUrl(io, args);
-      return fail(io, error, debug, command.name, server);
-    }
+    return await command.run({ io, version, commands }, args);
   } catch (error) {
-    return fail(io, error, debug, command.name);
+    const server = serverUrl(io, args);
+    return fail(io, error, { debug, json, command: command.name, ...(server ? { server } : {}) });
   }
 }
 
-function fail(io: CliIo, error: unknown, debug: boolean, command?: string, server?: string): number {
-  const report = reportError(error, {
-    debug,
-    ...(command ? { command } : {}),
-    ...(server ? { server } : {}),
-  });
-  io.stderr.write(report.text);
+/** True when `--json` is among the flags (before `--`): errors are then printed as JSON. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+interface FailContext {
+  debug: boolean;
+  json: boolean;
+  command?: string;
+  server?: string;
+}
+
+function fail(io: CliIo, error: unknown, context: FailContext): number {
+  const { json, ...options } = context;
+  const report = reportError(error, options);
+  if (json) io.stdout.write(`${JSON.stringify(errorJson(error, report))}\n`);
+  else io.stderr.write(report.text);
   return report.exitCode;
 }

@@ -28,6 +28,7 @@ export const systemClock: Clock = {
 
 /**
  * Resolves after `ms` on the given clock, or rejects with the signal's reason when aborted first.
+ * The wait keeps the process alive (a pending call must not let Node exit under it).
  * @example await sleep(systemClock, 1000, signal);
  */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
@@ -47,8 +48,17 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       },
       Math.max(0, ms),
     );
+    // Someone awaits this sleep (a backoff inside a pending call): unlike other clock timers it
+    // keeps the process alive, or a script awaiting the call would exit mid-wait.
+    keepAlive(handle);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Makes a Node.js timer keep the process alive again (clock timers are unref'd by default). */
+function keepAlive(handle: TimerHandle): void {
+  if (typeof handle === 'object' && handle !== null && 'ref' in handle && typeof handle.ref === 'function')
+    handle.ref();
 }
 
 /** Formats a clock reading as an ISO-8601 timestamp (used on every event and record). */

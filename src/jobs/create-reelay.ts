@@ -48,9 +48,10 @@ export interface CreateReelayOptions {
   /** FFmpeg composer options (e.g. `preset: 'ultrafast'` in tests). */
   composer?: FfmpegComposerOptions;
   /**
-   * Other processes share the stores (split deployment on PostgreSQL): live events are also read
-   * from the shared log, and `ask` decisions can be answered through any process.
-   * @default true when the stores come from `DATABASE_URL` (no `stores` given), else false
+   * Other processes may share the stores (a CLI answering a decision, a split deployment on
+   * PostgreSQL or on one SQLite file): live events are also read from the shared log, and `ask`
+   * decisions can be answered through any process.
+   * @default true when the stores come from the configuration (no `stores` given), else false
    */
   sharedStore?: boolean;
   /** Poll interval, in ms, of the shared event log when `sharedStore`. @default 500 */
@@ -111,7 +112,8 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     byId.set(p.id, p);
   const registry = new ProviderRegistry(byId.values());
 
-  const sharedStore = options.sharedStore ?? (options.stores === undefined && !!config.databaseUrl);
+  // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
+  const sharedStore = options.sharedStore ?? options.stores === undefined;
   const stores =
     options.stores ??
     (config.databaseUrl

@@ -26,6 +26,12 @@ export interface PreflightOptions {
   signal: AbortSignal;
   /** Health-check time limit per chosen provider. @default 10000 */
   healthTimeoutMs?: number;
+  /**
+   * What an unhealthy chosen provider is: `fail` the job (fallback policy `off`), or `report` it
+   * in {@link PreflightReport.providers} for the fallback policy to handle (`ask`, `auto`).
+   * @default 'fail'
+   */
+  unhealthyChosen?: 'fail' | 'report';
 }
 
 /**
@@ -82,7 +88,7 @@ export async function runPreflight(
   }
   const providers = await Promise.all(chosen.map((p) => checkHealth(p, options)));
   const sick = providers.filter((p) => !p.healthy);
-  if (sick.length > 0) {
+  if (sick.length > 0 && options.unhealthyChosen !== 'report') {
     throw new ReelayError(
       'REELAY_ERR_PREFLIGHT',
       `Chosen provider${sick.length > 1 ? 's are' : ' is'} not healthy: ${sick.map((p) => `${p.id} (${p.message})`).join('; ')}. ` +

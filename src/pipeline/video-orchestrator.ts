@@ -8,6 +8,7 @@ import { CheckpointKeeper } from './checkpoint-keeper.js';
 import { prepareWorkspace } from './job-workspace.js';
 import type { JobLogLevel, PipelineContext, StageEvent } from './pipeline-context.js';
 import { runPreflight } from './preflight.js';
+import { PreflightHealthGate } from './preflight-health-gate.js';
 import { ProgressTracker } from './progress-tracker.js';
 import type { ProviderRunner } from './provider-runner.js';
 import { runNarrationStage } from './stages/narration-stage.js';
@@ -138,8 +139,17 @@ export class VideoOrchestrator {
         dataDir: this.options.dataDir,
         outputDir: this.options.outputDir,
         signal,
+        // Under `ask` and `auto` an unhealthy chosen provider is for the fallback policy to handle.
+        unhealthyChosen: job.policy === 'off' ? 'fail' : 'report',
       });
-      hooks.log('info', 'Pre-flight passed', { ...report });
+      const sick = report.providers.filter((p) => !p.healthy);
+      if (sick.length > 0) {
+        ctx.runner = new PreflightHealthGate(this.options.runner, sick);
+        hooks.log('warn', 'Chosen provider unhealthy at pre-flight; the fallback policy decides', {
+          providers: sick,
+          policy: job.policy,
+        });
+      } else hooks.log('info', 'Pre-flight passed', { ...report });
     });
     const script = await stage('script', () => runScriptStage(ctx));
     const narration = await stage('narration', () => runNarrationStage(ctx, script));

@@ -17,6 +17,7 @@ import {
   startReelay,
   tempDir,
   waitForEnd,
+  waitForEvent,
 } from '../support/pipeline-harness.js';
 import { meanVolumeDb } from './media-checks.js';
 import { MisbehavingTts } from './test-providers.js';
@@ -95,16 +96,19 @@ describe('pre-flight', () => {
     expect((await r.service.listJobs()).items).toEqual([]);
   });
 
-  it('fails a job whose chosen provider is unhealthy at stage brief, before any script work', async () => {
+  it('fallback off: fails a job whose chosen provider is unhealthy at stage brief, before any script work', async () => {
     const sick = new MisbehavingTts({
       id: 'sick-tts',
       okCalls: 100,
       health: { healthy: false, message: 'the API key was rejected (401)' },
     });
     const r = await start([sick]);
-    const job = await r.service.submit(smallRequest({ providers: { tts: 'sick-tts' } }));
+    const job = await r.service.submit(
+      smallRequest({ providers: { tts: 'sick-tts' }, fallbackPolicy: 'off' }),
+    );
     const { job: end, events } = await waitForEnd(r, job.id);
     expect(end.status).toBe('failed');
+    expect(ofType(events, 'error')).toHaveLength(1);
     const error = ofType(events, 'error')[0]?.error;
     expect(error).toMatchObject({ code: 'REELAY_ERR_PREFLIGHT', stage: 'brief', provider: 'sick-tts' });
     expect(error?.message).toContain('sick-tts (the API key was rejected (401))');
@@ -115,6 +119,51 @@ describe('pre-flight', () => {
     expect(ofType(events, 'stage-complete')).toEqual([]);
     expect(ofType(events, 'request-start')).toEqual([]);
     expect(await r.service.steps(job.id)).toEqual([]);
+    expect(sick.calls).toEqual([]);
+  });
+
+  it('fallback auto: an unhealthy chosen provider is a recorded switch, and it is never called', async () => {
+    const sick = new MisbehavingTts({
+      id: 'sick-tts',
+      okCalls: 100,
+      health: { healthy: false, message: 'connection refused' },
+    });
+    const r = await start([sick]);
+    const job = await r.service.submit(
+      smallRequest({ providers: { tts: 'sick-tts' }, fallbackPolicy: 'auto' }),
+    );
+    const { job: end } = await waitForEnd(r, job.id);
+    expect(end.status, JSON.stringify(end.error)).toBe('done');
+    const decisions = await r.service.decisions(job.id);
+    expect(decisions[0]).toMatchObject({ fromProvider: 'sick-tts', stages: ['narration'] });
+    expect(decisions[0]?.toProvider).not.toBe('sick-tts');
+    expect(sick.calls).toEqual([]);
+  });
+
+  it('fallback ask: an unhealthy chosen provider is a decision (retry, alternatives, cancel)', async () => {
+    const sick = new MisbehavingTts({
+      id: 'sick-tts',
+      okCalls: 100,
+      health: { healthy: false, message: 'connection refused' },
+    });
+    const r = await start([sick]);
+    const job = await r.service.submit(
+      smallRequest({ providers: { tts: 'sick-tts' }, fallbackPolicy: 'ask' }),
+    );
+    const asked = await waitForEvent(
+      r.service,
+      job.id,
+      (e) => e.type === 'decision-required',
+      'decision-required',
+    );
+    if (asked.type !== 'decision-required') throw new Error('unreachable');
+    expect(asked).toMatchObject({ provider: 'sick-tts', stage: 'narration', trigger: 'error' });
+    expect(asked.error?.message).toMatch(/sick-tts was not healthy at pre-flight \(connection refused\)/);
+    expect(asked.options).toEqual(expect.arrayContaining(['continue_30s', 'try_alternative', 'cancel_job']));
+    expect(asked.alternatives.map((a) => a.provider)).toContain('espeak');
+    await r.service.answerDecision(job.id, { option: 'try_alternative', provider: 'espeak' });
+    const { job: end } = await waitForEnd(r, job.id);
+    expect(end.status, JSON.stringify(end.error)).toBe('done');
     expect(sick.calls).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { stringValue } from '../arg-parser.js';
 import { openBackend } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { jobIdArg } from './job-id.js';
+import { jobIdArg, resolveJobId } from './job-id.js';
 
 /** `reelay cancel <id>`: cancels a queued or running job. */
 export const cancelCommand: CommandSpec = {
@@ -22,9 +22,10 @@ export const cancelCommand: CommandSpec = {
   },
   examples: ['reelay cancel job_3f2c…', 'reelay cancel job_3f2c… --server http://127.0.0.1:8080'],
   async run({ io }, args) {
-    const id = jobIdArg(args, 'cancel');
+    const raw = jobIdArg(args, 'cancel');
     const backend = await openBackend(io, args, { worker: false });
     try {
+      const id = await resolveJobId(backend.service, raw);
       const job = await backend.service.cancel(id, stringValue(args, 'reason') ?? 'canceled by the user');
       if (args.values.json === true) io.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
       else

@@ -9,6 +9,10 @@ export function requestFromArgs(args: ParsedArgs): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   const aspect = stringValue(args, 'aspect');
   if (aspect) options.aspect = aspect;
+  for (const name of ['pacing', 'language', 'music'] as const) {
+    const value = stringValue(args, name);
+    if (value) options[name] = value;
+  }
   const width = numberValue(args, 'width', { integer: true });
   if (width !== undefined) options.width = width;
   const height = numberValue(args, 'height', { integer: true });

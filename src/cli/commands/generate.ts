@@ -14,6 +14,11 @@ import { saveVideo } from '../save-video.js';
 import { requestFromArgs } from './generate-request.js';
 import { printJobSummary } from './generate-summary.js';
 
+/** A word safe to paste into a POSIX shell. */
+function shellQuote(word: string): string {
+  return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 /** How long an interrupted `generate` waits for the cancel to land before exiting anyway. */
 const CANCEL_GRACE_MS = 10_000;
 
@@ -23,12 +28,13 @@ async function run(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const request = requestFromArgs(args);
   const backend = await openBackend(io, args, { worker: true });
   const interactive = !json && io.stdin.isTTY === true && io.stdout.isTTY === true;
-  // Answers come from the terminal, or — for a local job, which no other process can answer —
-  // from whatever is piped to stdin.
-  const reader = interactive || (!backend.server && !json) ? new LineReader(io.stdin) : null;
+  // Answers come from the terminal; off a terminal, also from whatever is piped to stdin (any
+  // other process on the same store or server can answer with `reelay decide`).
+  const reader = interactive || !json ? new LineReader(io.stdin) : null;
   try {
     const job = await backend.service.submit(request);
-    return await follow(ctx, backend, job, json, interactive, reader, stringValue(args, 'out'));
+    const dataDir = backend.server ? undefined : stringValue(args, 'data-dir');
+    return await follow(ctx, backend, job, json, interactive, reader, stringValue(args, 'out'), dataDir);
   } finally {
     reader?.close();
     await backend.close();
@@ -43,6 +49,7 @@ async function follow(
   interactive: boolean,
   reader: LineReader | null,
   out: string | undefined,
+  dataDirFlag: string | undefined,
 ): Promise<number> {
   const { io } = ctx;
   const renderer = json ? null : new ProgressRenderer(io.stdout);
@@ -54,6 +61,7 @@ async function follow(
     reader,
     interactive,
     ...(backend.server ? { server: backend.server } : {}),
+    ...(dataDirFlag ? { decideFlags: `--data-dir ${shellQuote(dataDirFlag)}` } : {}),
   });
   const served = new Map<string, string>();
   if (!json)
@@ -129,8 +137,9 @@ export const generateCommand: CommandSpec = {
   description:
     'Submits a brief, shows a progress bar per stage (percent, ETA) with the current provider’s latency ' +
     'state, and — with --fallback ask on a terminal — asks what to do when a provider stalls or fails ' +
-    '(continue 30 s, continue 5 min, try a ranked alternative, cancel). Off a terminal it prints the ' +
-    '`reelay decide` commands that answer instead. Ctrl-C cancels the job, then exits 130.',
+    '(continue 30 s, continue 5 min, try a ranked alternative, cancel). Off a terminal it says so at ' +
+    'once and prints the `reelay decide` commands that answer from another shell (a choice number ' +
+    'piped to stdin works too). Ctrl-C cancels the job, then exits 130.',
   positionals: [
     { name: 'brief', required: true, description: 'What the video is about (10–5000 characters; quote it)' },
   ],
@@ -154,6 +163,25 @@ export const generateCommand: CommandSpec = {
       valueName: 'TEXT',
       description: 'Style of the script',
       defaultText: 'informative',
+    },
+    pacing: {
+      type: 'string',
+      valueName: 'PACE',
+      description: 'Speed of the narration and cuts',
+      choices: ['chill', 'slow', 'conversational', 'fast'],
+      defaultText: 'conversational',
+    },
+    language: {
+      type: 'string',
+      valueName: 'LANG',
+      description: 'Language of the script and narration, e.g. French',
+      defaultText: 'English',
+    },
+    music: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'Background music: a file name in <data dir>/music/ (e.g. calm.mp3), looped under the voice',
     },
     llm: { type: 'string', valueName: 'ID', description: 'Script provider id (see `reelay providers`)' },
     tts: { type: 'string', valueName: 'ID', description: 'Narration provider id' },

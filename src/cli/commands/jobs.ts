@@ -5,6 +5,11 @@ import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { formatTable } from '../format-table.js';
 
+/** The brief of a stored request, on one line. */
+function briefOf(request: Record<string, unknown>): string {
+  return typeof request.brief === 'string' ? request.brief.replace(/\s+/g, ' ').trim() : '-';
+}
+
 /** `reelay jobs`: recent jobs, newest first. */
 export const jobsCommand: CommandSpec = {
   name: 'jobs',
@@ -36,15 +41,17 @@ export const jobsCommand: CommandSpec = {
       }
       io.stdout.write(
         formatTable(
-          ['id', 'status', 'progress', 'stage', 'created', 'message'],
+          ['id', 'status', 'progress', 'stage', 'created', 'brief', 'message'],
           page.items.map((j) => [
             j.id,
             j.status,
             `${j.progress.toFixed(0)}%`,
             j.stage ?? '-',
             j.createdAt.replace('T', ' ').slice(0, 19),
+            briefOf(j.request),
             j.error?.message ?? j.message,
           ]),
+          40,
         ),
       );
       if (page.nextCursor) io.stdout.write(`(more: raise --limit)\n`);

@@ -5,6 +5,7 @@ import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
+import { logFormatFor } from '../pretty-log-stream.js';
 import { UsageError } from '../usage-error.js';
 
 /** `reelay serve`: the HTTP API (and, unless --no-worker, a worker) in this process. */
@@ -31,9 +32,17 @@ export const serveCommand: CommandSpec = {
       description: 'Interface to listen on',
       defaultText: 'HOST or 127.0.0.1',
     },
+    'log-format': {
+      type: 'string',
+      valueName: 'FORMAT',
+      description: 'Logs on stderr: human lines, or JSON lines for a log collector (env REELAY_LOG_FORMAT)',
+      choices: ['auto', 'pretty', 'json'],
+      defaultText: 'auto: pretty on a terminal, else json',
+    },
     'no-worker': {
       type: 'boolean',
-      description: 'API only: jobs are run by `reelay worker` processes on a shared store (DATABASE_URL)',
+      description:
+        'API only: jobs are run by `reelay worker` processes on the same store (one SQLite file on this machine, or DATABASE_URL) and the same output directory',
     },
   },
   examples: [
@@ -46,12 +55,13 @@ export const serveCommand: CommandSpec = {
       throw new UsageError('`reelay serve` runs a server itself; --server does not apply.', 'serve');
     const port = numberValue(args, 'port', { integer: true, min: 0, max: 65535 });
     const worker = args.values['no-worker'] !== true;
-    const reelay = await openLocal(io, args, { worker, logLevel: 'info' });
+    const logFormat = logFormatFor(stringValue(args, 'log-format') ?? io.env.REELAY_LOG_FORMAT, io.stderr);
+    const reelay = await openLocal(io, args, { worker, logLevel: 'info', logFormat });
     const { config } = reelay;
     const app = createServer({
       service: reelay.service,
       config: config.server,
-      logger: cliLogger(io, config, 'info'),
+      logger: cliLogger(io, config, 'info', logFormat),
     });
     const host = stringValue(args, 'host') ?? config.server.host;
     let url: string;

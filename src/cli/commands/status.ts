@@ -5,7 +5,7 @@ import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { formatEta } from '../format-duration.js';
 import { bar } from '../progress-renderer.js';
-import { jobIdArg } from './job-id.js';
+import { jobIdArg, resolveJobId } from './job-id.js';
 
 /** Text lines describing a job (status, progress, stage, error or output). */
 export function jobLines(job: JobRecord): string[] {
@@ -38,9 +38,10 @@ export const statusCommand: CommandSpec = {
   options: {},
   examples: ['reelay status job_3f2c…', 'reelay status job_3f2c… --server http://127.0.0.1:8080 --json'],
   async run({ io }, args) {
-    const id = jobIdArg(args, 'status');
+    const raw = jobIdArg(args, 'status');
     const backend = await openBackend(io, args, { worker: false });
     try {
+      const id = await resolveJobId(backend.service, raw);
       const job = await backend.service.getJob(id);
       if (!job)
         throw new ReelayError(

@@ -1,9 +1,10 @@
 import { createProbeServer } from '../../server/probe-server.js';
-import { numberValue } from '../arg-parser.js';
+import { numberValue, stringValue } from '../arg-parser.js';
 import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
+import { logFormatFor } from '../pretty-log-stream.js';
 import { UsageError } from '../usage-error.js';
 
 /** `reelay worker`: a worker-only process (no HTTP), for scale-out next to `serve --no-worker`. */
@@ -11,8 +12,10 @@ export const workerCommand: CommandSpec = {
   name: 'worker',
   summary: 'Run a worker only (no HTTP), next to `reelay serve --no-worker`',
   description:
-    'Takes queued jobs from the shared store and runs them until Ctrl-C. For scale-out, run any number ' +
-    'of workers and `reelay serve --no-worker` API processes on one PostgreSQL (DATABASE_URL); a ' +
+    'Takes queued jobs from the shared store and runs them until Ctrl-C. Next to `reelay serve ' +
+    '--no-worker` on the same machine, both may share the SQLite file of one data directory; across ' +
+    'machines, run any number of workers and API processes on one PostgreSQL (DATABASE_URL) with a ' +
+    'shared output directory (REELAY_OUTPUT_DIR on a shared volume). A ' +
     'worker stopped mid-job loses nothing: its lease lapses and the job resumes from its last checkpoint.',
   positionals: [],
   options: {
@@ -21,6 +24,13 @@ export const workerCommand: CommandSpec = {
       valueName: 'N',
       description: 'Serve /health/live, /health/ready and /metrics on this port (no API, no key)',
       defaultText: 'REELAY_WORKER_METRICS_PORT, else off',
+    },
+    'log-format': {
+      type: 'string',
+      valueName: 'FORMAT',
+      description: 'Logs on stderr: human lines, or JSON lines for a log collector (env REELAY_LOG_FORMAT)',
+      choices: ['auto', 'pretty', 'json'],
+      defaultText: 'auto: pretty on a terminal, else json',
     },
   },
   examples: ['DATABASE_URL=postgres://reelay@db/reelay reelay worker', 'reelay worker --metrics-port 9464'],
@@ -32,17 +42,20 @@ export const workerCommand: CommandSpec = {
       args.values['metrics-port'] = envPort;
     }
     const metricsPort = numberValue(args, 'metrics-port', { integer: true, min: 0, max: 65535 });
-    const reelay = await openLocal(io, args, { worker: true, logLevel: 'info' });
+    const logFormat = logFormatFor(stringValue(args, 'log-format') ?? io.env.REELAY_LOG_FORMAT, io.stderr);
+    const reelay = await openLocal(io, args, { worker: true, logLevel: 'info', logFormat });
     const { config } = reelay;
     const probes =
       metricsPort === undefined
         ? undefined
-        : createProbeServer({ service: reelay.service, logger: cliLogger(io, config, 'info') });
+        : createProbeServer({ service: reelay.service, logger: cliLogger(io, config, 'info', logFormat) });
     if (probes) {
       const url = await probes.listen({ host: config.server.host, port: metricsPort });
       io.stdout.write(`Health and metrics at ${url}/health/ready and ${url}/metrics\n`);
     }
-    const note = config.databaseUrl ? '' : ' (set DATABASE_URL to share work between machines)';
+    const note = config.databaseUrl
+      ? ''
+      : ' (same machine only; set DATABASE_URL to share work between machines)';
     io.stdout.write(
       `Reelay worker running · store ${storeDescription(config)}${note} · up to ${config.concurrency.jobs} job(s) at a time\n  Stop with Ctrl-C.\n`,
     );

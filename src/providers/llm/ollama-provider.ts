@@ -33,6 +33,20 @@ export interface OllamaOptions extends NetworkedProviderOptions {
 }
 
 /**
+ * Connection failures that mean "no Ollama answering at this address" (refused, connect timeout,
+ * unknown host), with the words that explain each.
+ */
+const UNREACHABLE: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+};
+
+/**
  * An LLM provider for a local Ollama server through its native API (`/api/chat`, NDJSON
  * streaming, `/api/tags`). Free and offline. A `tokens` heartbeat is pushed per streamed token.
  *
@@ -174,8 +188,13 @@ export class OllamaProvider implements LlmProvider {
   /** Adds Ollama-specific advice, keeping the classifier's category and retryable flag. */
   private explain(error: ReelayError, model: string): ReelayError {
     if (error.details.providerCode === 'model_not_found') return rewordError(error, this.missingModel(model));
-    if (error.category === 'network_error' && error.details.errorCode === 'ECONNREFUSED') {
-      return rewordError(error, `Ollama is not running at ${this.baseUrl}: start it with \`ollama serve\`.`);
+    const code = error.details.errorCode;
+    if (typeof code === 'string' && UNREACHABLE[code]) {
+      const why = code === 'ECONNREFUSED' ? '' : ` (${UNREACHABLE[code]}, ${code})`;
+      return rewordError(
+        error,
+        `Ollama is not running at ${this.baseUrl}${why}: start it with \`ollama serve\`${code === 'ECONNREFUSED' ? '' : ', or check the address'}.`,
+      );
     }
     return error;
   }

@@ -75,6 +75,15 @@ describe('OllamaProvider against the Ollama fixture', () => {
     expect(err.message).toBe(`Ollama is not running at ${down}: start it with \`ollama serve\`.`);
   });
 
+  it('an unknown host (DNS failure): "Ollama is not running at <url>", with the reason and the code', async () => {
+    const nowhere = 'http://reelay-no-such-host.invalid:11434';
+    const err = await failure(provider({ baseUrl: nowhere }).chat({ messages }, callContext().call));
+    expect(err).toMatchObject({ category: 'network_error' });
+    expect(err.message).toMatch(
+      /^Ollama is not running at http:\/\/reelay-no-such-host\.invalid:11434 \(the host name (does not resolve|could not be resolved), (ENOTFOUND|EAI_AGAIN)\): start it with `ollama serve`, or check the address\.$/,
+    );
+  });
+
   it('an error line inside the stream fails the call as api_failure', async () => {
     fx.set(OLLAMA_ROUTES.chat, { kind: 'malformed', afterFrames: 2 });
     const err = await failure(provider().chat({ messages }, callContext().call));
