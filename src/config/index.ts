@@ -1,5 +1,6 @@
 export * from './app-config.js';
 export * from './logger.js';
+export * from './model-groups-schema.js';
 export * from './timeout-profile-defaults.js';
 export * from './timeout-profile-loader.js';
 export * from './timeout-profile-schema.js';

@@ -7,6 +7,7 @@ import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
+import { openAiRoutes } from './openai/openai-routes.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
 import type { RouteDeps } from './route-deps.js';
 import { downloadRoutes } from './routes/download-routes.js';
@@ -73,5 +74,6 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   app.register(jobRoutes, { prefix: '/api/jobs', ...deps });
   app.register(providerRoutes, deps);
   app.register(healthRoutes, deps);
+  if (options.openai) app.register(openAiRoutes, { ...deps, endpoint: options.openai, ids, logger });
   return app;
 }
