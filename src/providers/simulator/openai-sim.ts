@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ActiveFaults } from './fault-plan.js';
 import { splitWords } from './fault-plan.js';
-import { prefillOf, promptChars, sendJson, wait, write } from './sim-http.js';
+import { cutAfterFlush, prefillOf, promptChars, sendJson, wait, write } from './sim-http.js';
 
 /** What one simulated OpenAI chat request needs. */
 export interface OpenAiSimRequest {
@@ -54,7 +54,7 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
       const text = JSON.stringify(message);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.write(text.slice(0, Math.floor(text.length / 2)));
-      res.destroy();
+      await cutAfterFlush(res);
       return;
     }
     sendJson(res, 200, message);
@@ -72,7 +72,7 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
   const words = splitWords(answer);
   for (let i = 0; i < words.length; i += 1) {
     if (faults.cut && i === faults.cut.afterChunks) {
-      res.destroy();
+      await cutAfterFlush(res);
       return;
     }
     if (faults.stall && i === faults.stall.afterChunks) {

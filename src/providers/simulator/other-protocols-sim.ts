@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ActiveFaults } from './fault-plan.js';
 import { splitWords } from './fault-plan.js';
-import { sendJson, wait, write } from './sim-http.js';
+import { cutAfterFlush, sendJson, wait, write } from './sim-http.js';
 
 /** A 1×1 transparent PNG, the image every simulated Stable Diffusion request returns. */
 const PNG_1X1 =
@@ -38,7 +38,7 @@ export async function handleOllama(
   const words = splitWords(reply);
   for (let i = 0; i < words.length; i += 1) {
     if (faults.cut && i === faults.cut.afterChunks) {
-      res.destroy();
+      await cutAfterFlush(res);
       return;
     }
     if (faults.stall && i === faults.stall.afterChunks) {
@@ -65,7 +65,7 @@ export async function handleElevenLabs(
   const chunks = Math.max(1, Math.ceil(text.length / 20));
   for (let i = 0; i < chunks; i += 1) {
     if (faults.cut && i === faults.cut.afterChunks) {
-      res.destroy();
+      await cutAfterFlush(res);
       return;
     }
     if (faults.stall && i === faults.stall.afterChunks) {

@@ -78,3 +78,17 @@ export function prefillOf(body: Record<string, unknown>): string | undefined {
     return undefined;
   return contentOf(last);
 }
+
+/** Cuts the connection once what was written has been flushed (a cut mid-answer, not before it). */
+export function cutAfterFlush(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) {
+      resolve();
+      return;
+    }
+    res.write('', () => {
+      res.destroy();
+      resolve();
+    });
+  });
+}

@@ -5,6 +5,7 @@ import type { RouteDeps } from '../route-deps.js';
 import { handleChat } from './chat-exchange.js';
 import type { OpenAiEndpointOptions } from './endpoint-options.js';
 import { OpenAiProxy } from './openai-proxy.js';
+import { warmTokenizer } from './usage-counter.js';
 
 /** What {@link openAiRoutes} receives: the server's deps plus the endpoint's options. */
 export interface OpenAiRouteOptions extends RouteDeps {
@@ -21,6 +22,7 @@ export interface OpenAiRouteOptions extends RouteDeps {
 export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOptions): Promise<void> {
   const logger = options.endpoint.logger ?? options.logger ?? silentLogger;
   const proxy = new OpenAiProxy(options.endpoint, options.clock, logger, options.ids);
+  warmTokenizer();
 
   app.post(
     '/v1/chat/completions',

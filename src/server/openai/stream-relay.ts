@@ -64,7 +64,7 @@ export function relayStream(
     let grace: TimerHandle | undefined;
 
     const write = (text: string): void => {
-      if (!out.destroyed) out.write(text);
+      if (!out.destroyed && !out.writableEnded) out.write(text);
     };
     const end = (complete: boolean, usage: ChatUsage | undefined): void => {
       if (ended) return;
@@ -85,8 +85,10 @@ export function relayStream(
       }
       write(`data: ${JSON.stringify(obj)}\n\n`);
     };
+    let finalizing = false;
     const finalize = (): void => {
-      if (ended) return;
+      if (ended || finalizing) return;
+      finalizing = true;
       const known = recovered ? undefined : upstreamUsage;
       const done = (usage: ChatUsage): void => {
         proxy.charge(deployment, usage, ctx.auditKey);
@@ -169,13 +171,11 @@ export function relayStream(
     };
     const recover = (reason: string): void => {
       if (ended) return;
-      proxy.breakers
-        .get(deployment.id)
-        .recordOutcome({
-          ok: false,
-          durationMs: 0,
-          category: reason === 'stalled' ? 'timeout' : 'network_error',
-        });
+      proxy.breakers.get(deployment.id).recordOutcome({
+        ok: false,
+        durationMs: 0,
+        category: reason === 'stalled' ? 'timeout' : 'network_error',
+      });
       if (!options.recovery || toolCalls || recoveries >= MAX_RECOVERIES) {
         failStream(reason);
         return;

@@ -16,6 +16,11 @@ function tokenizer(): Promise<CountTokens> {
   return counter;
 }
 
+/** Starts loading the tokenizer in the background (so the first count does not wait for it). */
+export function warmTokenizer(): void {
+  tokenizer().catch(() => {});
+}
+
 /**
  * Counts usage with the `gpt-tokenizer` library (o200k encoding) when the upstream did not report
  * it: each message costs its text plus 4 tokens of framing, and the reply is primed with 3.
