@@ -2,8 +2,8 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Clock } from '../../domain/clock.js';
 
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 });
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, noDelay: true });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, noDelay: true });
 
 /** Why an upstream request produced no response. */
 export type TransportFailureKind = 'connect' | 'reset' | 'silent' | 'aborted';
