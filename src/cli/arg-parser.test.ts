@@ -65,6 +65,7 @@ describe('parseArgs: every command accepts its documented arguments', () => {
     serve: ['--port', '0', '--host', '0.0.0.0', '--no-worker', '-p', '9000'],
     worker: ['--data-dir', '/tmp/x', '--metrics-port', '9464', '--log-format', 'json'],
     config: ['schema'],
+    simulate: ['--port', '4010', '--scenario', 'examples/simulator-scenario.json'],
     doctor: ['--json'],
   };
   it('covers every command', () => {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
 
 const costModel = z
   .object({
@@ -81,6 +82,8 @@ export const ConfigFileSchema = z
       .optional(),
     providers: z.record(z.string(), providerSettings).optional(),
     budgets: budgets.optional(),
+    /** Model groups of the OpenAI-compatible endpoint (`/v1/chat/completions`). */
+    modelGroups: ModelGroupsSchema.optional(),
   })
   .strict();
 
@@ -121,6 +124,8 @@ export interface ReelayConfig {
   databaseUrl: string | undefined;
   providers: Record<string, ProviderSettings>;
   budgets: z.output<typeof budgets>;
+  /** Model groups of the OpenAI-compatible endpoint, by the name clients send as `model`. @default {} */
+  modelGroups: Record<string, ModelGroupConfig>;
   /** Resolved API keys by env var name (never logged). */
   secrets: Record<string, string>;
   /** The config file that was read, if any. */
@@ -157,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const secrets: Record<string, string> = {};
   const secretNames = new Set<string>(SECRET_ENV_VARS);
   for (const p of Object.values(file.providers ?? {})) if (p.apiKeyEnv) secretNames.add(p.apiKeyEnv);
+  for (const g of Object.values(file.modelGroups ?? {}))
+    for (const d of g.deployments) if (d.apiKeyEnv) secretNames.add(d.apiKeyEnv);
   for (const name of secretNames) {
     const value = env[name];
     if (value && value.trim() !== '') secrets[name] = value.trim();
@@ -191,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: env.DATABASE_URL || undefined,
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
+    modelGroups: file.modelGroups ?? {},
     secrets,
     configPath,
   };

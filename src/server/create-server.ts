@@ -10,6 +10,7 @@ import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
+import { openAiRoutes } from './openai/openai-routes.js';
 import { installOpenApi } from './openapi.js';
 import { installRateLimit } from './rate-limit.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
@@ -101,5 +102,6 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   app.register(providerRoutes, deps);
   app.register(healthRoutes, deps);
   app.register(webUiPlugin, { config });
+  if (options.openai) app.register(openAiRoutes, { ...deps, endpoint: options.openai, ids, logger });
   return app;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { Logger } from '../domain/logger.js';
 import type { ReelayService } from '../jobs/reelay-service.js';
+import type { OpenAiEndpointOptions } from './openai/endpoint-options.js';
 
 /** HTTP settings of {@link createServer}; `ReelayConfig.server` fits as is. */
 export interface ServerConfig {
@@ -45,6 +46,8 @@ export interface CreateServerOptions {
   clock?: Clock;
   /** Generates correlation ids when a request has none. @default randomIds */
   ids?: IdGenerator;
+  /** The OpenAI-compatible endpoint (`/v1/chat/completions`, `/v1/models`); absent = not served. */
+  openai?: OpenAiEndpointOptions;
 }
 
 /** {@link ServerConfig} with every default applied. */

@@ -11,6 +11,7 @@ import { jobsCommand } from './jobs.js';
 import { logsCommand } from './logs.js';
 import { providersCommand } from './providers.js';
 import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
 import { workerCommand } from './worker.js';
 
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   serveCommand,
   workerCommand,
   doctorCommand,
+  simulateCommand,
   configCommand,
   completionCommand,
 ];

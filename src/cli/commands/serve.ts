@@ -62,6 +62,18 @@ export const serveCommand: CommandSpec = {
       service: reelay.service,
       config: config.server,
       logger: cliLogger(io, config, 'info', logFormat),
+      ...(Object.keys(config.modelGroups).length === 0
+        ? {}
+        : {
+            openai: {
+              groups: config.modelGroups,
+              secrets: config.secrets,
+              audit: reelay.stores.audit,
+              costs: reelay.kit.costs,
+              budgets: reelay.kit.budget,
+              ...(io.env.REELAY_DECISION_SECRET ? { decisionSecret: io.env.REELAY_DECISION_SECRET } : {}),
+            },
+          }),
     });
     const host = stringValue(args, 'host') ?? config.server.host;
     let url: string;

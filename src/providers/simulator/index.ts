@@ -1,0 +1,3 @@
+export * from './fault-plan.js';
+export * from './fault-simulator.js';
+export * from './scenario-schema.js';

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { IdGenerator } from '../../domain/ids.js';
+import { type Logger, silentLogger } from '../../domain/logger.js';
+import type { RouteDeps } from '../route-deps.js';
+import { handleChat } from './chat-exchange.js';
+import type { OpenAiEndpointOptions } from './endpoint-options.js';
+import { OpenAiProxy } from './openai-proxy.js';
+import { warmTokenizer } from './usage-counter.js';
+
+/** What {@link openAiRoutes} receives: the server's deps plus the endpoint's options. */
+export interface OpenAiRouteOptions extends RouteDeps {
+  endpoint: OpenAiEndpointOptions;
+  ids?: IdGenerator;
+  logger?: Logger;
+}
+
+/**
+ * The OpenAI-compatible endpoint as a Fastify plugin: `POST /v1/chat/completions`,
+ * `GET /v1/models`, and `GET /api/sessions/:id/decisions` (a session's switches from the audit
+ * trail). Same authentication, correlation ids and problem details as every other route.
+ */
+export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOptions): Promise<void> {
+  const logger = options.endpoint.logger ?? options.logger ?? silentLogger;
+  const proxy = new OpenAiProxy(options.endpoint, options.clock, logger, options.ids);
+  warmTokenizer();
+
+  app.post(
+    '/v1/chat/completions',
+    { bodyLimit: options.endpoint.maxBodyBytes ?? 4 * 1024 * 1024 },
+    (request, reply) => handleChat(proxy, request, reply),
+  );
+
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: [
+      ...proxy.catalog.groupNames().map((id) => ({ id, object: 'model', created: 0, owned_by: 'reelay' })),
+      ...proxy.catalog
+        .groupNames()
+        .flatMap((g) => proxy.catalog.deploymentsOf(g))
+        .map((d) => ({ id: d.id, object: 'model', created: 0, owned_by: d.provider })),
+    ],
+  }));
+
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/decisions', async (request) => {
+    const id = request.params.id;
+    const pin = await proxy.sessions.get(id);
+    return {
+      sessionId: id,
+      deployment: pin?.deployment ?? null,
+      decisions: await proxy.audit.history(`session:${id}`),
+    };
+  });
+}
