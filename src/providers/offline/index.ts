@@ -21,11 +21,20 @@ export * from '../tts/flite.js';
 export * from '../tts/offline-voices.js';
 export * from '../tts/wav.js';
 
+/** The offline narration engines. */
+export type OfflineVoiceEngine = 'festival' | 'flite' | 'espeak';
+
 /** Options of {@link createOfflineProviders}: per-provider options plus a shared clock. */
 export interface OfflineProvidersOptions {
   /** Clock shared by every provider unless its own options name one. @default systemClock */
   clock?: Clock;
   template?: TemplateWriterOptions;
+  /**
+   * Which offline voices to register, in any order (their priorities rank them). Leaving one out
+   * keeps it out of routing entirely (e.g. a deployment that wants only espeak-ng's languages).
+   * @default ['festival', 'flite', 'espeak']
+   */
+  narration?: readonly OfflineVoiceEngine[];
   festival?: FestivalOptions;
   flite?: FliteOptions;
   espeak?: EspeakOptions;
@@ -47,7 +56,7 @@ export interface OfflineProviders {
   captionsOnly: CaptionsOnlyProvider;
   /** Scene images (`title-card`). */
   titleCard: TitleCardProvider;
-  /** All of them, for `new ProviderRegistry(offline.all)`. */
+  /** All registered ones (the voices named by `narration`), for `new ProviderRegistry(offline.all)`. */
   all: Provider[];
 }
 
@@ -72,6 +81,8 @@ export function createOfflineProviders(options: OfflineProvidersOptions = {}): O
   const espeak = new EspeakProvider(withClock(options.espeak));
   const captionsOnly = new CaptionsOnlyProvider(withClock(options.captionsOnly));
   const titleCard = new TitleCardProvider(withClock(options.titleCard));
+  const wanted = new Set(options.narration ?? ['festival', 'flite', 'espeak']);
+  const voices = [festival, flite, espeak].filter((p) => wanted.has(p.id as OfflineVoiceEngine));
   return {
     template,
     festival,
@@ -79,6 +90,6 @@ export function createOfflineProviders(options: OfflineProvidersOptions = {}): O
     espeak,
     captionsOnly,
     titleCard,
-    all: [template, festival, flite, espeak, captionsOnly, titleCard],
+    all: [template, ...voices, captionsOnly, titleCard],
   };
 }

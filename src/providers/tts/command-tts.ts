@@ -151,7 +151,7 @@ export abstract class CommandTtsProvider implements TtsProvider {
       for (const [i, chunk] of chunks.entries()) {
         const textPath = join(dir, `chunk-${i}.txt`);
         const wavPath = join(dir, `chunk-${i}.wav`);
-        await writeFile(textPath, `${chunk}\n`, 'utf8');
+        await writeFile(textPath, `${plainSpeechText(chunk)}\n`, 'utf8');
         await this.run(
           this.speakArgs(voice, textPath, wavPath, request.wordsPerMinute),
           signal,
@@ -267,4 +267,19 @@ function sameLanguage(a: string, b: string): boolean {
   const x = a.toLowerCase().replace(/_/g, '-');
   const y = b.toLowerCase();
   return x === y || x.split('-')[0] === y.split('-')[0];
+}
+
+/**
+ * Typographic punctuation rewritten as ASCII for festival and flite, whose English front ends read
+ * text as Latin-1: a curly apostrophe makes them spell a word out letter by letter ("Let’s" comes
+ * out as "l t t s"), so it is the single largest cause of misheard words in narration.
+ */
+export function plainSpeechText(text: string): string {
+  return text
+    .replace(/[\u2018\u2019\u201B\u2032\u02BC]/g, "'")
+    .replace(/[\u201C\u201D\u201F\u2033\u00AB\u00BB]/g, '"')
+    .replace(/[\u2013\u2014\u2015]/g, ', ')
+    .replace(/\u2026/g, '...')
+    .replace(/[\u00A0\u2000-\u200B\u2060]/g, ' ')
+    .normalize('NFC');
 }

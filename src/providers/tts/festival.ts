@@ -10,6 +10,9 @@ export interface FestivalOptions extends CommandTtsOptions {
   text2wave?: string;
 }
 
+/** The HTS voices speak at about this many words per minute at rate 1. */
+const FESTIVAL_NATIVE_WPM = 150;
+
 /** Debian packages of festival and its most intelligible English voice. */
 export const FESTIVAL_INSTALL = 'apt-get install festival festvox-us-slt-hts';
 
@@ -19,8 +22,8 @@ export const FESTIVAL_INSTALL = 'apt-get install festival festvox-us-slt-hts';
  * Reelay knows (see the voice benchmark in the README), so it ranks first among offline voices.
  * Each chunk is one `text2wave` run; voices come from festival's `(voice.list)`. `voice` may be an
  * installed festival voice (`cmu_us_slt_arctic_hts`, `voice_` prefix optional) or a portable id
- * (`slt`, `female`, `male`). Festival's HTS voices speak at their own pace (about 150 words per
- * minute); `wordsPerMinute` is not applied. English only.
+ * (`slt`, `female`, `male`). With an HTS voice `wordsPerMinute` sets hts_engine's speed rate
+ * (the voice's own pace is about 150 words per minute); other voices keep their pace. English only.
  *
  * @example
  * const tts = new FestivalProvider();
@@ -60,7 +63,7 @@ export class FestivalProvider extends CommandTtsProvider {
     return defaultOfflineVoice(voices, festivalRank);
   }
 
-  protected speakArgs(voice: string, textPath: string, wavPath: string): string[] {
+  protected speakArgs(voice: string, textPath: string, wavPath: string, wordsPerMinute?: number): string[] {
     if (!/^[a-z0-9_]+$/i.test(voice)) {
       // Voice names come from festival's own list; anything else would be Scheme code.
       throw new ReelayError('REELAY_ERR_VALIDATION', `"${voice}" is not a festival voice name.`, {
@@ -70,7 +73,16 @@ export class FestivalProvider extends CommandTtsProvider {
         retryable: false,
       });
     }
-    return ['-eval', `(voice_${voice})`, textPath, '-o', wavPath];
+    const args = ['-eval', `(voice_${voice})`];
+    if (wordsPerMinute !== undefined && wordsPerMinute > 0 && voice.endsWith('_hts')) {
+      // hts_engine's speech-speed rate (1 = the voice's own pace, about 150 words per minute).
+      const rate = Math.min(2, Math.max(0.5, wordsPerMinute / FESTIVAL_NATIVE_WPM));
+      args.push(
+        '-eval',
+        `(set! hts_engine_params (append hts_engine_params (list (list "-r" ${rate.toFixed(3)}))))`,
+      );
+    }
+    return [...args, textPath, '-o', wavPath];
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainSpeechText } from './command-tts.js';
 import { parseFestivalVoices } from './festival.js';
 import { parseFliteVoices } from './flite.js';
 import { defaultOfflineVoice, matchOfflineVoice, speakerOf } from './offline-voices.js';
@@ -42,5 +43,11 @@ describe('offline voice lists and mapping', () => {
     expect(defaultOfflineVoice(['kal', 'awb'])).toBe('awb');
     expect(defaultOfflineVoice(['zzz'])).toBe('zzz');
     expect(defaultOfflineVoice([])).toBeUndefined();
+  });
+});
+
+describe('plainSpeechText', () => {
+  it('rewrites typographic punctuation as ASCII so festival and flite do not spell words out', () => {
+    expect(plainSpeechText('Let’s see “why” — they’re here…')).toBe('Let\'s see "why" ,  they\'re here...');
   });
 });
