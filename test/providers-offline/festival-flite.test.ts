@@ -36,13 +36,17 @@ const TEXT = 'Hello there. This is a short test of offline narration with a clea
 const engines = [
   {
     name: 'festival',
-    make: (o = {}) => new FestivalProvider({ tempDir: temp, ...o }),
+    make: (o = {}) => new FestivalProvider({ tempDir: temp, healthTimeoutMs: 60_000, ...o }),
     voice: 'cmu_us_slt_arctic_hts',
   },
-  { name: 'flite', make: (o = {}) => new FliteProvider({ tempDir: temp, ...o }), voice: 'slt' },
+  {
+    name: 'flite',
+    make: (o = {}) => new FliteProvider({ tempDir: temp, healthTimeoutMs: 60_000, ...o }),
+    voice: 'slt',
+  },
 ];
 
-describe.each(engines)('$name (real binary)', ({ name, make, voice }) => {
+describe.each(engines)('$name (real binary)', { timeout: 120_000 }, ({ name, make, voice }) => {
   it('is healthy, names its version and voice, and lists the installed voices', async () => {
     const p = make();
     const health = await p.healthCheck(new AbortController().signal);
@@ -123,7 +127,7 @@ describe.each(engines)('$name (real binary)', ({ name, make, voice }) => {
   });
 });
 
-describe('flite speaking rate', () => {
+describe('flite speaking rate', { timeout: 120_000 }, () => {
   it('speaks slower at a lower words-per-minute', async () => {
     const p = new FliteProvider();
     const slow = await p.synthesize({ text: TEXT, outPath: join(dir, 's.wav'), wordsPerMinute: 100 }, ctx());

@@ -22,7 +22,7 @@ export interface CommandTtsOptions {
   defaultVoice?: string;
   /** Longest text passed to one engine run; longer text is split at sentences. */
   maxChunkChars?: number;
-  /** Milliseconds the health check may take. @default 10000 */
+  /** Milliseconds the health check may take (festival starts slowly on a busy machine). @default 20000 */
   healthTimeoutMs?: number;
   /** Directory for per-chunk temporary files. @default os.tmpdir() */
   tempDir?: string;
@@ -98,7 +98,7 @@ export abstract class CommandTtsProvider implements TtsProvider {
     const spec = this.engine();
     const started = this.clock.now();
     const timeout = new AbortController();
-    const timeoutMs = this.options.healthTimeoutMs ?? 10_000;
+    const timeoutMs = this.options.healthTimeoutMs ?? 20_000;
     const timer = this.clock.setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
     const report = (healthy: boolean, message: string): HealthReport => ({
       healthy,

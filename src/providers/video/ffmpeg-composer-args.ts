@@ -15,10 +15,8 @@ export interface EncodeSettings {
 
 /** Ken Burns parameters for one segment. */
 export interface MotionSettings {
-  /** Extra zoom over the segment (0.08 = 8 %). */
-  zoom: number;
-  /** The still is scaled to this multiple of the frame first, so the slow pan does not jitter. */
-  upscale: number;
+  /** How far the view travels across the still, as a fraction of the frame width (0.12 = 12 %). */
+  travel: number;
 }
 
 /** Everything needed to render one scene segment. Paths are absolute except `assFile` (relative to the work dir). */
@@ -47,45 +45,70 @@ export function segmentDurationMs(plan: SegmentPlan, settings: EncodeSettings): 
   return (plan.frames * 1000) / settings.fps;
 }
 
+/** The pan of one segment: how far (whole pixels) and along which axis, and the crop expressions. */
+export interface PanPlan {
+  /** Pixels the view moves, one per frame. */
+  distance: number;
+  /** Size the still is scaled to (the frame plus the travel margin, same aspect). */
+  width: number;
+  height: number;
+  /** `crop` position expressions (of the frame number `n`). */
+  x: string;
+  y: string;
+}
+
 /**
- * The zoompan expressions for one segment: even positions zoom in, odd ones zoom out; the pan
- * runs along x for positions 0–1 and y for 2–3 (mod 4), reversing on odd positions. The pan stays
- * within the middle 40 % of the free margin (30 % → 70 %), so text near any edge of a card is
- * never cropped by more than 70 % of the zoom margin.
+ * The Ken Burns pan of one segment. The still is scaled once to the frame plus a margin and a
+ * frame-sized window moves across it by exactly one pixel per frame — the same step every frame,
+ * so there is no stutter of uneven integer steps, and each frame is the previous one shifted by a
+ * whole pixel, which the encoder predicts almost for free (motion on costs little more than a still).
+ * The distance is `travel × width`, or the frame count when the scene is shorter; a longer scene
+ * holds still for equal times at both ends. Even positions pan left to right, odd ones right to
+ * left; positions 2–3 (mod 4) pan vertically (the margin scales with the frame's aspect).
  */
-export function motionExpressions(
+export function panPlan(
   position: number,
   frames: number,
-  zoom: number,
-): { z: string; x: string; y: string } {
-  const p = `on/${Math.max(1, frames - 1)}`;
-  const zoomIn = position % 2 === 0;
-  const z = zoomIn ? `1+${zoom}*${p}` : `1+${zoom}*(1-${p})`;
-  const along = zoomIn ? p : `(1-${p})`;
-  const panX = position % 4 < 2;
-  const sweep = `(0.3+0.4*${along})`;
-  const x = panX ? `(iw-iw/zoom)*${sweep}` : '(iw-iw/zoom)/2';
-  const y = panX ? '(ih-ih/zoom)/2' : `(ih-ih/zoom)*${sweep}`;
-  return { z, x, y };
+  s: { width: number; height: number },
+  travel: number,
+): PanPlan {
+  const vertical = position % 4 >= 2;
+  const along = vertical ? s.height : s.width;
+  const distance = Math.max(0, Math.min(frames - 1, Math.round(along * travel)));
+  const marginW = vertical ? Math.ceil((distance * s.width) / s.height) : distance;
+  const width = even(s.width + marginW + 1);
+  const height = even((width * s.height) / s.width + 1);
+  const hold = Math.floor((frames - 1 - distance) / 2);
+  const step = `clip(n-${hold},0,${distance})`;
+  const moving = position % 2 === 0 ? step : `${distance}-${step}`;
+  const centreX = String(Math.floor((width - s.width) / 2));
+  const centreY = String(Math.floor((height - s.height) / 2));
+  return {
+    distance,
+    width,
+    height,
+    x: vertical ? centreX : moving,
+    y: vertical ? moving : centreY,
+  };
 }
 
 /**
  * The video filter chain of a segment. The still is read once as a single frame, scaled and
  * padded to fit the frame (any aspect), converted to yuv420p with a BT.709 matrix, and only then
- * multiplied into frames (`tpad` clones, or `zoompan` for motion) — converting before raising the
- * frame count is much faster. Captions and fades come last.
+ * multiplied into frames (`tpad` clones) — converting before raising the frame count is much
+ * faster. Motion crops a moving window out of the clones ({@link panPlan}; `crop` only moves
+ * pointers, so it costs nothing). Captions and fades come last.
  */
 export function segmentVideoFilter(plan: SegmentPlan, s: EncodeSettings): string {
   const scaleTo = (w: number, h: number): string =>
     `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:out_color_matrix=bt709:out_range=tv:flags=lanczos,format=yuv420p,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`;
   const parts: string[] = [];
   if (plan.motion) {
-    const w = even(s.width * plan.motion.upscale);
-    const h = even(s.height * plan.motion.upscale);
-    const { z, x, y } = motionExpressions(plan.position, plan.frames, plan.motion.zoom);
+    const pan = panPlan(plan.position, plan.frames, s, plan.motion.travel);
     parts.push(
-      scaleTo(w, h),
-      `zoompan=z=${z}:x=${x}:y=${y}:d=${plan.frames}:s=${s.width}x${s.height}:fps=${s.fps}`,
+      scaleTo(pan.width, pan.height),
+      `tpad=stop=${plan.frames - 1}:stop_mode=clone`,
+      `crop=w=${s.width}:h=${s.height}:x='${pan.x}':y='${pan.y}':exact=1`,
     );
   } else {
     parts.push(scaleTo(s.width, s.height), `tpad=stop=${plan.frames - 1}:stop_mode=clone`);

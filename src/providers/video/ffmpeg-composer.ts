@@ -26,7 +26,7 @@ import { type AssStyleOptions, toAss } from './subtitles-ass.js';
 /** What the composer needs from FFmpeg (checked before rendering and by the health check). */
 export const COMPOSER_REQUIREMENTS = {
   encoders: ['libx264', 'aac'],
-  filters: ['ass', 'zoompan', 'tpad', 'fade', 'afade', 'apad', 'amix', 'scale', 'pad'],
+  filters: ['ass', 'crop', 'tpad', 'fade', 'afade', 'apad', 'amix', 'scale', 'pad'],
 } as const;
 
 /** Options of {@link FfmpegComposer}. */
@@ -43,10 +43,8 @@ export interface FfmpegComposerOptions {
   crf?: number;
   /** Fade from/to black (video) and fade in/out (audio) at each segment edge, in ms; 0 disables. @default 300 */
   fadeMs?: number;
-  /** Ken Burns zoom over one scene (0.06 = 6 %). @default 0.06 */
-  motionZoom?: number;
-  /** Pre-upscale of the still before zoompan (higher is smoother slow motion and more work). @default 1.5 */
-  motionUpscale?: number;
+  /** Ken Burns pan over one scene, as a fraction of the frame width (one pixel per frame at most). @default 0.12 */
+  motionTravel?: number;
   /** Background music level under the narration, in dB. @default -18 */
   musicVolumeDb?: number;
   /** AAC bitrate when the request gives none. @default '192k' */
@@ -238,9 +236,7 @@ export class FfmpegComposer implements VideoProvider {
       audioPath: resolve(scene.audioPath),
       frames: Math.max(1, Math.round((scene.durationMs * s.fps) / 1000)),
       fadeMs: request.crossfade ? (this.options.fadeMs ?? 300) : 0,
-      ...(motion
-        ? { motion: { zoom: this.options.motionZoom ?? 0.06, upscale: this.options.motionUpscale ?? 1.5 } }
-        : {}),
+      ...(motion ? { motion: { travel: this.options.motionTravel ?? 0.12 } } : {}),
     }));
   }
 
