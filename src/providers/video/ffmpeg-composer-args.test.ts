@@ -111,14 +111,30 @@ describe('encoder and final arguments', () => {
     expect(args.slice(-5)).toEqual(['-frames:v', '300', '-f', 'mp4', '/w/.seg.tmp.mp4']);
   });
 
-  it('copies everything without music, and re-encodes only audio with music', () => {
-    const base = { listPath: '/w/list', totalMs: 60_000, musicVolumeDb: -18, audioBitrate: '192k' };
+  it('copies everything without music or normalisation, and re-encodes only audio otherwise', () => {
+    const base = {
+      listPath: '/w/list',
+      totalMs: 60_000,
+      musicVolumeDb: -18,
+      duckRatio: 8,
+      truePeakDb: -1,
+      audioBitrate: '192k',
+    };
     const plain = finalArgs(base, '/o.mp4').join(' ');
     expect(plain).toContain('-f concat -safe 0 -i /w/list');
     expect(plain).toContain('-c copy -movflags +faststart');
-    const mixed = finalArgs({ ...base, musicPath: '/m.mp3' }, '/o.mp4').join(' ');
+    const normalised = finalArgs({ ...base, loudnessLufs: -14 }, '/o.mp4').join(' ');
+    expect(normalised).toContain('loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[a]');
+    expect(normalised).toContain('-c:v copy -c:a aac');
+    expect(normalised).not.toContain('-stream_loop');
+    const mixed = finalArgs({ ...base, musicPath: '/m.mp3', loudnessLufs: -14 }, '/o.mp4').join(' ');
     expect(mixed).toContain('-stream_loop -1 -i /m.mp3');
     expect(mixed).toContain('volume=-18dB,afade=t=out:st=59.000:d=1.000');
+    // The narration keys the compressor that ducks the music, then the mix is normalised.
+    expect(mixed).toContain('[music][key]sidechaincompress=threshold=0.01:ratio=8:');
+    expect(mixed).toContain(
+      '[voice][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,loudnorm=',
+    );
     expect(mixed).toContain('-c:v copy -c:a aac');
   });
 

@@ -171,47 +171,62 @@ export interface FinalPlan {
   totalMs: number;
   /** Background music, looped under the narration. */
   musicPath?: string;
-  /** Music level under the voice, in dB. */
+  /** Music level in the pauses of the narration, in dB (it ducks further under speech). */
   musicVolumeDb: number;
+  /** How much the music ducks under speech: side-chain compression ratio. */
+  duckRatio: number;
+  /** Integrated loudness of the final mix in LUFS; `undefined` keeps the levels (and copies the audio). */
+  loudnessLufs?: number;
+  /** Highest true peak of the final mix, dBTP. */
+  truePeakDb: number;
   audioBitrate: string;
 }
 
 /**
- * Joins segments without re-encoding video. Without music the whole stream is copied; with music
- * only the audio is re-encoded (the music is looped, lowered by `musicVolumeDb`, faded out over
- * the last second, and mixed under the narration).
+ * The audio graph of the final join. The music (looped, at `musicVolumeDb`, faded out over the
+ * last second) is ducked by side-chain compression keyed by the narration — it drops under speech
+ * and comes back up in the pauses — then mixed under the voice. The mix is normalised to
+ * `loudnessLufs` integrated with a true-peak ceiling by `loudnorm` (which works at 192 kHz; the
+ * result is resampled back to 48 kHz). `undefined` when there is nothing to do.
+ */
+export function finalAudioGraph(plan: FinalPlan): string | undefined {
+  const norm =
+    plan.loudnessLufs === undefined
+      ? ''
+      : `,loudnorm=I=${plan.loudnessLufs}:TP=${(plan.truePeakDb - 0.5).toFixed(1)}:LRA=11,aresample=48000`;
+  const fmt = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
+  if (!plan.musicPath) return norm ? `[0:a]${fmt}${norm}[a]` : undefined;
+  const fadeSec = Math.min(1000, plan.totalMs / 2);
+  const music = [
+    'aresample=48000',
+    fmt,
+    `volume=${plan.musicVolumeDb}dB`,
+    `afade=t=out:st=${sec(plan.totalMs - fadeSec)}:d=${sec(fadeSec)}`,
+  ].join(',');
+  return [
+    `[0:a]${fmt},asplit=2[voice][key]`,
+    `[1:a]${music}[music]`,
+    `[music][key]sidechaincompress=threshold=0.01:ratio=${plan.duckRatio}:attack=20:release=400:makeup=1[ducked]`,
+    `[voice][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0${norm}[a]`,
+  ].join(';');
+}
+
+/**
+ * Joins segments without re-encoding video (stream copy). The audio is re-encoded only when there
+ * is music to duck and mix or loudness to normalise ({@link finalAudioGraph}); otherwise the whole
+ * stream is copied.
  */
 export function finalArgs(plan: FinalPlan, outPath: string): string[] {
   const input = ['-f', 'concat', '-safe', '0', '-i', plan.listPath];
   const tail = ['-movflags', '+faststart', '-f', 'mp4', outPath];
-  if (!plan.musicPath) return [...input, '-map', '0:v', '-map', '0:a', '-c', 'copy', ...tail];
-  const fadeSec = Math.min(1000, plan.totalMs / 2);
-  const music = [
-    'aresample=48000',
-    'aformat=sample_fmts=fltp:channel_layouts=stereo',
-    `volume=${plan.musicVolumeDb}dB`,
-    `afade=t=out:st=${sec(plan.totalMs - fadeSec)}:d=${sec(fadeSec)}`,
-  ].join(',');
-  const graph = `[1:a]${music}[m];[0:a][m]amix=inputs=2:duration=first:dropout_transition=0:normalize=0[a]`;
+  const graph = finalAudioGraph(plan);
+  if (!graph) return [...input, '-map', '0:v', '-map', '0:a', '-c', 'copy', ...tail];
+  const music = plan.musicPath ? ['-stream_loop', '-1', '-i', plan.musicPath] : [];
   return [
     ...input,
-    ...['-stream_loop', '-1', '-i', plan.musicPath, '-filter_complex', graph],
-    ...[
-      '-map',
-      '0:v',
-      '-map',
-      '[a]',
-      '-c:v',
-      'copy',
-      '-c:a',
-      'aac',
-      '-b:a',
-      plan.audioBitrate,
-      '-ar',
-      '48000',
-      '-ac',
-      '2',
-    ],
+    ...music,
+    ...['-filter_complex', graph, '-map', '0:v', '-map', '[a]', '-c:v', 'copy'],
+    ...['-c:a', 'aac', '-b:a', plan.audioBitrate, '-ar', '48000', '-ac', '2'],
     ...tail,
   ];
 }

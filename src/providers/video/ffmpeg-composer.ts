@@ -26,7 +26,19 @@ import { type AssStyleOptions, toAss } from './subtitles-ass.js';
 /** What the composer needs from FFmpeg (checked before rendering and by the health check). */
 export const COMPOSER_REQUIREMENTS = {
   encoders: ['libx264', 'aac'],
-  filters: ['ass', 'crop', 'tpad', 'fade', 'afade', 'apad', 'amix', 'scale', 'pad'],
+  filters: [
+    'ass',
+    'crop',
+    'tpad',
+    'fade',
+    'afade',
+    'apad',
+    'amix',
+    'scale',
+    'pad',
+    'sidechaincompress',
+    'loudnorm',
+  ],
 } as const;
 
 /** Options of {@link FfmpegComposer}. */
@@ -45,8 +57,14 @@ export interface FfmpegComposerOptions {
   fadeMs?: number;
   /** Ken Burns pan over one scene, as a fraction of the frame width (one pixel per frame at most). @default 0.12 */
   motionTravel?: number;
-  /** Background music level under the narration, in dB. @default -18 */
+  /** Background music level in the pauses of the narration, in dB; it ducks under speech. @default -12 */
   musicVolumeDb?: number;
+  /** Side-chain compression ratio ducking the music under speech (1 = no ducking). @default 10 */
+  duckRatio?: number;
+  /** Integrated loudness of the final mix, LUFS (`null` keeps the levels and copies the audio). @default -14 */
+  loudnessLufs?: number | null;
+  /** True-peak ceiling of the final mix, dBTP. @default -1 */
+  truePeakDb?: number;
   /** AAC bitrate when the request gives none. @default '192k' */
   audioBitrate?: string;
   /** Caption styling (font, relative size, outline, margins); frame size comes from the request. */
@@ -202,7 +220,10 @@ export class FfmpegComposer implements VideoProvider {
             listPath,
             totalMs,
             musicPath: request.musicPath ? resolve(request.musicPath) : undefined,
-            musicVolumeDb: this.options.musicVolumeDb ?? -18,
+            musicVolumeDb: this.options.musicVolumeDb ?? -12,
+            duckRatio: this.options.duckRatio ?? 10,
+            ...(this.options.loudnessLufs === null ? {} : { loudnessLufs: this.options.loudnessLufs ?? -14 }),
+            truePeakDb: this.options.truePeakDb ?? -1,
             audioBitrate: settings.audioBitrate,
           },
           temp,
