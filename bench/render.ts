@@ -231,6 +231,7 @@ async function main(): Promise<void> {
       composerMotionOn: c,
       ratioMotionOffToBare: round(a.seconds / b.seconds, 3),
       ratioMotionOnToBare: round(c.seconds / b.seconds, 3),
+      ratioMotionOnToOff: round(c.seconds / a.seconds, 3),
       goalRatio: 1.15,
       nodePeakRssMb: nodePeakMb,
       goalNodePeakRssMb: 300,
@@ -242,7 +243,7 @@ async function main(): Promise<void> {
       '(c) composer, motion on': c,
     });
     console.log(
-      `(a)/(b) = ${result.ratioMotionOffToBare}× (goal ≤ 1.15×)   (c)/(b) = ${result.ratioMotionOnToBare}×`,
+      `(a)/(b) = ${result.ratioMotionOffToBare}× (goal ≤ 1.15×)   (c)/(b) = ${result.ratioMotionOnToBare}×   (c)/(a) = ${result.ratioMotionOnToOff}× (goal ≤ 1.15×)`,
     );
     console.log(
       `Node peak RSS ${nodePeakMb} MB (goal ≤ 300 MB); FFmpeg peak per process ${Math.max(a.ffmpegPeakMb, b.ffmpegPeakMb, c.ffmpegPeakMb)} MB`,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Reelay needs, only when it is missing:
 #  - npm packages (npm ci when node_modules is absent or older than package-lock.json);
-#  - with --media: FFmpeg, espeak-ng and fonts through apt when missing and running as root,
-#    otherwise a clear message with the command to run;
+#  - with --media: FFmpeg, the offline voices (festival + HTS voice, flite, espeak-ng) and fonts through
+#    apt when missing and running as root, otherwise a clear message with the command to run;
 #  - with --browser: Chromium, for the web UI's browser tests (test/web), the same way (without root
 #    and outside CI only a warning: those tests then skip).
 set -euo pipefail
@@ -28,6 +28,9 @@ if [ "$need_media" = 1 ]; then
   command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
   command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  command -v text2wave >/dev/null 2>&1 || missing+=(festival)
+  [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || missing+=(festvox-us-slt-hts)
+  command -v flite >/dev/null 2>&1 || missing+=(flite)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 fi
 if [ "$need_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then

@@ -10,7 +10,7 @@ import {
   createNetworkedProviders,
   type SkippedProvider,
 } from '../providers/networked/create-networked-providers.js';
-import { createOfflineProviders } from '../providers/offline/index.js';
+import { createOfflineProviders, type OfflineProvidersOptions } from '../providers/offline/index.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { FfmpegComposer, type FfmpegComposerOptions } from '../providers/video/ffmpeg-composer.js';
 import { createRoutingKit, type RoutingKit } from '../routing/routing-kit.js';
@@ -47,6 +47,8 @@ export interface CreateReelayOptions {
   preflight?: boolean;
   /** FFmpeg composer options (e.g. `preset: 'ultrafast'` in tests). */
   composer?: FfmpegComposerOptions;
+  /** Offline provider options (e.g. `narration: ['espeak']` to register only some offline voices). */
+  offline?: Omit<OfflineProvidersOptions, 'clock'>;
   /**
    * Other processes may share the stores (a CLI answering a decision, a split deployment on
    * PostgreSQL or on one SQLite file): live events are also read from the shared log, and `ask`
@@ -96,7 +98,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   });
   profiles.load();
 
-  const offline = createOfflineProviders({ clock });
+  const offline = createOfflineProviders({ ...options.offline, clock });
   const composer = new FfmpegComposer({
     concurrency: config.concurrency.segments,
     clock,

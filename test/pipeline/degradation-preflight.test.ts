@@ -11,6 +11,7 @@ import { ReelayError } from '../../src/domain/errors.js';
 import type { Reelay } from '../../src/jobs/create-reelay.js';
 import { probeMedia } from '../../src/providers/media/ffprobe.js';
 import {
+  ESPEAK_ONLY,
   ofType,
   removeDir,
   smallRequest,
@@ -34,7 +35,7 @@ afterEach(async () => {
 
 async function start(providers: MisbehavingTts[]): Promise<Reelay> {
   dir = await tempDir('reelay-degrade-');
-  reelay = await startReelay(dir, { providers });
+  reelay = await startReelay(dir, { providers, offline: ESPEAK_ONLY });
   return reelay;
 }
 

@@ -8,6 +8,7 @@ import type { FallbackPolicy } from '../../src/domain/fallback.js';
 import type { Reelay } from '../../src/jobs/create-reelay.js';
 import { probeMedia } from '../../src/providers/media/ffprobe.js';
 import {
+  ESPEAK_ONLY,
   ofType,
   removeDir,
   smallRequest,
@@ -25,7 +26,7 @@ let flaky: MisbehavingTts;
 beforeEach(async () => {
   dir = await tempDir('reelay-policy-');
   flaky = new MisbehavingTts({ id: 'flaky-tts', okCalls: 1, category: 'api_failure', retryable: false });
-  reelay = await startReelay(dir, { providers: [flaky] });
+  reelay = await startReelay(dir, { providers: [flaky], offline: ESPEAK_ONLY });
 });
 
 afterEach(async () => {

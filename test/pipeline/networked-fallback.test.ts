@@ -26,6 +26,7 @@ import {
 } from '../fixtures/llm-tts/elevenlabs-fixture.js';
 import { createOpenAiFixture, OPENAI_ROUTES } from '../fixtures/llm-tts/openai-fixture.js';
 import {
+  ESPEAK_ONLY,
   ofType,
   removeDir,
   smallRequest,
@@ -83,6 +84,7 @@ afterEach(async () => {
 async function start(env: NodeJS.ProcessEnv = {}, speechPriority = 2): Promise<Reelay> {
   reelay = await startReelay(dir, {
     env,
+    offline: ESPEAK_ONLY,
     providers: [
       new OpenAiChatProvider({ apiKey: OPENAI_KEY, baseUrl: `${openaiFx.url}/v1` }),
       new ElevenLabsProvider({ apiKey: XI_KEY, baseUrl: elevenFx.url }),

@@ -11,6 +11,7 @@ import type { Reelay } from '../../src/jobs/create-reelay.js';
 import { redactDatabaseUrl } from '../../src/state/postgres/open-postgres.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
 import {
+  ESPEAK_ONLY,
   JOB_LIMIT_MS,
   ofType,
   removeDir,
@@ -114,6 +115,7 @@ describe.skipIf(unreachable !== null)(
         sharedPollMs: 100,
         worker: false,
         providers: [apiFlaky],
+        offline: ESPEAK_ONLY,
       });
       worker = await startReelay(dir, {
         stores: await createPostgresStores(url, { schema }),
@@ -121,6 +123,7 @@ describe.skipIf(unreachable !== null)(
         sharedPollMs: 100,
         worker: true,
         providers: [flaky],
+        offline: ESPEAK_ONLY,
       });
     });
 

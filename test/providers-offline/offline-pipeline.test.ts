@@ -17,16 +17,32 @@ afterAll(async () => {
 const ctx = () => ({ signal: new AbortController().signal, heartbeat: () => {} });
 
 describe('createOfflineProviders', () => {
-  it('creates four registrable providers that are all healthy here', async () => {
-    const offline = createOfflineProviders();
+  it('creates the registrable offline providers, narration ranked festival → flite → espeak, all healthy here', async () => {
+    const offline = createOfflineProviders({ festival: { healthTimeoutMs: 60_000 } });
     const registry = new ProviderRegistry(offline.all);
-    expect(registry.list().map((p) => p.id)).toEqual(['template', 'espeak', 'captions-only', 'title-card']);
+    expect(registry.list().map((p) => p.id)).toEqual([
+      'template',
+      'festival',
+      'flite',
+      'espeak',
+      'captions-only',
+      'title-card',
+    ]);
+    const tts = offline.all.filter((p) => p.kind === 'tts').sort((a, b) => a.priority - b.priority);
+    expect(tts.map((p) => p.id)).toEqual(['festival', 'flite', 'espeak', 'captions-only']);
     for (const p of offline.all) {
       expect(p.costModel).toEqual({ unit: 'free', usdPerUnit: 0 });
       expect(p.capabilities.offline).toBe(true);
-      expect((await p.healthCheck(new AbortController().signal)).healthy).toBe(true);
+      const health = await p.healthCheck(new AbortController().signal);
+      expect(health.healthy, `${p.id}: ${health.message}`).toBe(true);
     }
-  });
+    expect(createOfflineProviders({ narration: ['espeak'] }).all.map((p) => p.id)).toEqual([
+      'template',
+      'espeak',
+      'captions-only',
+      'title-card',
+    ]);
+  }, 120_000);
 
   it('turns a brief into a script, narration and a card for its first scene', async () => {
     const { template, espeak, captionsOnly, titleCard } = createOfflineProviders();

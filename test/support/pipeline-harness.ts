@@ -57,6 +57,12 @@ export function startReelay(dataDir: string, options: StartOptions = {}): Promis
   });
 }
 
+/**
+ * Registers espeak-ng as the only offline voice: for tests about falling back to "the offline
+ * voice" that name it and count its calls (festival and flite rank above it by default).
+ */
+export const ESPEAK_ONLY = { narration: ['espeak'] } as const;
+
 /** The brief every pipeline test narrates (deterministic with the template writer). */
 export const TEST_BRIEF =
   'Explain how rainbows form. Sunlight enters raindrops, bends, reflects inside and splits into colours.';

@@ -41,6 +41,15 @@ export interface EspeakOptions {
   clock?: Clock;
 }
 
+/** Portable voice ids (shared with festival and flite) mapped onto espeak-ng voices. */
+export const ESPEAK_PORTABLE_VOICES: Readonly<Record<string, string>> = {
+  female: 'en-us+f3',
+  slt: 'en-us+f3',
+  male: 'en-us',
+  rms: 'en-us',
+  awb: 'en-gb-scotland',
+};
+
 const INSTALL_HINT = 'espeak-ng is not installed: apt-get install espeak-ng';
 
 /**
@@ -166,7 +175,8 @@ export class EspeakProvider implements TtsProvider {
 
   private async resolveVoice(request: SynthesizeRequest, signal: AbortSignal): Promise<string> {
     const voices = await this.listVoices(signal);
-    const wanted = request.voice?.trim();
+    const requested = request.voice?.trim();
+    const wanted = requested ? (ESPEAK_PORTABLE_VOICES[requested.toLowerCase()] ?? requested) : undefined;
     if (wanted) {
       if (hasVoice(voices, wanted)) return wanted;
       throw this.unknownVoice(`has no voice "${wanted}"`, voices, wanted);

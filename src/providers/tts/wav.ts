@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ReelayError } from '../../domain/errors.js';
+import { pcmWavHeader } from '../http/wav-pcm.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
 
 /** The facts of a PCM WAV file that narration needs. */
@@ -84,24 +85,13 @@ export async function readWavInfo(path: string): Promise<WavInfo> {
   return parseWav(await readFile(path), path);
 }
 
-/** Builds a canonical 44-byte PCM WAV header for `dataBytes` of samples. */
+/**
+ * Builds a canonical 44-byte PCM WAV header for `dataBytes` of samples — the one WAV writer of the
+ * code base ({@link pcmWavHeader}), as a Buffer for concatenation.
+ */
 export function wavHeader(dataBytes: number, sampleRate: number, channels = 1, bitsPerSample = 16): Buffer {
-  const blockAlign = (channels * bitsPerSample) / 8;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * blockAlign, 28);
-  header.writeUInt16LE(blockAlign, 32);
-  header.writeUInt16LE(bitsPerSample, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
+  const header = pcmWavHeader({ sampleRate, channels, bitsPerSample }, dataBytes);
+  return Buffer.from(header.buffer, header.byteOffset, header.byteLength);
 }
 
 /**

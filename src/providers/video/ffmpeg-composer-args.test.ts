@@ -4,7 +4,7 @@ import {
   type EncodeSettings,
   encoderArgs,
   finalArgs,
-  motionExpressions,
+  panPlan,
   type SegmentPlan,
   segmentArgs,
   segmentAudioFilter,
@@ -37,12 +37,14 @@ describe('segment filters', () => {
     expect(filter).not.toContain('ass=');
   });
 
-  it('uses zoompan on a pre-upscaled still for motion, after the yuv420p conversion', () => {
-    const filter = segmentVideoFilter({ ...plan, motion: { zoom: 0.08, upscale: 1.5 } }, settings);
-    expect(filter).toContain('scale=2880:1620:');
-    expect(filter).toContain(':d=300:s=1920x1080:fps=30');
-    expect(filter.indexOf('format=yuv420p')).toBeLessThan(filter.indexOf('zoompan'));
-    expect(filter).not.toContain('tpad');
+  it('pans a moving crop over the still scaled once, after the yuv420p conversion and the clones', () => {
+    const filter = segmentVideoFilter({ ...plan, motion: { travel: 0.12 } }, settings);
+    // 12 % of 1920 = 230 px of travel: the still is scaled to the frame plus that margin.
+    expect(filter).toContain('scale=2152:1212:');
+    expect(filter.indexOf('format=yuv420p')).toBeLessThan(filter.indexOf('tpad'));
+    expect(filter.indexOf('tpad=stop=299:stop_mode=clone')).toBeLessThan(filter.indexOf('crop='));
+    expect(filter).toContain("crop=w=1920:h=1080:x='clip(n-34,0,230)':y='66':exact=1");
+    expect(filter).not.toContain('zoompan');
   });
 
   it('fades video and audio at both edges and burns the caption file', () => {
@@ -64,17 +66,32 @@ describe('segment filters', () => {
 });
 
 describe('motion directions', () => {
-  it('alternates zoom in/out and pan axis and direction by position', () => {
-    const [m0, m1, m2, m3] = [0, 1, 2, 3].map((p) => motionExpressions(p, 101, 0.1));
-    expect(m0).toEqual({ z: '1+0.1*on/100', x: '(iw-iw/zoom)*(0.3+0.4*on/100)', y: '(ih-ih/zoom)/2' });
-    expect(m1).toEqual({
-      z: '1+0.1*(1-on/100)',
-      x: '(iw-iw/zoom)*(0.3+0.4*(1-on/100))',
-      y: '(ih-ih/zoom)/2',
-    });
-    expect(m2?.y).toBe('(ih-ih/zoom)*(0.3+0.4*on/100)');
-    expect(m3?.x).toBe('(iw-iw/zoom)/2');
-    expect(motionExpressions(4, 101, 0.1)).toEqual(m0);
+  const frame = { width: 1920, height: 1080 };
+
+  it('moves exactly one pixel per frame while moving (no uneven integer steps), holding at both ends', () => {
+    const pan = panPlan(0, 301, frame, 0.12);
+    expect(pan.distance).toBe(230);
+    const at = (n: number) => Math.min(230, Math.max(0, n - 35));
+    expect(pan.x).toBe('clip(n-35,0,230)');
+    const steps = Array.from({ length: 300 }, (_, n) => at(n + 1) - at(n));
+    expect(new Set(steps)).toEqual(new Set([0, 1]));
+    expect(steps.filter((d) => d === 1)).toHaveLength(230);
+    expect(pan.width - frame.width).toBeGreaterThanOrEqual(230);
+  });
+
+  it('never travels further than the scene has frames', () => {
+    expect(panPlan(0, 61, frame, 0.12).distance).toBe(60);
+    expect(panPlan(0, 61, frame, 0.12).x).toBe('clip(n-0,0,60)');
+  });
+
+  it('alternates direction by position and pans vertically at positions 2–3 (mod 4)', () => {
+    const [p0, p1, p2, p3] = [0, 1, 2, 3].map((p) => panPlan(p, 301, frame, 0.12));
+    expect(p1?.x).toBe('230-clip(n-35,0,230)');
+    expect(p2?.y).toBe(`clip(n-${Math.floor((300 - 130) / 2)},0,130)`);
+    expect(p3?.y).toMatch(/^130-clip/);
+    expect(Number(p2?.x)).toBe(Math.floor(((p2?.width ?? 0) - 1920) / 2));
+    expect((p2?.height ?? 0) - 1080).toBeGreaterThanOrEqual(130);
+    expect(panPlan(4, 301, frame, 0.12)).toEqual(p0);
   });
 });
 
@@ -94,14 +111,30 @@ describe('encoder and final arguments', () => {
     expect(args.slice(-5)).toEqual(['-frames:v', '300', '-f', 'mp4', '/w/.seg.tmp.mp4']);
   });
 
-  it('copies everything without music, and re-encodes only audio with music', () => {
-    const base = { listPath: '/w/list', totalMs: 60_000, musicVolumeDb: -18, audioBitrate: '192k' };
+  it('copies everything without music or normalisation, and re-encodes only audio otherwise', () => {
+    const base = {
+      listPath: '/w/list',
+      totalMs: 60_000,
+      musicVolumeDb: -18,
+      duckRatio: 8,
+      truePeakDb: -1,
+      audioBitrate: '192k',
+    };
     const plain = finalArgs(base, '/o.mp4').join(' ');
     expect(plain).toContain('-f concat -safe 0 -i /w/list');
     expect(plain).toContain('-c copy -movflags +faststart');
-    const mixed = finalArgs({ ...base, musicPath: '/m.mp3' }, '/o.mp4').join(' ');
+    const normalised = finalArgs({ ...base, loudnessLufs: -14 }, '/o.mp4').join(' ');
+    expect(normalised).toContain('loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[a]');
+    expect(normalised).toContain('-c:v copy -c:a aac');
+    expect(normalised).not.toContain('-stream_loop');
+    const mixed = finalArgs({ ...base, musicPath: '/m.mp3', loudnessLufs: -14 }, '/o.mp4').join(' ');
     expect(mixed).toContain('-stream_loop -1 -i /m.mp3');
     expect(mixed).toContain('volume=-18dB,afade=t=out:st=59.000:d=1.000');
+    // The narration keys the compressor that ducks the music, then the mix is normalised.
+    expect(mixed).toContain('[music][key]sidechaincompress=threshold=0.01:ratio=8:');
+    expect(mixed).toContain(
+      '[voice][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,loudnorm=',
+    );
     expect(mixed).toContain('-c:v copy -c:a aac');
   });
 

@@ -15,10 +15,8 @@ export interface EncodeSettings {
 
 /** Ken Burns parameters for one segment. */
 export interface MotionSettings {
-  /** Extra zoom over the segment (0.08 = 8 %). */
-  zoom: number;
-  /** The still is scaled to this multiple of the frame first, so the slow pan does not jitter. */
-  upscale: number;
+  /** How far the view travels across the still, as a fraction of the frame width (0.12 = 12 %). */
+  travel: number;
 }
 
 /** Everything needed to render one scene segment. Paths are absolute except `assFile` (relative to the work dir). */
@@ -47,45 +45,70 @@ export function segmentDurationMs(plan: SegmentPlan, settings: EncodeSettings): 
   return (plan.frames * 1000) / settings.fps;
 }
 
+/** The pan of one segment: how far (whole pixels) and along which axis, and the crop expressions. */
+export interface PanPlan {
+  /** Pixels the view moves, one per frame. */
+  distance: number;
+  /** Size the still is scaled to (the frame plus the travel margin, same aspect). */
+  width: number;
+  height: number;
+  /** `crop` position expressions (of the frame number `n`). */
+  x: string;
+  y: string;
+}
+
 /**
- * The zoompan expressions for one segment: even positions zoom in, odd ones zoom out; the pan
- * runs along x for positions 0–1 and y for 2–3 (mod 4), reversing on odd positions. The pan stays
- * within the middle 40 % of the free margin (30 % → 70 %), so text near any edge of a card is
- * never cropped by more than 70 % of the zoom margin.
+ * The Ken Burns pan of one segment. The still is scaled once to the frame plus a margin and a
+ * frame-sized window moves across it by exactly one pixel per frame — the same step every frame,
+ * so there is no stutter of uneven integer steps, and each frame is the previous one shifted by a
+ * whole pixel, which the encoder predicts almost for free (motion on costs little more than a still).
+ * The distance is `travel × width`, or the frame count when the scene is shorter; a longer scene
+ * holds still for equal times at both ends. Even positions pan left to right, odd ones right to
+ * left; positions 2–3 (mod 4) pan vertically (the margin scales with the frame's aspect).
  */
-export function motionExpressions(
+export function panPlan(
   position: number,
   frames: number,
-  zoom: number,
-): { z: string; x: string; y: string } {
-  const p = `on/${Math.max(1, frames - 1)}`;
-  const zoomIn = position % 2 === 0;
-  const z = zoomIn ? `1+${zoom}*${p}` : `1+${zoom}*(1-${p})`;
-  const along = zoomIn ? p : `(1-${p})`;
-  const panX = position % 4 < 2;
-  const sweep = `(0.3+0.4*${along})`;
-  const x = panX ? `(iw-iw/zoom)*${sweep}` : '(iw-iw/zoom)/2';
-  const y = panX ? '(ih-ih/zoom)/2' : `(ih-ih/zoom)*${sweep}`;
-  return { z, x, y };
+  s: { width: number; height: number },
+  travel: number,
+): PanPlan {
+  const vertical = position % 4 >= 2;
+  const along = vertical ? s.height : s.width;
+  const distance = Math.max(0, Math.min(frames - 1, Math.round(along * travel)));
+  const marginW = vertical ? Math.ceil((distance * s.width) / s.height) : distance;
+  const width = even(s.width + marginW + 1);
+  const height = even((width * s.height) / s.width + 1);
+  const hold = Math.floor((frames - 1 - distance) / 2);
+  const step = `clip(n-${hold},0,${distance})`;
+  const moving = position % 2 === 0 ? step : `${distance}-${step}`;
+  const centreX = String(Math.floor((width - s.width) / 2));
+  const centreY = String(Math.floor((height - s.height) / 2));
+  return {
+    distance,
+    width,
+    height,
+    x: vertical ? centreX : moving,
+    y: vertical ? moving : centreY,
+  };
 }
 
 /**
  * The video filter chain of a segment. The still is read once as a single frame, scaled and
  * padded to fit the frame (any aspect), converted to yuv420p with a BT.709 matrix, and only then
- * multiplied into frames (`tpad` clones, or `zoompan` for motion) — converting before raising the
- * frame count is much faster. Captions and fades come last.
+ * multiplied into frames (`tpad` clones) — converting before raising the frame count is much
+ * faster. Motion crops a moving window out of the clones ({@link panPlan}; `crop` only moves
+ * pointers, so it costs nothing). Captions and fades come last.
  */
 export function segmentVideoFilter(plan: SegmentPlan, s: EncodeSettings): string {
   const scaleTo = (w: number, h: number): string =>
     `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:out_color_matrix=bt709:out_range=tv:flags=lanczos,format=yuv420p,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`;
   const parts: string[] = [];
   if (plan.motion) {
-    const w = even(s.width * plan.motion.upscale);
-    const h = even(s.height * plan.motion.upscale);
-    const { z, x, y } = motionExpressions(plan.position, plan.frames, plan.motion.zoom);
+    const pan = panPlan(plan.position, plan.frames, s, plan.motion.travel);
     parts.push(
-      scaleTo(w, h),
-      `zoompan=z=${z}:x=${x}:y=${y}:d=${plan.frames}:s=${s.width}x${s.height}:fps=${s.fps}`,
+      scaleTo(pan.width, pan.height),
+      `tpad=stop=${plan.frames - 1}:stop_mode=clone`,
+      `crop=w=${s.width}:h=${s.height}:x='${pan.x}':y='${pan.y}':exact=1`,
     );
   } else {
     parts.push(scaleTo(s.width, s.height), `tpad=stop=${plan.frames - 1}:stop_mode=clone`);
@@ -148,47 +171,62 @@ export interface FinalPlan {
   totalMs: number;
   /** Background music, looped under the narration. */
   musicPath?: string;
-  /** Music level under the voice, in dB. */
+  /** Music level in the pauses of the narration, in dB (it ducks further under speech). */
   musicVolumeDb: number;
+  /** How much the music ducks under speech: side-chain compression ratio. */
+  duckRatio: number;
+  /** Integrated loudness of the final mix in LUFS; `undefined` keeps the levels (and copies the audio). */
+  loudnessLufs?: number;
+  /** Highest true peak of the final mix, dBTP. */
+  truePeakDb: number;
   audioBitrate: string;
 }
 
 /**
- * Joins segments without re-encoding video. Without music the whole stream is copied; with music
- * only the audio is re-encoded (the music is looped, lowered by `musicVolumeDb`, faded out over
- * the last second, and mixed under the narration).
+ * The audio graph of the final join. The music (looped, at `musicVolumeDb`, faded out over the
+ * last second) is ducked by side-chain compression keyed by the narration — it drops under speech
+ * and comes back up in the pauses — then mixed under the voice. The mix is normalised to
+ * `loudnessLufs` integrated with a true-peak ceiling by `loudnorm` (which works at 192 kHz; the
+ * result is resampled back to 48 kHz). `undefined` when there is nothing to do.
+ */
+export function finalAudioGraph(plan: FinalPlan): string | undefined {
+  const norm =
+    plan.loudnessLufs === undefined
+      ? ''
+      : `,loudnorm=I=${plan.loudnessLufs}:TP=${(plan.truePeakDb - 0.5).toFixed(1)}:LRA=11,aresample=48000`;
+  const fmt = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
+  if (!plan.musicPath) return norm ? `[0:a]${fmt}${norm}[a]` : undefined;
+  const fadeSec = Math.min(1000, plan.totalMs / 2);
+  const music = [
+    'aresample=48000',
+    fmt,
+    `volume=${plan.musicVolumeDb}dB`,
+    `afade=t=out:st=${sec(plan.totalMs - fadeSec)}:d=${sec(fadeSec)}`,
+  ].join(',');
+  return [
+    `[0:a]${fmt},asplit=2[voice][key]`,
+    `[1:a]${music}[music]`,
+    `[music][key]sidechaincompress=threshold=0.01:ratio=${plan.duckRatio}:attack=20:release=400:makeup=1[ducked]`,
+    `[voice][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0${norm}[a]`,
+  ].join(';');
+}
+
+/**
+ * Joins segments without re-encoding video (stream copy). The audio is re-encoded only when there
+ * is music to duck and mix or loudness to normalise ({@link finalAudioGraph}); otherwise the whole
+ * stream is copied.
  */
 export function finalArgs(plan: FinalPlan, outPath: string): string[] {
   const input = ['-f', 'concat', '-safe', '0', '-i', plan.listPath];
   const tail = ['-movflags', '+faststart', '-f', 'mp4', outPath];
-  if (!plan.musicPath) return [...input, '-map', '0:v', '-map', '0:a', '-c', 'copy', ...tail];
-  const fadeSec = Math.min(1000, plan.totalMs / 2);
-  const music = [
-    'aresample=48000',
-    'aformat=sample_fmts=fltp:channel_layouts=stereo',
-    `volume=${plan.musicVolumeDb}dB`,
-    `afade=t=out:st=${sec(plan.totalMs - fadeSec)}:d=${sec(fadeSec)}`,
-  ].join(',');
-  const graph = `[1:a]${music}[m];[0:a][m]amix=inputs=2:duration=first:dropout_transition=0:normalize=0[a]`;
+  const graph = finalAudioGraph(plan);
+  if (!graph) return [...input, '-map', '0:v', '-map', '0:a', '-c', 'copy', ...tail];
+  const music = plan.musicPath ? ['-stream_loop', '-1', '-i', plan.musicPath] : [];
   return [
     ...input,
-    ...['-stream_loop', '-1', '-i', plan.musicPath, '-filter_complex', graph],
-    ...[
-      '-map',
-      '0:v',
-      '-map',
-      '[a]',
-      '-c:v',
-      'copy',
-      '-c:a',
-      'aac',
-      '-b:a',
-      plan.audioBitrate,
-      '-ar',
-      '48000',
-      '-ac',
-      '2',
-    ],
+    ...music,
+    ...['-filter_complex', graph, '-map', '0:v', '-map', '[a]', '-c:v', 'copy'],
+    ...['-c:a', 'aac', '-b:a', plan.audioBitrate, '-ar', '48000', '-ac', '2'],
     ...tail,
   ];
 }

@@ -26,7 +26,19 @@ import { type AssStyleOptions, toAss } from './subtitles-ass.js';
 /** What the composer needs from FFmpeg (checked before rendering and by the health check). */
 export const COMPOSER_REQUIREMENTS = {
   encoders: ['libx264', 'aac'],
-  filters: ['ass', 'zoompan', 'tpad', 'fade', 'afade', 'apad', 'amix', 'scale', 'pad'],
+  filters: [
+    'ass',
+    'crop',
+    'tpad',
+    'fade',
+    'afade',
+    'apad',
+    'amix',
+    'scale',
+    'pad',
+    'sidechaincompress',
+    'loudnorm',
+  ],
 } as const;
 
 /** Options of {@link FfmpegComposer}. */
@@ -43,12 +55,16 @@ export interface FfmpegComposerOptions {
   crf?: number;
   /** Fade from/to black (video) and fade in/out (audio) at each segment edge, in ms; 0 disables. @default 300 */
   fadeMs?: number;
-  /** Ken Burns zoom over one scene (0.06 = 6 %). @default 0.06 */
-  motionZoom?: number;
-  /** Pre-upscale of the still before zoompan (higher is smoother slow motion and more work). @default 1.5 */
-  motionUpscale?: number;
-  /** Background music level under the narration, in dB. @default -18 */
+  /** Ken Burns pan over one scene, as a fraction of the frame width (one pixel per frame at most). @default 0.12 */
+  motionTravel?: number;
+  /** Background music level in the pauses of the narration, in dB; it ducks under speech. @default -12 */
   musicVolumeDb?: number;
+  /** Side-chain compression ratio ducking the music under speech (1 = no ducking). @default 10 */
+  duckRatio?: number;
+  /** Integrated loudness of the final mix, LUFS (`null` keeps the levels and copies the audio). @default -14 */
+  loudnessLufs?: number | null;
+  /** True-peak ceiling of the final mix, dBTP. @default -1 */
+  truePeakDb?: number;
   /** AAC bitrate when the request gives none. @default '192k' */
   audioBitrate?: string;
   /** Caption styling (font, relative size, outline, margins); frame size comes from the request. */
@@ -204,7 +220,10 @@ export class FfmpegComposer implements VideoProvider {
             listPath,
             totalMs,
             musicPath: request.musicPath ? resolve(request.musicPath) : undefined,
-            musicVolumeDb: this.options.musicVolumeDb ?? -18,
+            musicVolumeDb: this.options.musicVolumeDb ?? -12,
+            duckRatio: this.options.duckRatio ?? 10,
+            ...(this.options.loudnessLufs === null ? {} : { loudnessLufs: this.options.loudnessLufs ?? -14 }),
+            truePeakDb: this.options.truePeakDb ?? -1,
             audioBitrate: settings.audioBitrate,
           },
           temp,
@@ -238,9 +257,7 @@ export class FfmpegComposer implements VideoProvider {
       audioPath: resolve(scene.audioPath),
       frames: Math.max(1, Math.round((scene.durationMs * s.fps) / 1000)),
       fadeMs: request.crossfade ? (this.options.fadeMs ?? 300) : 0,
-      ...(motion
-        ? { motion: { zoom: this.options.motionZoom ?? 0.06, upscale: this.options.motionUpscale ?? 1.5 } }
-        : {}),
+      ...(motion ? { motion: { travel: this.options.motionTravel ?? 0.12 } } : {}),
     }));
   }
 

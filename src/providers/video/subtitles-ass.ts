@@ -66,13 +66,51 @@ export function toAss(cues: readonly SubtitleCue[], options: AssStyleOptions): s
   ];
   const events = cues.map((cue) => {
     const fits = cue.lines.every((l) => l.length <= charsPerLine);
-    const text = fits ? cue.lines.map(escapeAss).join('\\N') : escapeAss(cue.lines.join(' '));
+    const lines = fits ? cue.lines : [cue.lines.join(' ')];
+    const text = fitLongWords(lines, charsPerLine, fontSize);
     return `Dialogue: 0,${formatAssTime(cue.startMs)},${formatAssTime(cue.endMs)},Default,,0,0,0,,${text}`;
   });
   return `${[...header, ...events].join('\n')}\n`;
 }
 
-/** Neutralises ASS override blocks and escape sequences in caption text. */
-function escapeAss(text: string): string {
-  return text.replace(/\\/g, '\u29F5').replace(/\{/g, '(').replace(/\}/g, ')').replace(/\n/g, ' ');
+/** Smallest font size a long word may shrink to, as a fraction of the style's size. */
+const MIN_SHRINK = 0.6;
+/** Width of a wide glyph (W, M) of DejaVu Sans in em: long words are measured pessimistically. */
+const WIDE_GLYPH_EM = 0.62;
+
+/**
+ * Escaped dialogue text for `lines`. A word longer than a line would run off the frame (libass
+ * wraps only at spaces), so the event's font shrinks until the longest word fits, down to
+ * {@link MIN_SHRINK} of its size; a word still too long is broken into pieces on their own lines.
+ */
+function fitLongWords(lines: readonly string[], charsPerLine: number, fontSize: number): string {
+  const longest = Math.max(0, ...lines.flatMap((l) => l.split(/\s+/)).map((w) => [...w].length));
+  // The normal estimate (0.55 em per glyph) is an average; a single long word may be all wide glyphs.
+  const room = Math.floor((charsPerLine * 0.55) / WIDE_GLYPH_EM);
+  if (longest <= room) return lines.map(escapeAss).join('\\N');
+  const size = Math.max(Math.ceil(fontSize * MIN_SHRINK), Math.floor((fontSize * room) / longest));
+  const perLine = Math.max(1, Math.floor((room * fontSize) / size));
+  const broken = lines.map((line) =>
+    line
+      .split(/\s+/)
+      .map((word) => {
+        const chars = [...word];
+        if (chars.length <= perLine) return escapeAss(word);
+        const pieces: string[] = [];
+        for (let i = 0; i < chars.length; i += perLine)
+          pieces.push(escapeAss(chars.slice(i, i + perLine).join('')));
+        return pieces.join('\\N');
+      })
+      .join(' '),
+  );
+  return `{\\fs${size}}${broken.join('\\N')}`;
+}
+
+/**
+ * Makes caption text show as itself in libass: `{` and `}` become the escapes `\{` and `\}`
+ * (else they open and close override blocks), and every `\` is followed by a word joiner (U+2060,
+ * invisible) so it never forms an escape such as `\N`, `\h` or `\{`. Newlines become spaces.
+ */
+export function escapeAss(text: string): string {
+  return text.replace(/\\/g, '\\\u2060').replace(/\{/g, '\\{').replace(/\}/g, '\\}').replace(/\r?\n/g, ' ');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCues, formatSrtTime, parseSrt, parseSrtTime, sliceCues, timeline, toSrt } from './subtitles.js';
-import { assFontSize, formatAssTime, toAss } from './subtitles-ass.js';
+import { assFontSize, escapeAss, formatAssTime, toAss } from './subtitles-ass.js';
 
 const LONG =
   'Rivers carve valleys over thousands of years. Water finds the weakest rock and keeps on cutting, ' +
@@ -113,13 +113,42 @@ describe('toAss', () => {
     });
     expect(ass).toContain('PlayResX: 1920\nPlayResY: 1080');
     expect(ass).toMatch(/Style: Default,DejaVu Sans,54,.*,1,4,2,2,96,96,65,1/);
-    expect(ass).toContain('Dialogue: 0,0:00:01.23,0:00:03.00,Default,,0,0,0,,(\u29F5b1)bold\\Ntwo');
+    expect(ass).toContain('Dialogue: 0,0:00:01.23,0:00:03.00,Default,,0,0,0,,\\{\\\u2060b1\\}bold\\Ntwo');
     expect(formatAssTime(3_723_450)).toBe('1:02:03.45');
   });
 
   it('joins lines that would not fit a portrait frame so libass wraps them', () => {
-    const line = 'a'.repeat(40);
+    const line = 'word '.repeat(8).trim();
     const ass = toAss([{ startMs: 0, endMs: 1000, lines: [line, line] }], { width: 1080, height: 1920 });
     expect(ass).toContain(`,,${line} ${line}`);
+  });
+
+  it('escapes braces and backslashes so they show as themselves', () => {
+    expect(escapeAss('a {b} c')).toBe('a \\{b\\} c');
+    expect(escapeAss('C:\\New')).toBe('C:\\\u2060New');
+    expect(escapeAss('\\{')).toBe('\\\u2060\\{');
+    expect(escapeAss('one\ntwo')).toBe('one two');
+  });
+
+  it('shrinks the font of an event whose word would run off the frame, and breaks a word too long even then', () => {
+    const long = 'Pneumonoultramicroscopicsilicovolcanoconiosis'; // 45 letters
+    const portrait = toAss([{ startMs: 0, endMs: 1000, lines: [`A ${long} here`] }], {
+      width: 1080,
+      height: 1920,
+    });
+    const size = Number(/\{\\fs(\d+)\}/.exec(portrait)?.[1]);
+    expect(size).toBeGreaterThanOrEqual(Math.ceil(54 * 0.6));
+    expect(size).toBeLessThan(54);
+    const huge = 'x'.repeat(120);
+    const broken = toAss([{ startMs: 0, endMs: 1000, lines: [huge] }], { width: 1080, height: 1920 });
+    const text = broken.trim().split('\n').pop()!.split(',,').pop()!;
+    expect(text.startsWith(`{\\fs${Math.ceil(54 * 0.6)}}`)).toBe(true);
+    const pieces = text.replace(/^\{[^}]*\}/, '').split('\\N');
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.join('')).toBe(huge);
+    // Ordinary text keeps the style's size.
+    expect(
+      toAss([{ startMs: 0, endMs: 1000, lines: ['Short words only.'] }], { width: 1080, height: 1920 }),
+    ).not.toContain('\\fs');
   });
 });
