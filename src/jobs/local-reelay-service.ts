@@ -5,6 +5,7 @@ import { ReelayError } from '../domain/errors.js';
 import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision } from '../domain/fallback.js';
 import type { IdGenerator } from '../domain/ids.js';
+import { assertStorable } from '../domain/storable-text.js';
 import { chosenProviders } from '../pipeline/preflight.js';
 import { parseVideoRequest } from '../pipeline/video-request.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -95,6 +96,8 @@ export class LocalReelayService implements ReelayService {
   }
 
   async cancel(id: string, reason = 'canceled by the user'): Promise<JobRecord> {
+    // Validated before anything moves: a cancel that fails must change nothing.
+    assertStorable({ reason }, 'cancel request');
     const job = await this.mustGet(id);
     if (job.status === 'done' || job.status === 'failed' || job.status === 'canceled') {
       throw new ReelayError(
@@ -170,6 +173,7 @@ export class LocalReelayService implements ReelayService {
   }
 
   async answerDecision(jobId: string, answer: DecisionAnswerInput): Promise<void> {
+    assertStorable(answer, 'decision answer');
     const job = await this.mustGet(jobId);
     const local = this.parts.kit.gateway.getPendingDecision(jobId);
     const remote = local ? null : await this.remotePending(jobId);
@@ -212,6 +216,7 @@ export class LocalReelayService implements ReelayService {
     action: 'open' | 'close' | 'isolate',
     reason = 'maintenance',
   ): Promise<{ state: string }> {
+    assertStorable({ reason }, 'circuit request');
     const { registry, kit } = this.parts;
     registry.get(providerId);
     const breaker = kit.breakers.get(providerId);

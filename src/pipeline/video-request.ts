@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import { unstorableFields } from '../domain/storable-text.js';
 
 const ASPECTS = {
   '16:9': '16:9',
@@ -122,17 +123,21 @@ export interface FieldProblem {
  */
 export function parseVideoRequest(input: unknown): VideoRequest {
   const result = VideoRequestSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const fields: FieldProblem[] = result.error.issues.map((issue) => ({
-      field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-      message: issue.message,
-    }));
+  const unstorable = unstorableFields(input);
+  if (!result.success || unstorable.length > 0) {
+    const fields: FieldProblem[] = [
+      ...unstorable,
+      ...(result.success ? [] : result.error.issues).map((issue) => ({
+        field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+        message: issue.message,
+      })),
+    ];
     const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     throw new ReelayError('REELAY_ERR_VALIDATION', `Invalid video request — ${summary}`, {
       details: { fields },
     });
   }
-  const value = result.data;
+  const value = result.data as z.output<typeof VideoRequestSchema>;
   const size = DEFAULT_SIZES[value.options.aspect];
   const width = even(value.options.width ?? size.width);
   const height = even(value.options.height ?? size.height);

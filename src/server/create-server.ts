@@ -5,6 +5,7 @@ import { silentLogger } from '../domain/logger.js';
 import { ApiKeyAuth } from './api-key-auth.js';
 import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
@@ -46,6 +47,8 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     routerOptions: { maxParamLength: 300 },
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler(clock),
+    clientErrorHandler: clientErrorHandler(clock, ids),
   });
 
   const metrics = new HttpMetrics();

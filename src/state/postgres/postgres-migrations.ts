@@ -64,4 +64,9 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX audit_decisions_job_seq ON audit_decisions (job_id, seq);
     `,
   },
+  {
+    version: 2,
+    description: 'event ids are BIGINT: the API accepts any Last-Event-ID up to 15 digits',
+    sql: 'ALTER TABLE events ALTER COLUMN id TYPE BIGINT;',
+  },
 ];
