@@ -245,7 +245,7 @@ async function jobLoop(): Promise<void> {
     const n = counts.submitted++;
     const body = {
       brief: `Soak job ${n}: explain how tides work for curious kids, with the moon and the sun`,
-      durationMinutes: 0.1,
+      durationMinutes: 0.05,
       fallbackPolicy: 'auto',
       options: {
         width: 320,
@@ -266,14 +266,14 @@ async function jobLoop(): Promise<void> {
       continue;
     }
     const jobId = (res.json as { jobId: string }).jobId;
-    const streaming = followStream(server.port, jobId, 120_000);
+    const streaming = followStream(server.port, jobId, 20 * 60_000);
     if (n % 5 === 4) {
       await new Promise((r) => setTimeout(r, 1500 + rand() * 3000));
       await call(server.port, 'POST', `/api/video/${jobId}/cancel`, { reason: 'soak cancel' }).catch(
         () => undefined,
       );
     }
-    for (let i = 0; i < 240 && !stopping; i++) {
+    for (let i = 0; i < 2400; i++) {
       const s = await call(server.port, 'GET', `/api/video/${jobId}/status`).catch(() => ({
         status: 0,
         json: null,
