@@ -1,6 +1,7 @@
 import { type Clock, isoAt, systemClock } from '../domain/clock.js';
 import { type ReelayEvent, type StoredEvent, TERMINAL_EVENT_TYPES } from '../domain/events.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import { redactDeep, redactKeyLike } from '../domain/redact.js';
 import type { JobLogLevel, StageEvent } from '../pipeline/pipeline-context.js';
 import type { EventLog } from '../state/event-log.js';
 import type { JobLogStore } from '../state/job-log-store.js';
@@ -37,8 +38,10 @@ export class JobEventSink {
       return Promise.resolve(undefined);
     }
     if (TERMINAL_EVENT_TYPES.has(event.type)) this.markEnded(event.jobId);
+    // Credentials inside URLs (provider errors, decision reasons) never reach the log or clients.
+    const clean = redactDeep(event);
     return this.chain(event.jobId, async () => {
-      const stored = await this.events.append(event);
+      const stored = await this.events.append(clean);
       for (const listener of this.listeners) listener(stored);
       return stored;
     });
@@ -51,7 +54,7 @@ export class JobEventSink {
 
   /** Appends a line to the job's log (and to the process log). */
   log(jobId: string, level: JobLogLevel, message: string, fields: Record<string, unknown> = {}): void {
-    this.logger[level]({ jobId, ...fields }, message);
+    this.logger[level](redactDeep({ jobId, ...fields }), redactKeyLike(message));
     void this.chain(`log:${jobId}`, () =>
       this.logs.append(jobId, { level, message, fields, timestamp: isoAt(this.clock) }),
     );

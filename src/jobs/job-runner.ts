@@ -2,6 +2,7 @@ import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import { redactDeep } from '../domain/redact.js';
 import type { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
 import { parseVideoRequest } from '../pipeline/video-request.js';
 import { failureDetails } from '../routing/stage-failure.js';
@@ -272,7 +273,7 @@ export class JobRunner {
       });
       return;
     }
-    const details = failureDetails(error, { correlationId: job.correlationId });
+    const details = redactDeep(failureDetails(error, { correlationId: job.correlationId }));
     await jobs.update(job.id, (r) => failJob(r, details, this.clock.now()));
     sink.log(job.id, 'error', `Job failed: ${details.message}`, { code: details.code, stage: details.stage });
     endJob();

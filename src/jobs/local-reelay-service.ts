@@ -5,6 +5,7 @@ import { ReelayError } from '../domain/errors.js';
 import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision } from '../domain/fallback.js';
 import type { IdGenerator } from '../domain/ids.js';
+import { redactDeep } from '../domain/redact.js';
 import { assertStorable } from '../domain/storable-text.js';
 import { chosenProviders } from '../pipeline/preflight.js';
 import { parseVideoRequest } from '../pipeline/video-request.js';
@@ -158,9 +159,9 @@ export class LocalReelayService implements ReelayService {
     const p = this.parts.kit.gateway.getPendingDecision(jobId);
     if (!p) {
       const remote = await this.remotePending(jobId);
-      return remote ? pendingDecisionView(remote) : null;
+      return remote ? redactDeep(pendingDecisionView(remote)) : null;
     }
-    return {
+    return redactDeep({
       decisionId: p.decisionId,
       jobId: p.jobId,
       stage: p.stage,
@@ -169,7 +170,7 @@ export class LocalReelayService implements ReelayService {
       options: p.options,
       alternatives: p.alternatives,
       requestedAt: p.requestedAt,
-    };
+    });
   }
 
   async answerDecision(jobId: string, answer: DecisionAnswerInput): Promise<void> {
@@ -208,7 +209,7 @@ export class LocalReelayService implements ReelayService {
   }
 
   async listProviders(): Promise<ProviderInfo[]> {
-    return describeProviders(this.parts.registry, this.parts.kit);
+    return redactDeep(describeProviders(this.parts.registry, this.parts.kit));
   }
 
   async setCircuit(
