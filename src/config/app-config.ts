@@ -77,6 +77,13 @@ export const ConfigFileSchema = z
       .optional(),
     providers: z.record(z.string(), providerSettings).optional(),
     budgets: budgets.optional(),
+    limits: z
+      .object({
+        /** width × height × fps × seconds allowed per job. */
+        maxPixelFramesPerJob: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -115,6 +122,8 @@ export interface ReelayConfig {
   databaseUrl: string | undefined;
   providers: Record<string, ProviderSettings>;
   budgets: z.output<typeof budgets>;
+  /** Per-job size limits (`REELAY_MAX_PIXEL_FRAMES`). @default 1920×1080 × 60 fps × 600 s */
+  limits: { maxPixelFramesPerJob: number };
   /** Resolved API keys by env var name (never logged). */
   secrets: Record<string, string>;
   /** The config file that was read, if any. */
@@ -186,6 +195,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: env.DATABASE_URL || undefined,
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
+    limits: {
+      maxPixelFramesPerJob:
+        positiveIntEnv(env, 'REELAY_MAX_PIXEL_FRAMES') ??
+        file.limits?.maxPixelFramesPerJob ??
+        1920 * 1080 * 60 * 600,
+    },
     secrets,
     configPath,
   };

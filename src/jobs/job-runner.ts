@@ -179,7 +179,8 @@ export class JobRunner {
         worker: this.owner,
         correlationId: job.correlationId,
       });
-      const request = parseVideoRequest(job.request);
+      // Accepted at submit under the limits then in force: not re-judged here.
+      const request = parseVideoRequest(job.request, { maxPixelFramesPerJob: Number.POSITIVE_INFINITY });
       const result = await this.options.orchestrator.run(
         { id: job.id, correlationId: job.correlationId, request, policy: job.fallbackPolicy },
         {

@@ -67,7 +67,7 @@ export class LocalReelayService implements ReelayService {
       typeof input === 'object' && input !== null && !Array.isArray(input) && !('fallbackPolicy' in input)
         ? { ...input, fallbackPolicy: config.fallbackPolicy }
         : input;
-    const request = parseVideoRequest(withPolicy);
+    const request = parseVideoRequest(withPolicy, config.limits);
     chosenProviders(request, registry);
     const correlationId =
       options.correlationId && CORRELATION_ID.test(options.correlationId)
