@@ -98,3 +98,24 @@ describe('hostile input', () => {
     expect(body.code).toBe('REELAY_ERR_VALIDATION');
   });
 });
+
+describe('circuit admin routes without API keys', () => {
+  it('refuse an anonymous caller from the network (403) and accept one on loopback', async () => {
+    const { app } = setup();
+    const remote = await app.inject({
+      method: 'POST',
+      url: '/api/providers/espeak/circuit',
+      payload: { action: 'open' },
+      remoteAddress: '203.0.113.9',
+    });
+    expectProblem(remote, 403, 'REELAY_ERR_UNAUTHORIZED');
+    const local = await app.inject({
+      method: 'POST',
+      url: '/api/providers/espeak/circuit',
+      payload: { action: 'open' },
+      remoteAddress: '127.0.0.1',
+    });
+    expect(local.statusCode).toBe(200);
+    await app.close();
+  });
+});

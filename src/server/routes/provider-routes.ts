@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { adminGuard } from '../admin-guard.js';
 import type { CircuitResponse, GatewayStatsView, ProviderListResponse } from '../api-types.js';
 import type { RouteDeps } from '../route-deps.js';
 import { parseWith } from '../validate.js';
@@ -28,6 +29,7 @@ export async function providerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
 
   app.post<{ Params: { id: string } }>(
     '/api/providers/:id/circuit',
+    { onRequest: adminGuard(deps.config.apiKeys) },
     async (request): Promise<CircuitResponse> => {
       const { id } = parseWith(Params, request.params, 'provider id');
       const body = parseWith(CircuitBody, request.body, 'circuit request');
