@@ -68,6 +68,21 @@ describe('doctor checks', () => {
     expect(thrown).toMatchObject({ status: 'fail', message: 'health check failed: ECONNRESET' });
   });
 
+  it('providers: redacts URL credentials and words the fix without a broken possessive', async () => {
+    const check = await checkProvider(
+      provider(async () => ({
+        healthy: false,
+        latencyMs: 3,
+        message: 'Ollama is not running at http://bob:hunter22@10.0.0.5:11434/?api_key=abc123',
+      })),
+    );
+    expect(check.message).not.toContain('hunter22');
+    expect(check.message).not.toContain('abc123');
+    expect(check.message).toContain('10.0.0.5:11434');
+    expect(check.fix).not.toMatch(/s's /);
+    expect(check.fix).toMatch(/^Check the URL, key and status of /);
+  });
+
   it('a provider skipped for a missing key names the variable to set', () => {
     expect(
       skippedCheck({ id: 'elevenlabs', skipped: 'no API key: set ELEVENLABS_API_KEY to enable it' }),

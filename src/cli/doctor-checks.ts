@@ -3,6 +3,7 @@ import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../domain/errors.js';
 import type { ProviderSpec } from '../domain/provider.js';
+import { redactKeyLike } from '../domain/redact.js';
 import { type FfmpegRequirements, requireFfmpeg } from '../providers/media/ffmpeg-info.js';
 import { runProcess } from '../providers/media/run-process.js';
 import type { SkippedProvider } from '../providers/networked/create-networked-providers.js';
@@ -111,18 +112,19 @@ export async function checkProvider(provider: ProviderSpec, timeoutMs = 10_000):
   const name = `provider ${provider.id}`;
   try {
     const report = await provider.healthCheck(AbortSignal.timeout(timeoutMs));
-    if (report.healthy) return { name, status: 'ok', message: `${report.message} (${report.latencyMs} ms)` };
+    if (report.healthy)
+      return { name, status: 'ok', message: `${redactKeyLike(report.message)} (${report.latencyMs} ms)` };
     return {
       name,
       status: 'fail',
-      message: report.message,
-      fix: `Check ${provider.displayName}'s URL, key and status; or disable it in reelay.config.json`,
+      message: redactKeyLike(report.message),
+      fix: `Check the URL, key and status of ${provider.displayName}; or disable it in reelay.config.json`,
     };
   } catch (error) {
     return {
       name,
       status: 'fail',
-      message: `health check failed: ${errorMessage(error)}`,
+      message: `health check failed: ${redactKeyLike(errorMessage(error))}`,
       fix: `Check that ${provider.displayName} is reachable within ${Math.round(timeoutMs / 1000)} s`,
     };
   }

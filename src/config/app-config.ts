@@ -84,6 +84,13 @@ export const ConfigFileSchema = z
     budgets: budgets.optional(),
     /** Model groups of the OpenAI-compatible endpoint (`/v1/chat/completions`). */
     modelGroups: ModelGroupsSchema.optional(),
+    limits: z
+      .object({
+        /** width × height × fps × seconds allowed per job. */
+        maxPixelFramesPerJob: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -126,6 +133,8 @@ export interface ReelayConfig {
   budgets: z.output<typeof budgets>;
   /** Model groups of the OpenAI-compatible endpoint, by the name clients send as `model`. @default {} */
   modelGroups: Record<string, ModelGroupConfig>;
+  /** Per-job size limits (`REELAY_MAX_PIXEL_FRAMES`). @default 1920×1080 × 60 fps × 600 s */
+  limits: { maxPixelFramesPerJob: number };
   /** Resolved API keys by env var name (never logged). */
   secrets: Record<string, string>;
   /** The config file that was read, if any. */
@@ -199,6 +208,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
     modelGroups: file.modelGroups ?? {},
+    limits: {
+      maxPixelFramesPerJob:
+        positiveIntEnv(env, 'REELAY_MAX_PIXEL_FRAMES') ??
+        file.limits?.maxPixelFramesPerJob ??
+        1920 * 1080 * 60 * 600,
+    },
     secrets,
     configPath,
   };

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 import type { Logger } from '../domain/logger.js';
+import { redactUrlCredentials } from '../domain/redact.js';
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
@@ -40,6 +41,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     write(line: string): void {
       let out = line;
       for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
+      out = redactUrlCredentials(out);
       destination.write(out);
     },
   };

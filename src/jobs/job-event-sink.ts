@@ -1,12 +1,15 @@
 import { type Clock, isoAt, systemClock } from '../domain/clock.js';
-import type { ReelayEvent, StoredEvent } from '../domain/events.js';
+import { type ReelayEvent, type StoredEvent, TERMINAL_EVENT_TYPES } from '../domain/events.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import { redactDeep, redactKeyLike } from '../domain/redact.js';
 import type { JobLogLevel, StageEvent } from '../pipeline/pipeline-context.js';
 import type { EventLog } from '../state/event-log.js';
 import type { JobLogStore } from '../state/job-log-store.js';
 
 /** Event types kept out of the durable log: too frequent, and summarised by `progress`. */
 const TRANSIENT: ReadonlySet<ReelayEvent['type']> = new Set(['heartbeat']);
+/** Ended jobs remembered so late events are dropped (a job never runs again once it ended). */
+const MAX_ENDED = 10_000;
 
 /**
  * Writes a job's events to the event log in the order they happen (appends are chained per job, so
@@ -15,6 +18,7 @@ const TRANSIENT: ReadonlySet<ReelayEvent['type']> = new Set(['heartbeat']);
 export class JobEventSink {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<(event: StoredEvent) => void>();
+  private readonly ended = new Set<string>();
 
   constructor(
     private readonly events: EventLog,
@@ -23,11 +27,21 @@ export class JobEventSink {
     private readonly logger: Logger = silentLogger,
   ) {}
 
-  /** Appends a complete event (router and gateway events). */
+  /**
+   * Appends a complete event (router and gateway events). The terminal event (`done`, `error`,
+   * `canceled`) is the last event of a job: anything appended for the job after it is dropped.
+   */
   append(event: ReelayEvent): Promise<StoredEvent | undefined> {
     if (TRANSIENT.has(event.type)) return Promise.resolve(undefined);
+    if (this.ended.has(event.jobId)) {
+      this.logger.debug({ jobId: event.jobId, type: event.type }, 'Event after the end of the job dropped');
+      return Promise.resolve(undefined);
+    }
+    if (TERMINAL_EVENT_TYPES.has(event.type)) this.markEnded(event.jobId);
+    // Credentials inside URLs (provider errors, decision reasons) never reach the log or clients.
+    const clean = redactDeep(event);
     return this.chain(event.jobId, async () => {
-      const stored = await this.events.append(event);
+      const stored = await this.events.append(clean);
       for (const listener of this.listeners) listener(stored);
       return stored;
     });
@@ -40,10 +54,19 @@ export class JobEventSink {
 
   /** Appends a line to the job's log (and to the process log). */
   log(jobId: string, level: JobLogLevel, message: string, fields: Record<string, unknown> = {}): void {
-    this.logger[level]({ jobId, ...fields }, message);
+    this.logger[level](redactDeep({ jobId, ...fields }), redactKeyLike(message));
     void this.chain(`log:${jobId}`, () =>
       this.logs.append(jobId, { level, message, fields, timestamp: isoAt(this.clock) }),
     );
+  }
+
+  /** Records that the job ended (its terminal event was written, maybe by another process). */
+  markEnded(jobId: string): void {
+    this.ended.add(jobId);
+    if (this.ended.size > MAX_ENDED) {
+      const oldest = this.ended.values().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
   }
 
   /** Observes every stored event (metrics). */

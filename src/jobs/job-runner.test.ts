@@ -39,7 +39,7 @@ const RESULT: OrchestratorResult = {
 const untilAborted = (signal: AbortSignal): Promise<never> =>
   new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 
-function setup(run: RunFn, leaseMs = 30_000) {
+function setup(run: RunFn, leaseMs = 30_000, options: { releaseEvent?: boolean } = {}) {
   const stores = createMemoryStores({ clock: systemClock });
   const sink = new JobEventSink(stores.events, stores.jobLogs, systemClock);
   const orchestrator = {
@@ -55,7 +55,19 @@ function setup(run: RunFn, leaseMs = 30_000) {
       owner,
       leaseMs,
       pollIntervalMs: 100,
-      onJobEnd: (id) => ended.push(id),
+      onJobEnd: (id) => {
+        ended.push(id);
+        // As the gateway does when it releases the job's provider lock.
+        if (options.releaseEvent) {
+          void sink.append({
+            type: 'lock-released',
+            jobId: id,
+            timestamp: 't',
+            provider: 'p',
+            reason: 'job ended',
+          });
+        }
+      },
     });
   const submit = async (id: string) => {
     const request = parseVideoRequest({ brief: 'A brief long enough to pass' });
@@ -183,5 +195,66 @@ describe('JobRunner', () => {
     const job = await s.stores.jobs.get('job_r');
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
     await second.stop();
+  });
+
+  it('releases locks before the terminal event, which stays the last event of the job', async () => {
+    const s = setup(async () => RESULT, 30_000, { releaseEvent: true });
+    await s.submit('job_l');
+    const runner = s.makeRunner('w1');
+    runner.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await runner.waitFor('job_l');
+    const types = (await s.events('job_l')).map((e) => e.type);
+    expect(types).toEqual(['job-started', 'lock-released', 'done']);
+    await runner.stop();
+  });
+
+  it('keeps the canceled event last, even when the aborted job emits afterwards', async () => {
+    const s = setup(
+      async (_job, hooks, signal) => {
+        await untilAborted(signal).catch((e) => {
+          hooks.emit({ type: 'stage-started', stage: 'render' });
+          throw e;
+        });
+        return RESULT;
+      },
+      30_000,
+      { releaseEvent: true },
+    );
+    await s.submit('job_k');
+    const runner = s.makeRunner('w1');
+    runner.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await runner.cancel('job_k', 'user');
+    const types = (await s.events('job_k')).map((e) => e.type);
+    expect(types.at(-1)).toBe('canceled');
+    expect(types.filter((t) => t === 'canceled')).toHaveLength(1);
+    await runner.stop();
+  });
+
+  it('changes nothing when the cancel cannot be recorded: the job keeps running', async () => {
+    let aborted = false;
+    const s = setup(async (_job, _hooks, signal) => {
+      await untilAborted(signal).catch((e) => {
+        aborted = true;
+        throw e;
+      });
+      return RESULT;
+    });
+    await s.submit('job_n');
+    const runner = s.makeRunner('w1');
+    runner.start();
+    await vi.advanceTimersByTimeAsync(10);
+    const update = s.stores.jobs.update.bind(s.stores.jobs);
+    const spy = vi.spyOn(s.stores.jobs, 'update').mockRejectedValueOnce(new Error('store refused the text'));
+    await expect(runner.cancel('job_n', 'user')).rejects.toThrow('store refused the text');
+    spy.mockImplementation(update);
+    expect(aborted).toBe(false);
+    expect((await s.stores.jobs.get('job_n'))?.status).toBe('running');
+    expect((await s.events('job_n')).map((e) => e.type)).not.toContain('canceled');
+    await runner.cancel('job_n', 'user, again');
+    expect(aborted).toBe(true);
+    expect((await s.stores.jobs.get('job_n'))?.status).toBe('canceled');
+    await runner.stop();
   });
 });

@@ -2,12 +2,13 @@ import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import { redactDeep } from '../domain/redact.js';
 import type { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
 import { parseVideoRequest } from '../pipeline/video-request.js';
 import { failureDetails } from '../routing/stage-failure.js';
 import type { JobStore } from '../state/job-store.js';
 import type { JobEventSink } from './job-event-sink.js';
-import type { JobRecord } from './job-record.js';
+import { isTerminalStatus, type JobRecord } from './job-record.js';
 import { cancelJob, completeJob, failJob, renewJobLease, reportProgress } from './job-state-machine.js';
 
 /** Options of {@link JobRunner}. */
@@ -100,25 +101,23 @@ export class JobRunner {
   }
 
   /**
-   * Cancels a job: aborts it when it runs here (within a second FFmpeg is gone), otherwise marks it
-   * canceled in the store (a worker elsewhere notices at its next lease renewal).
+   * Cancels a job. The cancel is recorded first: when that fails, nothing changed (the job keeps
+   * running); once it succeeded, the job is canceled for good — locks are released, the `canceled`
+   * event is written (the job's last), and the job is aborted when it runs here (within a second
+   * FFmpeg is gone). A worker elsewhere notices at its next lease renewal.
    * @throws ReelayError REELAY_ERR_NOT_FOUND, or REELAY_ERR_CONFLICT when it already ended.
    */
   async cancel(jobId: string, reason = 'canceled by the user'): Promise<JobRecord> {
+    const job = await this.mustGet(jobId);
+    const updated = await this.options.jobs.update(jobId, (r) => cancelJob(r, reason, this.clock.now()));
+    const partialArtifacts = await this.options.orchestrator.artifacts(jobId).catch(() => []);
+    this.options.onJobEnd?.(jobId);
+    await this.options.sink.emit(jobId, job.correlationId, { type: 'canceled', reason, partialArtifacts });
     const local = this.running.get(jobId);
     if (local) {
       local.controller.abort(new ReelayError('REELAY_ERR_CANCELED', `Job ${jobId} was canceled: ${reason}`));
-      await local.done;
-      return this.mustGet(jobId);
+      await local.done.catch(() => undefined);
     }
-    const job = await this.mustGet(jobId);
-    const updated = await this.options.jobs.update(jobId, (r) => cancelJob(r, reason, this.clock.now()));
-    await this.options.sink.emit(jobId, job.correlationId, {
-      type: 'canceled',
-      reason,
-      partialArtifacts: await this.options.orchestrator.artifacts(jobId),
-    });
-    this.options.onJobEnd?.(jobId);
     return updated;
   }
 
@@ -167,13 +166,21 @@ export class JobRunner {
     const { sink, jobs } = this.options;
     const emit = sink.emit.bind(sink, job.id, job.correlationId);
     const renew = this.keepLease(job.id, controller);
+    // Locks are released and decisions withdrawn *before* the terminal event, which stays last.
+    let ended = false;
+    const endJob = (): void => {
+      if (ended) return;
+      ended = true;
+      this.options.onJobEnd?.(job.id);
+    };
     try {
       await emit({ type: 'job-started', attempt: job.attempts });
       sink.log(job.id, 'info', job.attempts > 1 ? `Job resumed (attempt ${job.attempts})` : 'Job started', {
         worker: this.owner,
         correlationId: job.correlationId,
       });
-      const request = parseVideoRequest(job.request);
+      // Accepted at submit under the limits then in force: not re-judged here.
+      const request = parseVideoRequest(job.request, { maxPixelFramesPerJob: Number.POSITIVE_INFINITY });
       const result = await this.options.orchestrator.run(
         { id: job.id, correlationId: job.correlationId, request, policy: job.fallbackPolicy },
         {
@@ -214,6 +221,7 @@ export class JobRunner {
         ),
       );
       sink.log(job.id, 'info', 'Job done', { served: result.served, skipped: result.skippedSteps });
+      endJob();
       await emit({
         type: 'done',
         videoUrl: `/api/video/${job.id}/download`,
@@ -221,15 +229,20 @@ export class JobRunner {
         durationSeconds: result.durationSeconds,
       });
     } catch (error) {
-      await this.finishWithError(job, controller, error);
+      await this.finishWithError(job, controller, error, endJob);
     } finally {
       renew.stop();
+      endJob();
       await sink.flush(job.id);
-      this.options.onJobEnd?.(job.id);
     }
   }
 
-  private async finishWithError(job: JobRecord, controller: AbortController, error: unknown): Promise<void> {
+  private async finishWithError(
+    job: JobRecord,
+    controller: AbortController,
+    error: unknown,
+    endJob: () => void,
+  ): Promise<void> {
     const { sink, jobs } = this.options;
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
     const canceled =
@@ -240,7 +253,9 @@ export class JobRunner {
           : undefined;
     const current = await jobs.get(job.id);
     if (current?.status !== 'running' || current.lease?.owner !== this.owner) {
-      // Canceled elsewhere, or the job moved on: nothing to record here.
+      // Canceled elsewhere, or the job moved on: nothing to record here, and nothing to append after
+      // the terminal event another process wrote.
+      if (current && isTerminalStatus(current.status)) sink.markEnded(job.id);
       return;
     }
     if (ReelayError.isInstance(reason) && reason.code === 'REELAY_ERR_INTERNAL' && !canceled) {
@@ -251,6 +266,7 @@ export class JobRunner {
       const partialArtifacts = await this.options.orchestrator.artifacts(job.id);
       await jobs.update(job.id, (r) => cancelJob(r, canceled.message, this.clock.now()));
       sink.log(job.id, 'info', 'Job canceled', { partialArtifacts });
+      endJob();
       await sink.emit(job.id, job.correlationId, {
         type: 'canceled',
         reason: canceled.message,
@@ -258,9 +274,10 @@ export class JobRunner {
       });
       return;
     }
-    const details = failureDetails(error, { correlationId: job.correlationId });
+    const details = redactDeep(failureDetails(error, { correlationId: job.correlationId }));
     await jobs.update(job.id, (r) => failJob(r, details, this.clock.now()));
     sink.log(job.id, 'error', `Job failed: ${details.message}`, { code: details.code, stage: details.stage });
+    endJob();
     await sink.emit(job.id, job.correlationId, { type: 'error', error: details });
   }
 

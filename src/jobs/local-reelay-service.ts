@@ -5,6 +5,8 @@ import { ReelayError } from '../domain/errors.js';
 import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision } from '../domain/fallback.js';
 import type { IdGenerator } from '../domain/ids.js';
+import { redactDeep } from '../domain/redact.js';
+import { assertStorable } from '../domain/storable-text.js';
 import { chosenProviders } from '../pipeline/preflight.js';
 import { parseVideoRequest } from '../pipeline/video-request.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -65,7 +67,7 @@ export class LocalReelayService implements ReelayService {
       typeof input === 'object' && input !== null && !Array.isArray(input) && !('fallbackPolicy' in input)
         ? { ...input, fallbackPolicy: config.fallbackPolicy }
         : input;
-    const request = parseVideoRequest(withPolicy);
+    const request = parseVideoRequest(withPolicy, config.limits);
     chosenProviders(request, registry);
     const correlationId =
       options.correlationId && CORRELATION_ID.test(options.correlationId)
@@ -95,6 +97,8 @@ export class LocalReelayService implements ReelayService {
   }
 
   async cancel(id: string, reason = 'canceled by the user'): Promise<JobRecord> {
+    // Validated before anything moves: a cancel that fails must change nothing.
+    assertStorable({ reason }, 'cancel request');
     const job = await this.mustGet(id);
     if (job.status === 'done' || job.status === 'failed' || job.status === 'canceled') {
       throw new ReelayError(
@@ -155,9 +159,9 @@ export class LocalReelayService implements ReelayService {
     const p = this.parts.kit.gateway.getPendingDecision(jobId);
     if (!p) {
       const remote = await this.remotePending(jobId);
-      return remote ? pendingDecisionView(remote) : null;
+      return remote ? redactDeep(pendingDecisionView(remote)) : null;
     }
-    return {
+    return redactDeep({
       decisionId: p.decisionId,
       jobId: p.jobId,
       stage: p.stage,
@@ -166,10 +170,11 @@ export class LocalReelayService implements ReelayService {
       options: p.options,
       alternatives: p.alternatives,
       requestedAt: p.requestedAt,
-    };
+    });
   }
 
   async answerDecision(jobId: string, answer: DecisionAnswerInput): Promise<void> {
+    assertStorable(answer, 'decision answer');
     const job = await this.mustGet(jobId);
     const local = this.parts.kit.gateway.getPendingDecision(jobId);
     const remote = local ? null : await this.remotePending(jobId);
@@ -204,7 +209,7 @@ export class LocalReelayService implements ReelayService {
   }
 
   async listProviders(): Promise<ProviderInfo[]> {
-    return describeProviders(this.parts.registry, this.parts.kit);
+    return redactDeep(describeProviders(this.parts.registry, this.parts.kit));
   }
 
   async setCircuit(
@@ -212,6 +217,7 @@ export class LocalReelayService implements ReelayService {
     action: 'open' | 'close' | 'isolate',
     reason = 'maintenance',
   ): Promise<{ state: string }> {
+    assertStorable({ reason }, 'circuit request');
     const { registry, kit } = this.parts;
     registry.get(providerId);
     const breaker = kit.breakers.get(providerId);

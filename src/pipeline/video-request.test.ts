@@ -97,3 +97,29 @@ describe('scene timing', () => {
     ]);
   });
 });
+
+describe('request caps', () => {
+  const huge = {
+    brief: 'Explain how tides work for curious kids',
+    durationMinutes: 10,
+    options: { width: 7680, height: 4320, fps: 60 },
+  };
+
+  it('rejects 10 minutes at 7680×4320, 60 fps by default, naming the limit', () => {
+    expect(() => parseVideoRequest(huge)).toThrow(/maxPixelFramesPerJob/);
+    try {
+      parseVideoRequest(huge);
+    } catch (error) {
+      expect((error as ReelayError).code).toBe('REELAY_ERR_VALIDATION');
+      expect((error as ReelayError).details.limit).toBe('maxPixelFramesPerJob');
+    }
+  });
+
+  it('accepts 10 minutes of 1080p at 30 fps by default, and applies a configured limit', () => {
+    const hd = { ...huge, options: { width: 1920, height: 1080, fps: 30 } };
+    expect(parseVideoRequest(hd).options.width).toBe(1920);
+    expect(() => parseVideoRequest(hd, { maxPixelFramesPerJob: 1920 * 1080 * 30 * 60 })).toThrow(
+      /maxPixelFramesPerJob/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import { unstorableFields } from '../domain/storable-text.js';
 
 const ASPECTS = {
   '16:9': '16:9',
@@ -104,6 +105,20 @@ export type VideoRequest = z.output<typeof VideoRequestSchema> & {
   options: z.output<typeof options> & { width: number; height: number };
 };
 
+/** Per-job size limits applied at validation (configurable: `limits` in the config file). */
+export interface RequestLimits {
+  /**
+   * Most pixel-frames one job may render: width × height × fps × duration in seconds.
+   * @default 74_649_600_000 (1920×1080 at 60 fps for 10 minutes, or 4K at 30 fps for 5)
+   */
+  maxPixelFramesPerJob: number;
+}
+
+/** The default {@link RequestLimits}. */
+export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = {
+  maxPixelFramesPerJob: 1920 * 1080 * 60 * 600,
+};
+
 /** One invalid field of a request. */
 export interface FieldProblem {
   /** Dotted path, e.g. `options.fps`. */
@@ -120,22 +135,40 @@ export interface FieldProblem {
  * const request = parseVideoRequest({ brief: 'Explain how tides work for curious kids' });
  * request.options.width; // 1920
  */
-export function parseVideoRequest(input: unknown): VideoRequest {
+export function parseVideoRequest(
+  input: unknown,
+  limits: RequestLimits = DEFAULT_REQUEST_LIMITS,
+): VideoRequest {
   const result = VideoRequestSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const fields: FieldProblem[] = result.error.issues.map((issue) => ({
-      field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-      message: issue.message,
-    }));
+  const unstorable = unstorableFields(input);
+  if (!result.success || unstorable.length > 0) {
+    const fields: FieldProblem[] = [
+      ...unstorable,
+      ...(result.success ? [] : result.error.issues).map((issue) => ({
+        field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+        message: issue.message,
+      })),
+    ];
     const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     throw new ReelayError('REELAY_ERR_VALIDATION', `Invalid video request — ${summary}`, {
       details: { fields },
     });
   }
-  const value = result.data;
+  const value = result.data as z.output<typeof VideoRequestSchema>;
   const size = DEFAULT_SIZES[value.options.aspect];
   const width = even(value.options.width ?? size.width);
   const height = even(value.options.height ?? size.height);
+  const seconds = value.durationMinutes * 60;
+  const pixelFrames = width * height * value.options.fps * seconds;
+  if (pixelFrames > limits.maxPixelFramesPerJob) {
+    const message =
+      `${width}×${height} at ${value.options.fps} fps for ${Math.round(seconds)} s is ${pixelFrames.toExponential(2)} ` +
+      `pixel-frames, over the limit maxPixelFramesPerJob = ${limits.maxPixelFramesPerJob.toExponential(2)}; ` +
+      'lower the size, the frame rate or the duration';
+    throw new ReelayError('REELAY_ERR_VALIDATION', `Invalid video request — ${message}`, {
+      details: { fields: [{ field: 'durationMinutes', message }], limit: 'maxPixelFramesPerJob' },
+    });
+  }
   return { ...value, options: { ...value.options, width, height } };
 }
 

@@ -8,6 +8,7 @@ import { webUiPlugin } from '../web/web-ui-plugin.js';
 import { ApiKeyAuth } from './api-key-auth.js';
 import { installErrorHandling } from './error-handling.js';
 import { toFastifyLogger } from './fastify-logger.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { HttpMetrics } from './http-metrics.js';
 import { VIDEO_PREFIX } from './job-views.js';
 import { openAiRoutes } from './openai/openai-routes.js';
@@ -54,6 +55,8 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     routerOptions: { maxParamLength: 300 },
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler(clock),
+    clientErrorHandler: clientErrorHandler(clock, ids),
   });
 
   const metrics = new HttpMetrics();

@@ -1,24 +1,29 @@
 import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
 import type { z } from 'zod';
 import { ReelayError } from '../domain/errors.js';
+import { unstorableFields } from '../domain/storable-text.js';
 
-function validationError(error: z.ZodError, what: string): ReelayError {
-  const fields = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
+function validationError(error: z.ZodError | undefined, what: string, value: unknown): ReelayError {
+  const fields = [
+    ...unstorableFields(value),
+    ...(error?.issues ?? []).map((issue) => ({
+      field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
+      message: issue.message,
+    })),
+  ];
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return new ReelayError('REELAY_ERR_VALIDATION', `Invalid ${what} — ${summary}`, { details: { fields } });
 }
 
 /**
  * Parses `value` with a zod schema; on failure throws a 400 `REELAY_ERR_VALIDATION` whose
- * `details.fields` lists every invalid field (shown as the problem's `errors`).
+ * `details.fields` lists every invalid field (shown as the problem's `errors`). Text holding a NUL or a
+ * lone surrogate is invalid in every field (no store could keep it).
  */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw validationError(result.error, what);
+  if (result.success && unstorableFields(value).length === 0) return result.data;
+  throw validationError(result.success ? undefined : result.error, what, value);
 }
 
 /**
@@ -31,7 +36,9 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
   const what = schema.description ?? httpPart ?? 'request';
   return (data) => {
     const result = schema.safeParse(httpPart === 'body' ? (data ?? {}) : data);
-    return result.success ? { value: result.data } : { error: validationError(result.error, what) };
+    // Text no store could keep (NUL, lone surrogates) is invalid in every field, whatever the schema.
+    if (result.success && unstorableFields(data).length === 0) return { value: result.data };
+    return { error: validationError(result.success ? undefined : result.error, what, data) };
   };
 };
 

@@ -8,8 +8,34 @@ import { safeUrl, scrubError, toProviderError } from './provider-error.js';
 /** Longest error body read from a failed response (the rest is discarded). */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-function buildInit(req: HttpRequest): RequestInit {
+/**
+ * Splits credentials out of a URL (`http://user:pw@host`): `fetch` refuses such URLs (and quotes
+ * them in its error), so they travel as a Basic `Authorization` header instead, unless the request
+ * already has one.
+ */
+export function splitUrlCredentials(url: string): { url: string; authorization?: string } {
+  if (!url.includes('@')) return { url };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (parsed.username === '' && parsed.password === '') return { url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return {
+    url: parsed.href,
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  };
+}
+
+function buildInit(req: HttpRequest, authorization?: string): RequestInit {
   const headers: Record<string, string> = { ...req.headers };
+  const hasAuth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+  if (authorization && !hasAuth) headers.authorization = authorization;
   let body: string | Uint8Array<ArrayBuffer> | undefined = req.body;
   if (req.json !== undefined) {
     body = JSON.stringify(req.json);
@@ -53,14 +79,15 @@ async function readErrorBody(response: Response): Promise<string> {
  */
 export async function sendRequest(ctx: HttpContext, req: HttpRequest): Promise<Response> {
   const logger = ctx.logger ?? silentLogger;
-  const init = buildInit(req);
-  const url = safeUrl(req.url);
+  const target = splitUrlCredentials(req.url);
+  const init = buildInit(req, target.authorization);
+  const url = safeUrl(target.url);
   logger.debug({ tag: 'PROVIDER_HTTP_REQUEST', providerName: ctx.provider, method: init.method, url });
   let response: Response;
   try {
-    response = await fetchOf(ctx)(req.url, init);
+    response = await fetchOf(ctx)(target.url, init);
   } catch (error) {
-    throw logFailure(ctx, toProviderError(ctx, error, req.url), url);
+    throw logFailure(ctx, toProviderError(ctx, error, target.url), url);
   }
   if (response.ok) return response;
   const bodyText = await readErrorBody(response);

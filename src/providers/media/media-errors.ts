@@ -31,7 +31,7 @@ export function spawnFailure(tool: string, toolPath: string, error: unknown, cwd
     const name = tool === 'ffprobe' ? 'FFprobe' : 'FFmpeg';
     return new ReelayError(
       'REELAY_ERR_PROVIDER',
-      `${name} is not installed (no "${toolPath}" on PATH): apt-get install ffmpeg, or set the ${tool} path in the configuration.`,
+      `${name} is not installed (no "${toolPath}" on PATH): apt-get install ffmpeg, or add the directory that holds ${tool} to PATH.`,
       {
         cause: error,
         category: 'system_error',

@@ -96,6 +96,9 @@ describe('runFfmpeg failures', () => {
     );
     expect(ReelayError.isInstance(error)).toBe(true);
     expect((error as ReelayError).message).toMatch(/FFmpeg is not installed.*apt-get install ffmpeg/);
+    // The advice names only things the user can do: there is no configuration key for the path.
+    expect((error as ReelayError).message).not.toMatch(/configuration|ffmpegPath/);
+    expect((error as ReelayError).message).toMatch(/to PATH/);
     expect((error as ReelayError).category).toBe('system_error');
   });
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ReelayError } from '../../domain/errors.js';
 import type { JobRecord } from '../../jobs/job-record.js';
-import { probeMedia } from '../../providers/media/ffprobe.js';
+import { sharedProbeCache } from '../../providers/media/probe-cache.js';
 import { JobIdParamsSchema, ProblemDetailsSchema, VideoMetadataSchema } from '../api-schemas.js';
 import type { VideoMetadata } from '../api-types.js';
 import { notReady, parseJobId, requireJob } from '../job-views.js';
@@ -123,7 +123,12 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       };
       reply.raw.once('close', onClose);
       try {
-        const info = await probeMedia(file.path, abort.signal);
+        // Cached per file version, with ffprobe processes bounded server-wide; a client that leaves
+        // stops waiting without killing a probe others share.
+        const info = await untilAborted(
+          sharedProbeCache.probe(file.path, file.size, file.mtime.getTime()),
+          abort.signal,
+        );
         return {
           jobId: id,
           durationSeconds: info.durationMs / 1000,
@@ -144,4 +149,14 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       }
     },
   );
+}
+
+/** `work`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

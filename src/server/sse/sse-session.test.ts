@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
 import { MemoryEventLog } from '../../state/memory/memory-event-log.js';
-import { type SseEndReason, SseSession, type SseSink } from './sse-session.js';
+import { formatSseFrame, type SseEndReason, SseSession, type SseSink } from './sse-session.js';
 
 class MemorySink implements SseSink {
   chunks: string[] = [];
@@ -207,5 +207,31 @@ describe('SseSession', () => {
     await s3.start();
     expect(reasons).toEqual(['slow-client']);
     expect(slow.ids()).toEqual([2]);
+  });
+});
+
+describe('formatSseFrame', () => {
+  it('shows file names, never absolute server paths, in done and canceled events', () => {
+    const done = formatSseFrame({
+      id: 9,
+      type: 'done',
+      jobId: 'j',
+      timestamp: 't',
+      videoUrl: '/api/video/j/download',
+      outputPath: '/srv/reelay/data/videos/video-j.mp4',
+      durationSeconds: 3,
+    });
+    const canceled = formatSseFrame({
+      id: 4,
+      type: 'canceled',
+      jobId: 'j',
+      timestamp: 't',
+      reason: 'user',
+      partialArtifacts: ['/srv/reelay/data/jobs/j/script.json'],
+    });
+    expect(done).not.toContain('/srv/');
+    expect(done).toContain('"outputPath":"video-j.mp4"');
+    expect(canceled).not.toContain('/srv/');
+    expect(canceled).toContain('"partialArtifacts":["script.json"]');
   });
 });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Clock, systemClock, type TimerHandle } from '../../domain/clock.js';
 import type { Disposable } from '../../domain/disposable.js';
 import { type StoredEvent, TERMINAL_EVENT_TYPES } from '../../domain/events.js';
@@ -46,9 +47,20 @@ export interface SseSessionOptions {
   onEnd?: (reason: SseEndReason) => void;
 }
 
+/**
+ * The event as clients see it: server paths (`done.outputPath`, `canceled.partialArtifacts`) are cut
+ * to their file names, as the status view leaves paths out.
+ */
+export function publicEvent(event: StoredEvent): StoredEvent {
+  if (event.type === 'done') return { ...event, outputPath: basename(event.outputPath) };
+  if (event.type === 'canceled')
+    return { ...event, partialArtifacts: event.partialArtifacts.map((p) => basename(p)) };
+  return event;
+}
+
 /** One SSE frame of a stored event. `JSON.stringify` never emits a raw newline, so one `data:` line suffices. */
 export function formatSseFrame(event: StoredEvent): string {
-  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(publicEvent(event))}\n\n`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FallbackDecision, FallbackReason } from '../../domain/fallback.js';
+import { redactDeep } from '../../domain/redact.js';
 import type { AuditQuery, AuditTrail } from '../audit-trail.js';
 
 /** In-memory {@link AuditTrail}: for tests and for the router used as a library. */
@@ -6,7 +7,9 @@ export class MemoryAuditTrail implements AuditTrail {
   private readonly decisions: FallbackDecision[] = [];
   private readonly ids = new Set<string>();
 
-  async record(decision: FallbackDecision): Promise<void> {
+  async record(raw: FallbackDecision): Promise<void> {
+    // Reasons may quote provider errors: credentials inside URLs are removed before storing.
+    const decision = redactDeep(raw);
     if (this.ids.has(decision.id)) return;
     this.ids.add(decision.id);
     this.decisions.push(decision);

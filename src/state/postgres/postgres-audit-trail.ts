@@ -1,4 +1,5 @@
 import type { FallbackDecision, FallbackReason } from '../../domain/fallback.js';
+import { redactDeep } from '../../domain/redact.js';
 import type { AuditQuery, AuditTrail } from '../audit-trail.js';
 import type { PostgresDatabase } from './open-postgres.js';
 
@@ -6,7 +7,9 @@ import type { PostgresDatabase } from './open-postgres.js';
 export class PostgresAuditTrail implements AuditTrail {
   constructor(private readonly db: PostgresDatabase) {}
 
-  async record(decision: FallbackDecision): Promise<void> {
+  async record(raw: FallbackDecision): Promise<void> {
+    // Reasons may quote provider errors: credentials inside URLs are removed before storing.
+    const decision = redactDeep(raw);
     await this.db.pool.query(
       `INSERT INTO audit_decisions (id, job_id, reason, timestamp, data)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,

@@ -46,7 +46,7 @@ export class PostgresEventLog implements EventLog {
   async read(jobId: string, afterId = 0, limit = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
     const n = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : null;
     const { rows } = await this.db.pool.query<{ data: StoredEvent }>(
-      'SELECT data FROM events WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      'SELECT data FROM events WHERE job_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3',
       [jobId, afterId, n],
     );
     return rows.map((r) => r.data);

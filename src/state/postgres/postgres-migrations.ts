@@ -85,4 +85,9 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'event ids are BIGINT: the API accepts any Last-Event-ID up to 15 digits',
+    sql: 'ALTER TABLE events ALTER COLUMN id TYPE BIGINT;',
+  },
 ];

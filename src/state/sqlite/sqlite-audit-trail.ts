@@ -1,4 +1,5 @@
 import type { FallbackDecision, FallbackReason } from '../../domain/fallback.js';
+import { redactDeep } from '../../domain/redact.js';
 import type { AuditQuery, AuditTrail } from '../audit-trail.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 
@@ -8,7 +9,9 @@ const parse = (r: { data: string }): FallbackDecision => JSON.parse(r.data) as F
 export class SqliteAuditTrail implements AuditTrail {
   constructor(private readonly db: SqliteDatabase) {}
 
-  async record(decision: FallbackDecision): Promise<void> {
+  async record(raw: FallbackDecision): Promise<void> {
+    // Reasons may quote provider errors: credentials inside URLs are removed before storing.
+    const decision = redactDeep(raw);
     this.db
       .prepare(
         `INSERT INTO audit_decisions (id, job_id, reason, timestamp, data)

@@ -51,6 +51,13 @@ export function eventLogContract(name: string, open: OpenStores): void {
       expect(await log.read('nobody')).toEqual([]);
     });
 
+    it('reads after any id the API accepts (up to 15 digits), beyond 32 bits', async () => {
+      await log.append(progress('a', 1));
+      expect(await log.read('a', 2_147_483_648)).toEqual([]);
+      expect(await log.read('a', 999_999_999_999_999)).toEqual([]);
+      expect((await log.read('a', 0)).map((e) => e.id)).toEqual([1]);
+    });
+
     it('delivers live events of the subscribed job only, until disposed', async () => {
       await log.append(progress('a', 1));
       const seen: StoredEvent[] = [];
