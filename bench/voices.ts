@@ -141,7 +141,9 @@ async function main(): Promise<void> {
   );
   const pinned = pin?.exitCode === 0;
   const dir = await mkdtemp(join(tmpdir(), 'reelay-bench-voices-'));
-  const offline = createOfflineProviders();
+  // A loaded machine starts festival slowly: do not let its health check skip it.
+  const slow = { healthTimeoutMs: 180_000 };
+  const offline = createOfflineProviders({ festival: slow, flite: slow, espeak: slow });
   const engines: TtsProvider[] = [offline.festival, offline.flite, offline.espeak];
   const demo = await demoNarration();
   const results: Record<string, unknown> = {};
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
       const health = await tts.healthCheck(new AbortController().signal);
       if (!health.healthy) {
         results[tts.id] = { skipped: health.message };
+        process.stdout.write(`${tts.id.padEnd(9)} skipped: ${health.message}\n`);
         continue;
       }
       const textSet: Sample[] = [];

@@ -27,7 +27,7 @@ async function freshDir(name: string): Promise<string> {
   return dir;
 }
 
-describe('FfmpegComposer renders', () => {
+describe('FfmpegComposer renders', { timeout: 180_000 }, () => {
   for (const [aspect, width, height] of [
     ['16:9', 320, 180],
     ['9:16', 180, 320],
@@ -111,7 +111,7 @@ describe('FfmpegComposer renders', () => {
   });
 });
 
-describe('FfmpegComposer checkpoints', () => {
+describe('FfmpegComposer checkpoints', { timeout: 180_000 }, () => {
   it('reuses unchanged segments on a second render and re-renders only a changed scene', async () => {
     const dir = await freshDir('reuse');
     const own = await makeScenes(join(root), [800, 900]);

@@ -61,7 +61,8 @@ export interface PanPlan {
  * The Ken Burns pan of one segment. The still is scaled once to the frame plus a margin and a
  * frame-sized window moves across it by exactly one pixel per frame — the same step every frame,
  * so there is no stutter of uneven integer steps, and each frame is the previous one shifted by a
- * whole pixel, which the encoder predicts almost for free (motion on costs little more than a still).
+ * whole pixel, which the encoder predicts exactly (still, x264 spends more on moving frames than on
+ * repeated ones: see the render benchmark).
  * The distance is `travel × width`, or the frame count when the scene is shorter; a longer scene
  * holds still for equal times at both ends. Even positions pan left to right, odd ones right to
  * left; positions 2–3 (mod 4) pan vertically (the margin scales with the frame's aspect).
