@@ -113,6 +113,10 @@ export interface ReelayConfig {
   };
   /** PostgreSQL URL (DATABASE_URL) for scale-out; absent → embedded SQLite. */
   databaseUrl: string | undefined;
+  /** Redis URL (REDIS_URL): shared router state, BullMQ job queue, event streams; absent → none. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and of the queue (REELAY_REDIS_PREFIX). @default 'reelay:' */
+  redisPrefix: string;
   providers: Record<string, ProviderSettings>;
   budgets: z.output<typeof budgets>;
   /** Resolved API keys by env var name (never logged). */
@@ -184,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKeys,
     },
     databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REELAY_REDIS_PREFIX || 'reelay:',
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
     secrets,

@@ -21,6 +21,7 @@ import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobRunner } from './job-runner.js';
 import { LocalReelayService } from './local-reelay-service.js';
+import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
 
 /** Options of {@link createReelay}. */
@@ -111,12 +112,15 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     byId.set(p.id, p);
   const registry = new ProviderRegistry(byId.values());
 
-  const sharedStore = options.sharedStore ?? (options.stores === undefined && !!config.databaseUrl);
-  const stores =
+  const durableStores =
     options.stores ??
     (config.databaseUrl
       ? await createPostgresStores(config.databaseUrl, { clock })
       : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
+  const scaleOut = config.redisUrl ? await openRedisScaleOut(config, durableStores, logger) : undefined;
+  const stores = scaleOut?.stores ?? durableStores;
+  const sharedStore =
+    options.sharedStore ?? (scaleOut !== undefined || (options.stores === undefined && !!config.databaseUrl));
 
   const kit = createRoutingKit({
     registry,
@@ -154,14 +158,16 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ids,
     logger,
     concurrency: config.concurrency.jobs,
-    leaseMs: options.leaseMs ?? 30_000,
+    leaseMs: options.leaseMs ?? (scaleOut ? 6_000 : 30_000),
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
     },
   });
-  if (worker) runner.start();
+  const queue = scaleOut?.queue(runner, config.concurrency.jobs);
+  if (worker && queue) await queue.startWorker();
+  else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();
 
   let relay: DecisionAnswerRelay | undefined;
@@ -172,6 +178,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     relay?.dispose();
     kit.health.stop();
     await runner.stop();
+    await queue?.close();
     await stores.close();
   };
   const service = new LocalReelayService({
@@ -186,7 +193,13 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ids,
     worker,
     sharedStore,
-    ...(options.sharedPollMs === undefined ? {} : { sharedPollMs: options.sharedPollMs }),
+    // With Redis, live events arrive through the job streams; the durable log is only the backstop.
+    ...(options.sharedPollMs === undefined
+      ? scaleOut
+        ? { sharedPollMs: 2_000 }
+        : {}
+      : { sharedPollMs: options.sharedPollMs }),
+    ...(queue ? { queue } : {}),
     close,
   });
   if (sharedStore) {

@@ -79,8 +79,11 @@ export interface JobStepView {
  * answer with nothing pending).
  */
 export interface ReelayService {
-  /** Validates and queues a generation request. */
-  submit(input: unknown, options?: { correlationId?: string }): Promise<JobRecord>;
+  /**
+   * Validates and queues a generation request. With `idempotencyKey`, the same key returns the
+   * job it first created (on any instance sharing the store) instead of creating another.
+   */
+  submit(input: unknown, options?: { correlationId?: string; idempotencyKey?: string }): Promise<JobRecord>;
   getJob(id: string): Promise<JobRecord | null>;
   listJobs(query?: {
     status?: JobStatus;

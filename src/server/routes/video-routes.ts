@@ -31,7 +31,11 @@ export async function videoRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       },
     },
     async (request, reply): Promise<GenerateResponse> => {
-      const job = await service.submit(request.body, { correlationId: request.id });
+      const key = request.headers['idempotency-key'];
+      const job = await service.submit(request.body, {
+        correlationId: request.id,
+        ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+      });
       const links = jobLinks(job.id);
       request.log.info({ jobId: job.id }, 'job submitted');
       reply.code(202).header('location', links.self);

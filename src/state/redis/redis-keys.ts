@@ -30,4 +30,19 @@ export class RedisKeys {
   spend(budget: string): string {
     return `${this.prefix}spend:${budget}`;
   }
+
+  /** Stream of one job's events (a live copy of the durable event log). */
+  jobEvents(jobId: string): string {
+    return `${this.prefix}events:${jobId}`;
+  }
+
+  /** Pub/sub channel telling workers to stop a job (cancellation). */
+  jobControl(): string {
+    return `${this.prefix}jobs:control`;
+  }
+
+  /** Name of the BullMQ queue of jobs (BullMQ adds its own prefix). */
+  jobQueue(): string {
+    return `${this.prefix.replace(/:+$/, '').replace(/:/g, '-')}-jobs`;
+  }
 }
