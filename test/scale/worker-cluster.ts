@@ -90,6 +90,6 @@ export async function startWorkerProcess(
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     },
   };
-  await worker.waitFor((l) => l.ready === true, 60_000, 'ready line');
+  await worker.waitFor((l) => l.ready === true, 180_000, 'ready line');
   return worker;
 }
