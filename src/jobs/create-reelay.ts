@@ -23,6 +23,7 @@ import { JobRunner } from './job-runner.js';
 import { LocalReelayService } from './local-reelay-service.js';
 import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
+import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
 
 /** Options of {@link createReelay}. */
 export interface CreateReelayOptions {
@@ -69,6 +70,8 @@ export interface Reelay {
   sink: JobEventSink;
   orchestrator: VideoOrchestrator;
   metrics: ReelayMetrics;
+  /** The router's state tiers (L1, Redis, durable), for the router to use and for health reports. */
+  routerState: RouterStateTiers;
   /** Networked providers not created, and why (missing key, disabled). */
   skippedProviders: SkippedProvider[];
   close(): Promise<void>;
@@ -136,6 +139,13 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   });
   const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
   const metrics = new ReelayMetrics(kit.breakers);
+  const routerState = await openRouterStateTiers({
+    config,
+    clock,
+    logger,
+    registry: metrics.registry,
+    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
+  });
   sink.onStored((event) => metrics.observe(event));
   kit.gateway.onAny((event) => void sink.append(event));
   kit.router.onAny((event) => void sink.append(event));
@@ -179,6 +189,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     kit.health.stop();
     await runner.stop();
     await queue?.close();
+    await routerState.close();
     await stores.close();
   };
   const service = new LocalReelayService({
@@ -200,6 +211,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
         : {}
       : { sharedPollMs: options.sharedPollMs }),
     ...(queue ? { queue } : {}),
+    routerState,
     close,
   });
   if (sharedStore) {
@@ -219,6 +231,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     sink,
     orchestrator,
     metrics,
+    routerState,
     skippedProviders: networked.skipped,
     close,
   };

@@ -10,6 +10,7 @@ import { parseVideoRequest } from '../pipeline/video-request.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
+import type { StateHealthReport } from '../state/tiers/tier-health.js';
 import { describeProviders } from './describe-providers.js';
 import { followJobEvents } from './follow-job-events.js';
 import { assertSameRequest, idempotentJobId } from './idempotency.js';
@@ -56,6 +57,8 @@ export interface LocalServiceParts {
     enqueue(jobId: string): Promise<void>;
     publishCancel(jobId: string, reason: string): Promise<void>;
   };
+  /** The router's state tiers (health of L1, Redis and the durable tier). */
+  routerState?: { health(): Promise<StateHealthReport> };
   close: () => Promise<void>;
 }
 
@@ -270,8 +273,25 @@ export class LocalReelayService implements ReelayService {
   }
 
   readiness(): Promise<ReadinessReport> {
-    const { stores, config, runner, worker } = this.parts;
-    return checkReadiness({ stores, dataDir: config.dataDir, runner, worker });
+    const { stores, config, runner, worker, routerState } = this.parts;
+    return checkReadiness({
+      stores,
+      dataDir: config.dataDir,
+      runner,
+      worker,
+      ...(routerState ? { routerState } : {}),
+    });
+  }
+
+  /** Each state tier's latency and the verdict (healthy / degraded / critical). */
+  async stateHealth(): Promise<StateHealthReport> {
+    if (this.parts.routerState) return this.parts.routerState.health();
+    return {
+      verdict: 'healthy',
+      mode: 'local',
+      tiers: [{ tier: 'l1', configured: true, up: true }],
+      l1: { hits: 0, misses: 0, hitRate: 0, size: 0 },
+    };
   }
 
   metricsText(): Promise<string> {

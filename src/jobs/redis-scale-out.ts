@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { ReelayConfig } from '../config/app-config.js';
 import type { Logger } from '../domain/logger.js';
 import { openRedis, redactRedisUrl, waitForRedis } from '../state/redis/redis-connection.js';
@@ -12,6 +13,8 @@ export interface RedisScaleOut {
   /** The durable stores with the event log copied to per-job Redis Streams. */
   stores: ReelayStores;
   keys: RedisKeys;
+  /** The command connection (router state, streams). */
+  redis: Redis;
   /** The BullMQ queue, wired to `runner` (which runs the jobs this process takes). */
   queue(runner: JobRunner, concurrency: number): BullmqJobQueue;
 }
@@ -59,6 +62,7 @@ export async function openRedisScaleOut(
   return {
     stores,
     keys,
+    redis,
     queue: (runner, concurrency) => new BullmqJobQueue({ redisUrl: url, keys, runner, concurrency, logger }),
   };
 }

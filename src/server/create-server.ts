@@ -13,6 +13,7 @@ import { downloadRoutes } from './routes/download-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
+import { stateRoutes } from './routes/state-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { videoRoutes } from './routes/video-routes.js';
 import { type CreateServerOptions, resolveServerConfig } from './server-options.js';
@@ -73,5 +74,6 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   app.register(jobRoutes, { prefix: '/api/jobs', ...deps });
   app.register(providerRoutes, deps);
   app.register(healthRoutes, deps);
+  app.register(stateRoutes, { prefix: '/api/state', ...deps });
   return app;
 }
