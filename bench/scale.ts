@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { StoredEvent } from '../src/domain/events.js';
 import { RedisKeys } from '../src/state/redis/redis-keys.js';
@@ -71,6 +71,11 @@ try {
     const job = await apiA.service.getJob(r.jobId);
     if (job?.status === 'done' && stored.filter((e) => e.type === 'done').length === 1) doneOnce += 1;
     process.stdout.write(`round ${round + 1}: resumed in ${r.resumeMs} ms, ${ids.length} events\n`);
+    // Partial results after every round, so that an interrupted run still leaves its figures.
+    writeFileSync(
+      OUT,
+      `${JSON.stringify({ ...result, partial: true, roundsSoFar: round + 1, resumes }, null, 2)}\n`,
+    );
     workers = [
       ...workers.filter((w) => w !== r.killed),
       await startWorkerProcess(`w${round + 3}`, dir, prefix, 1, 3_600_000),
@@ -89,6 +94,7 @@ try {
     },
     note: 'render concurrency: segments 2, visuals 2 (defaults); one job at a time per worker; 2 shared cores',
     measuredAt: new Date().toISOString(),
+    loadAverage1m: loadavg()[0],
   });
 } finally {
   await Promise.all(workers.map((w) => w.stop()));

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/domain/clock.js';
 import { DEFAULT_BREAKER_THRESHOLDS } from '../src/resilience/circuit-breaker-state.js';
@@ -57,7 +58,7 @@ function zipf(n: number, s: number): () => number {
 
 const keys = new RedisKeys(`reelay-bench:${process.pid}:${randomUUID().slice(0, 8)}:`);
 const [a, b] = await Promise.all([connectRedis(), connectRedis()]);
-const result: Record<string, unknown> = { measuredAt: new Date().toISOString() };
+const result: Record<string, unknown> = { measuredAt: new Date().toISOString(), loadAverage1m: loadavg()[0] };
 try {
   // L1 get
   const l1 = new L1Cache({ clock: systemClock, maxEntries: 10_000 });
