@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type Logger, silentLogger } from '../domain/logger.js';
-import { openRedis } from '../state/redis/redis-connection.js';
+import { openRedis, subscribeWithin } from '../state/redis/redis-connection.js';
 import { RedisKeys } from '../state/redis/redis-keys.js';
 import type { JobRunner } from './job-runner.js';
 
@@ -105,7 +105,7 @@ export class BullmqJobQueue {
         void runner.cancel(message.jobId, message.reason).catch(() => undefined);
       }
     });
-    await control.subscribe(this.keys.jobControl());
+    await subscribeWithin(control, this.keys.jobControl());
   }
 
   /** Jobs waiting, running, and finished (for metrics and benchmarks). */

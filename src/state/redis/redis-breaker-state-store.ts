@@ -9,6 +9,7 @@ import type {
   BreakerThresholds,
 } from '../../resilience/circuit-breaker-state.js';
 import { BREAKER_TRANSITION_SCRIPT } from './breaker-transition-script.js';
+import { subscribeWithin } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 
 /** A breaker's state with the version of the transition that produced it. */
@@ -128,7 +129,7 @@ export class RedisBreakerStateStore {
       this.remember(change.provider, change);
       listener(change);
     });
-    await subscriber.subscribe(channel);
+    await subscribeWithin(subscriber, channel);
     return async () => {
       subscriber.disconnect();
     };

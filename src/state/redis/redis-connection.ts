@@ -52,3 +52,18 @@ export function waitForRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
     redis.once('ready', onReady);
   });
 }
+
+/**
+ * Subscribes `subscriber` to `channel`, waiting at most `timeoutMs`: while Redis is down the
+ * subscription completes by itself once it is back (ioredis resubscribes on reconnect), and the
+ * caller must not hang on it at start-up.
+ */
+export async function subscribeWithin(subscriber: Redis, channel: string, timeoutMs = 2_000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([subscriber.subscribe(channel).catch(() => undefined), waited]);
+  clearTimeout(timer);
+}

@@ -8,6 +8,7 @@ import type {
   WriteResult,
 } from '../tiers/state-kind.js';
 import { STATE_KINDS } from '../tiers/state-kind.js';
+import { subscribeWithin } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { VERSIONED_DELETE_SCRIPT, VERSIONED_WRITE_SCRIPT } from './versioned-write-script.js';
 
@@ -112,7 +113,7 @@ export class RedisVersionedStore implements SharedStateTier {
     });
     // A failed subscriber reconnects by itself; errors are reported through ping() and reconciliation.
     subscriber.on('error', () => {});
-    await subscriber.subscribe(channel);
+    await subscribeWithin(subscriber, channel);
     return async () => {
       subscriber.disconnect();
     };

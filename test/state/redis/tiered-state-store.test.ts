@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/domain/clock.js';
-import { waitForRedis } from '../../../src/state/redis/redis-connection.js';
+import { openRedis, waitForRedis } from '../../../src/state/redis/redis-connection.js';
 import type { RedisKeys } from '../../../src/state/redis/redis-keys.js';
 import { RedisVersionedStore } from '../../../src/state/redis/redis-versioned-store.js';
 import { L1Cache } from '../../../src/state/tiers/l1-cache.js';
@@ -90,6 +90,25 @@ describe.skipIf(skip)('TieredStateStore on Redis', () => {
     expect(await a.getJson('routing', 'r1')).toBe('first');
     expect(await a.reconcile()).toBe(1);
     expect(await a.getJson('routing', 'r1')).toBe('second');
+  });
+
+  it('starts degraded, without hanging, when Redis cannot be reached at all', async () => {
+    const nowhere = openRedis('redis://127.0.0.1:1', { retryStrategy: () => 1_000 });
+    nowhere.on('error', () => {});
+    connections.push(nowhere);
+    const durable = new MapDurable();
+    await durable.put('health', 'openai', { value: '{"up":true}', version: 3, updatedAt: 0 });
+    const store = new TieredStateStore({
+      l1: new L1Cache({ clock }),
+      shared: new RedisVersionedStore({ redis: nowhere, keys }),
+      durable,
+      clock,
+    });
+    opened.push(store);
+    await store.start();
+    expect(await store.getJson('health', 'openai')).toEqual({ up: true });
+    expect(store.mode).toBe('degraded');
+    expect((await store.health()).verdict).toBe('degraded');
   });
 
   it('degrades to L1 + durable when Redis is unreachable and recovers when it returns', async () => {
