@@ -129,6 +129,16 @@ export interface ReelayConfig {
   };
   /** PostgreSQL URL (DATABASE_URL) for scale-out; absent → embedded SQLite. */
   databaseUrl: string | undefined;
+  /** Redis URL (REDIS_URL): shared router state, BullMQ job queue, event streams; absent → none. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and of the queue (REELAY_REDIS_PREFIX). @default 'reelay:' */
+  redisPrefix: string;
+  /**
+   * Snapshots of the shared router state into the durable store: every `intervalMs`
+   * (REELAY_STATE_SNAPSHOT_MINUTES, default 30), kept `retentionMs`
+   * (REELAY_STATE_SNAPSHOT_RETENTION_DAYS, default 7).
+   */
+  stateSnapshots: { intervalMs: number; retentionMs: number };
   providers: Record<string, ProviderSettings>;
   budgets: z.output<typeof budgets>;
   /** Model groups of the OpenAI-compatible endpoint, by the name clients send as `model`. @default {} */
@@ -205,6 +215,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       corsOrigins: corsOrigins ?? file.server?.corsOrigins ?? [],
     },
     databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REELAY_REDIS_PREFIX || 'reelay:',
+    stateSnapshots: {
+      intervalMs: (intEnv(env, 'REELAY_STATE_SNAPSHOT_MINUTES') ?? 30) * 60_000,
+      retentionMs: (intEnv(env, 'REELAY_STATE_SNAPSHOT_RETENTION_DAYS') ?? 7) * 86_400_000,
+    },
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
     modelGroups: file.modelGroups ?? {},

@@ -21,7 +21,9 @@ import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobRunner } from './job-runner.js';
 import { LocalReelayService } from './local-reelay-service.js';
+import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
+import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
 
 /** Options of {@link createReelay}. */
 export interface CreateReelayOptions {
@@ -71,6 +73,8 @@ export interface Reelay {
   sink: JobEventSink;
   orchestrator: VideoOrchestrator;
   metrics: ReelayMetrics;
+  /** The router's state tiers (L1, Redis, durable), for the router to use and for health reports. */
+  routerState: RouterStateTiers;
   /** Networked providers not created, and why (missing key, disabled). */
   skippedProviders: SkippedProvider[];
   close(): Promise<void>;
@@ -114,13 +118,15 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     byId.set(p.id, p);
   const registry = new ProviderRegistry(byId.values());
 
-  // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
-  const sharedStore = options.sharedStore ?? options.stores === undefined;
-  const stores =
+  const durableStores =
     options.stores ??
     (config.databaseUrl
       ? await createPostgresStores(config.databaseUrl, { clock })
       : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
+  const scaleOut = config.redisUrl ? await openRedisScaleOut(config, durableStores, logger) : undefined;
+  const stores = scaleOut?.stores ?? durableStores;
+  // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
+  const sharedStore = options.sharedStore ?? (scaleOut !== undefined || options.stores === undefined);
 
   const kit = createRoutingKit({
     registry,
@@ -138,6 +144,13 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   });
   const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
   const metrics = new ReelayMetrics(kit.breakers);
+  const routerState = await openRouterStateTiers({
+    config,
+    clock,
+    logger,
+    registry: metrics.registry,
+    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
+  });
   sink.onStored((event) => metrics.observe(event));
   kit.gateway.onAny((event) => void sink.append(event));
   kit.router.onAny((event) => void sink.append(event));
@@ -160,14 +173,16 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ids,
     logger,
     concurrency: config.concurrency.jobs,
-    leaseMs: options.leaseMs ?? 30_000,
+    leaseMs: options.leaseMs ?? (scaleOut ? 6_000 : 30_000),
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
     },
   });
-  if (worker) runner.start();
+  const queue = scaleOut?.queue(runner, config.concurrency.jobs);
+  if (worker && queue) await queue.startWorker();
+  else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();
 
   let relay: DecisionAnswerRelay | undefined;
@@ -178,6 +193,8 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     relay?.dispose();
     kit.health.stop();
     await runner.stop();
+    await queue?.close();
+    await routerState.close();
     await stores.close();
   };
   const service = new LocalReelayService({
@@ -192,7 +209,14 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ids,
     worker,
     sharedStore,
-    ...(options.sharedPollMs === undefined ? {} : { sharedPollMs: options.sharedPollMs }),
+    // With Redis, live events arrive through the job streams; the durable log is only the backstop.
+    ...(options.sharedPollMs === undefined
+      ? scaleOut
+        ? { sharedPollMs: 2_000 }
+        : {}
+      : { sharedPollMs: options.sharedPollMs }),
+    ...(queue ? { queue } : {}),
+    routerState,
     close,
   });
   if (sharedStore) {
@@ -212,6 +236,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     sink,
     orchestrator,
     metrics,
+    routerState,
     skippedProviders: networked.skipped,
     close,
   };

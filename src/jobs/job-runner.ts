@@ -1,4 +1,4 @@
-import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
+import { type Clock, sleep, systemClock, type TimerHandle } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
@@ -9,7 +9,16 @@ import { failureDetails } from '../routing/stage-failure.js';
 import type { JobStore } from '../state/job-store.js';
 import type { JobEventSink } from './job-event-sink.js';
 import { isTerminalStatus, type JobRecord } from './job-record.js';
-import { cancelJob, completeJob, failJob, renewJobLease, reportProgress } from './job-state-machine.js';
+import {
+  cancelJob,
+  completeJob,
+  failJob,
+  isLeaseExpired,
+  recoverJob,
+  renewJobLease,
+  reportProgress,
+  startJob,
+} from './job-state-machine.js';
 
 /** Options of {@link JobRunner}. */
 export interface JobRunnerOptions {
@@ -88,6 +97,42 @@ export class JobRunner {
   notify(): void {
     if (!this.started) return;
     void this.fill();
+  }
+
+  /**
+   * Takes one given job (an external queue, e.g. BullMQ, chose it for this worker) and runs it to
+   * its end: a queued job is started; a running job whose lease lapsed (its worker died) is
+   * requeued and started again, resuming from its checkpoints. Waits up to `takeoverWaitMs` for
+   * a live lease to lapse. Returns without running when the job already ended or is not found.
+   * @throws ReelayError REELAY_ERR_CONFLICT when another worker still holds the job after the wait.
+   */
+  async runJob(jobId: string, takeoverWaitMs = this.leaseMs * 2): Promise<void> {
+    const deadline = this.clock.now() + takeoverWaitMs;
+    for (;;) {
+      const job = await this.options.jobs.get(jobId);
+      if (job === null || isTerminalStatus(job.status) || this.running.has(jobId)) return;
+      const now = this.clock.now();
+      if (job.status === 'queued' || isLeaseExpired(job, now)) {
+        const taken = await this.options.jobs
+          .update(jobId, (r) => {
+            const ready = r.status === 'running' ? recoverJob(r, this.clock.now()) : r;
+            return startJob(ready, { owner: this.owner, leaseMs: this.leaseMs, now: this.clock.now() });
+          })
+          .catch(() => null);
+        if (taken !== null) {
+          this.launch(taken);
+          await this.running.get(jobId)?.done;
+          return;
+        }
+      } else if (now >= deadline) {
+        throw new ReelayError(
+          'REELAY_ERR_CONFLICT',
+          `Job ${jobId} is still held by worker ${job.lease?.owner ?? 'unknown'}; it will be retried.`,
+        );
+      }
+      const leaseEnd = job.lease ? Date.parse(job.lease.expiresAt) : now;
+      await sleep(this.clock, Math.min(250, Math.max(10, leaseEnd - now + 1)));
+    }
   }
 
   /** Ids of jobs running in this worker. */

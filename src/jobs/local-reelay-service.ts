@@ -12,8 +12,10 @@ import { parseVideoRequest } from '../pipeline/video-request.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
+import type { StateHealthReport } from '../state/tiers/tier-health.js';
 import { describeProviders } from './describe-providers.js';
 import { followJobEvents } from './follow-job-events.js';
+import { assertSameRequest, idempotentJobId } from './idempotency.js';
 import type { JobEventSink } from './job-event-sink.js';
 import { createJobRecord, type JobRecord, type JobStatus } from './job-record.js';
 import type { JobRunner } from './job-runner.js';
@@ -52,6 +54,13 @@ export interface LocalServiceParts {
   sharedStore?: boolean;
   /** Poll interval for events written by other processes. @default 500 */
   sharedPollMs?: number;
+  /** The shared job queue (Redis deployments): submits enqueue there, cancels are published. */
+  queue?: {
+    enqueue(jobId: string): Promise<void>;
+    publishCancel(jobId: string, reason: string): Promise<void>;
+  };
+  /** The router's state tiers (health of L1, Redis and the durable tier). */
+  routerState?: { health(): Promise<StateHealthReport> };
   close: () => Promise<void>;
 }
 
@@ -61,7 +70,10 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export class LocalReelayService implements ReelayService {
   constructor(private readonly parts: LocalServiceParts) {}
 
-  async submit(input: unknown, options: { correlationId?: string } = {}): Promise<JobRecord> {
+  async submit(
+    input: unknown,
+    options: { correlationId?: string; idempotencyKey?: string } = {},
+  ): Promise<JobRecord> {
     const { config, stores, sink, clock, ids, registry } = this.parts;
     const withPolicy =
       typeof input === 'object' && input !== null && !Array.isArray(input) && !('fallbackPolicy' in input)
@@ -73,7 +85,7 @@ export class LocalReelayService implements ReelayService {
       options.correlationId && CORRELATION_ID.test(options.correlationId)
         ? options.correlationId
         : ids('corr');
-    const job = createJobRecord(
+    const created = createJobRecord(
       {
         request: request as unknown as Record<string, unknown>,
         fallbackPolicy: request.fallbackPolicy,
@@ -81,11 +93,35 @@ export class LocalReelayService implements ReelayService {
       },
       { clock, ids },
     );
-    await stores.jobs.create(job);
+    const key = options.idempotencyKey;
+    const job = key === undefined ? created : { ...created, id: idempotentJobId(key) };
+    if (key !== undefined) {
+      const existing = await this.createOnce(job);
+      if (existing !== null) return existing;
+    } else {
+      await stores.jobs.create(job);
+    }
     await sink.emit(job.id, correlationId, { type: 'job-queued', brief: request.brief.slice(0, 200) });
     sink.log(job.id, 'info', 'Job queued', { correlationId, policy: request.fallbackPolicy });
     this.parts.runner.notify();
+    await this.parts.queue?.enqueue(job.id);
     return job;
+  }
+
+  /** Creates an idempotent job, or returns the job its key already created (on any instance). */
+  private async createOnce(job: JobRecord): Promise<JobRecord | null> {
+    const found = await this.parts.stores.jobs.get(job.id);
+    if (found === null) {
+      try {
+        await this.parts.stores.jobs.create(job);
+        return null;
+      } catch (error) {
+        if (!ReelayError.isInstance(error) || error.code !== 'REELAY_ERR_CONFLICT') throw error;
+      }
+    }
+    const existing = found ?? (await this.mustGet(job.id));
+    assertSameRequest(job.id, existing.request, job.request);
+    return existing;
   }
 
   getJob(id: string): Promise<JobRecord | null> {
@@ -110,7 +146,9 @@ export class LocalReelayService implements ReelayService {
       );
     }
     this.parts.kit.gateway.withdrawDecisions(id, reason);
-    return this.parts.runner.cancel(id, reason);
+    const canceled = await this.parts.runner.cancel(id, reason);
+    await this.parts.queue?.publishCancel(id, reason).catch(() => undefined);
+    return canceled;
   }
 
   async steps(id: string): Promise<JobStepView[]> {
@@ -241,8 +279,25 @@ export class LocalReelayService implements ReelayService {
   }
 
   readiness(): Promise<ReadinessReport> {
-    const { stores, config, runner, worker } = this.parts;
-    return checkReadiness({ stores, dataDir: config.dataDir, runner, worker });
+    const { stores, config, runner, worker, routerState } = this.parts;
+    return checkReadiness({
+      stores,
+      dataDir: config.dataDir,
+      runner,
+      worker,
+      ...(routerState ? { routerState } : {}),
+    });
+  }
+
+  /** Each state tier's latency and the verdict (healthy / degraded / critical). */
+  async stateHealth(): Promise<StateHealthReport> {
+    if (this.parts.routerState) return this.parts.routerState.health();
+    return {
+      verdict: 'healthy',
+      mode: 'local',
+      tiers: [{ tier: 'l1', configured: true, up: true }],
+      l1: { hits: 0, misses: 0, hitRate: 0, size: 0 },
+    };
   }
 
   metricsText(): Promise<string> {

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { detectFfmpeg } from '../providers/media/ffmpeg-info.js';
 import type { ReelayStores } from '../state/stores.js';
+import type { StateHealthReport } from '../state/tiers/tier-health.js';
 import type { JobRunner } from './job-runner.js';
 import type { ReadinessReport } from './reelay-service.js';
 
@@ -11,6 +12,8 @@ export interface ReadinessDeps {
   runner: JobRunner;
   /** True when this process runs a worker. */
   worker: boolean;
+  /** The router's state tiers: degraded (Redis down) is reported but still ready; critical is not. */
+  routerState?: { health(): Promise<StateHealthReport> };
 }
 
 /** Readiness probes: the store answers, the data directory has ≥ 200 MB free, FFmpeg is there, the queue state. */
@@ -36,6 +39,15 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<ReadinessRepo
       return `${Math.round(free / 1048576)} MB free`;
     }),
     check('ffmpeg', async () => `FFmpeg ${(await detectFfmpeg()).ffmpegVersion}`),
+    check('state', async () => {
+      if (!deps.routerState) return 'in-process only';
+      const report = await deps.routerState.health();
+      const l2 = report.tiers.find((t) => t.tier === 'l2');
+      if (report.verdict === 'critical') throw new Error('the durable router-state store is unreachable');
+      if (report.mode === 'degraded')
+        return `degraded: Redis unreachable (${l2?.error ?? 'no answer'}); serving from L1 + the durable store`;
+      return report.mode === 'shared' ? 'shared through Redis' : 'in-process + durable store (no Redis)';
+    }),
     check('queue', async () =>
       deps.worker
         ? `worker running ${deps.runner.activeJobs().length} job(s)`

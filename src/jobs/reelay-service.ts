@@ -3,6 +3,7 @@ import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision, StallOption } from '../domain/fallback.js';
 import type { ProviderKind, ProviderType } from '../domain/provider-type.js';
 import type { DecisionAnswerInput } from '../patience/decision-broker.js';
+import type { StateHealthReport } from '../state/tiers/tier-health.js';
 import type { JobRecord, JobStatus } from './job-record.js';
 
 /** A decision waiting for an answer (the payload of the last `decision-required` event). */
@@ -79,8 +80,13 @@ export interface JobStepView {
  * answer with nothing pending).
  */
 export interface ReelayService {
-  /** Validates and queues a generation request. */
-  submit(input: unknown, options?: { correlationId?: string }): Promise<JobRecord>;
+  /**
+   * Validates and queues a generation request. With `idempotencyKey`, the same key returns the
+   * job it first created (on any instance sharing the store) instead of creating another.
+   */
+  submit(input: unknown, options?: { correlationId?: string; idempotencyKey?: string }): Promise<JobRecord>;
+  /** Each router-state tier's latency and a healthy / degraded / critical verdict (absent: not reported). */
+  stateHealth?(): Promise<StateHealthReport>;
   getJob(id: string): Promise<JobRecord | null>;
   listJobs(query?: {
     status?: JobStatus;

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { jobSearchRoutes } from './routes/job-search-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
+import { stateRoutes } from './routes/state-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { thumbnailRoutes } from './routes/thumbnail-routes.js';
 import { videoRoutes } from './routes/video-routes.js';
@@ -106,5 +107,6 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   app.register(healthRoutes, deps);
   app.register(webUiPlugin, { config });
   if (options.openai) app.register(openAiRoutes, { ...deps, endpoint: options.openai, ids, logger });
+  app.register(stateRoutes, { prefix: '/api/state', ...deps });
   return app;
 }

@@ -38,7 +38,11 @@ export async function videoRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
       },
     },
     async (request, reply): Promise<GenerateResponse> => {
-      const job = await service.submit(request.body, { correlationId: request.id });
+      const key = request.headers['idempotency-key'];
+      const job = await service.submit(request.body, {
+        correlationId: request.id,
+        ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+      });
       const links = jobLinks(job.id);
       request.log.info({ jobId: job.id }, 'job submitted');
       reply.code(202).header('location', links.self);

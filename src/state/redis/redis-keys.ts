@@ -1,0 +1,48 @@
+/**
+ * Names of the Redis keys and channels Reelay uses under one prefix (e.g. `reelay:`), so that
+ * several deployments, or parallel test runs, share one Redis without touching each other's keys.
+ */
+export class RedisKeys {
+  /** @param prefix prepended to every key and channel; `reelay:` by default. */
+  constructor(readonly prefix = 'reelay:') {}
+
+  /** Hash holding one versioned state value (`v`, `ver`, `at`). */
+  state(kind: string, key: string): string {
+    return `${this.prefix}state:${kind}:${key}`;
+  }
+
+  /** Pub/sub channel announcing every versioned state write. */
+  stateChanges(): string {
+    return `${this.prefix}state:changes`;
+  }
+
+  /** Hash holding one provider's circuit-breaker state. */
+  breaker(provider: string): string {
+    return `${this.prefix}breaker:${provider}`;
+  }
+
+  /** Pub/sub channel announcing every breaker transition. */
+  breakerChanges(): string {
+    return `${this.prefix}breaker:changes`;
+  }
+
+  /** Hash holding the spend against one budget. */
+  spend(budget: string): string {
+    return `${this.prefix}spend:${budget}`;
+  }
+
+  /** Stream of one job's events (a live copy of the durable event log). */
+  jobEvents(jobId: string): string {
+    return `${this.prefix}events:${jobId}`;
+  }
+
+  /** Pub/sub channel telling workers to stop a job (cancellation). */
+  jobControl(): string {
+    return `${this.prefix}jobs:control`;
+  }
+
+  /** Name of the BullMQ queue of jobs (BullMQ adds its own prefix). */
+  jobQueue(): string {
+    return `${this.prefix.replace(/:+$/, '').replace(/:/g, '-')}-jobs`;
+  }
+}

@@ -1,0 +1,152 @@
+import type { Redis } from 'ioredis';
+import type { Disposable } from '../../domain/disposable.js';
+import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
+import type { EventLog } from '../event-log.js';
+import { RedisKeys } from './redis-keys.js';
+
+/** Options of {@link RedisStreamEventLog}. */
+export interface RedisStreamEventLogOptions {
+  /** The durable log: assigns ids, serves replays, stays the truth. */
+  durable: EventLog;
+  /** Connection for XADD; blocking readers use duplicates of it. */
+  redis: Redis;
+  keys?: RedisKeys;
+  /** Entries kept per job stream (approximately). @default 10000 */
+  maxLen?: number;
+  /** Streams expire this long after their last append. @default one day */
+  retentionMs?: number;
+  /** How long one blocking read waits before looping (also bounds the time to notice a dispose). @default 1000 */
+  blockMs?: number;
+  /** Told when the stream copy of an event could not be written (the durable log has it). */
+  onError?: (error: unknown) => void;
+}
+
+interface Reader {
+  listeners: Set<(event: StoredEvent) => void>;
+  connection: Redis;
+  stopped: boolean;
+}
+
+/**
+ * An {@link EventLog} whose events, once in the durable log, are also appended to a Redis Stream
+ * per job, so that every process (any API instance) receives every job's events live, whichever
+ * worker produced them. Ids, replays (`read`) and `lastId` come from the durable log; a reader that
+ * misses a stream entry is covered by the durable log (callers that need every id read it too).
+ */
+export class RedisStreamEventLog implements EventLog {
+  private readonly keys: RedisKeys;
+  private readonly readers = new Map<string, Reader>();
+
+  constructor(private readonly options: RedisStreamEventLogOptions) {
+    this.keys = options.keys ?? new RedisKeys();
+  }
+
+  async append(event: ReelayEvent): Promise<StoredEvent> {
+    const stored = await this.options.durable.append(event);
+    const key = this.keys.jobEvents(stored.jobId);
+    try {
+      await this.options.redis
+        .multi()
+        .xadd(
+          key,
+          'MAXLEN',
+          '~',
+          this.options.maxLen ?? 10_000,
+          '*',
+          'id',
+          stored.id,
+          'e',
+          JSON.stringify(stored),
+        )
+        .pexpire(key, this.options.retentionMs ?? 86_400_000)
+        .exec();
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    return stored;
+  }
+
+  read(jobId: string, afterId?: number, limit?: number): Promise<StoredEvent[]> {
+    return this.options.durable.read(jobId, afterId, limit);
+  }
+
+  lastId(jobId: string): Promise<number> {
+    return this.options.durable.lastId(jobId);
+  }
+
+  /** Events appended after the call by any process, in stream order, each id once. */
+  subscribe(jobId: string, listener: (event: StoredEvent) => void): Disposable {
+    let lastDelivered = 0;
+    const deliver = (event: StoredEvent): void => {
+      if (event.id <= lastDelivered) return;
+      lastDelivered = event.id;
+      listener(event);
+    };
+    let reader = this.readers.get(jobId);
+    if (reader === undefined) {
+      reader = this.startReader(jobId);
+      this.readers.set(jobId, reader);
+    }
+    reader.listeners.add(deliver);
+    // Appends through this process arrive at once, even before their stream entry is read back.
+    const local = this.options.durable.subscribe(jobId, deliver);
+    return {
+      dispose: () => {
+        local.dispose();
+        const current = this.readers.get(jobId);
+        if (current === undefined) return;
+        current.listeners.delete(deliver);
+        if (current.listeners.size === 0) {
+          current.stopped = true;
+          current.connection.disconnect();
+          this.readers.delete(jobId);
+        }
+      },
+    };
+  }
+
+  /** Stops every blocking reader. */
+  close(): void {
+    for (const reader of this.readers.values()) {
+      reader.stopped = true;
+      reader.connection.disconnect();
+    }
+    this.readers.clear();
+  }
+
+  private startReader(jobId: string): Reader {
+    const connection = this.options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    connection.on('error', () => {});
+    const reader: Reader = { listeners: new Set(), connection, stopped: false };
+    const key = this.keys.jobEvents(jobId);
+    const loop = async (): Promise<void> => {
+      let cursor = '$';
+      while (!reader.stopped) {
+        try {
+          const reply = await connection.xread(
+            'BLOCK',
+            this.options.blockMs ?? 1_000,
+            'STREAMS',
+            key,
+            cursor,
+          );
+          for (const [, entries] of reply ?? []) {
+            for (const [entryId, fields] of entries) {
+              cursor = entryId;
+              const json = fields[fields.indexOf('e') + 1];
+              if (json === undefined) continue;
+              const event = JSON.parse(json) as StoredEvent;
+              for (const listener of reader.listeners) listener(event);
+            }
+          }
+        } catch {
+          if (reader.stopped) return;
+          // Redis away: the durable log still has everything; retry shortly.
+          await new Promise((resolve) => setTimeout(resolve, 200).unref());
+        }
+      }
+    };
+    void loop();
+    return reader;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Worker processes of a Redis deployment (see worker-child.ts), started, watched and killed by
+ * the scale-out tests and benchmarks.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHILD = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
+
+/** A milestone line printed by a worker. */
+export interface WorkerLine {
+  ready?: boolean;
+  started?: string;
+  attempt?: number;
+  stage?: string;
+  jobId?: string;
+  done?: string;
+  at?: number;
+}
+
+/** One worker process. */
+export interface WorkerProcess {
+  readonly proc: ChildProcess;
+  readonly name: string;
+  /** Resolves with the first line matching `predicate` (lines already seen count). */
+  waitFor(predicate: (line: WorkerLine) => boolean, limitMs: number, what: string): Promise<WorkerLine>;
+  /** `kill -9`. */
+  kill(): void;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts a worker process on `dataDir` and `prefix`; resolves once it is ready. */
+export async function startWorkerProcess(
+  name: string,
+  dataDir: string,
+  prefix: string,
+  concurrency = 1,
+  guardMs = 180_000,
+): Promise<WorkerProcess> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', CHILD, dataDir, prefix, String(concurrency), String(guardMs)],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } },
+  );
+  let stderr = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const lines: WorkerLine[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: proc.stdout! }).on('line', (text) => {
+    try {
+      lines.push(JSON.parse(text) as WorkerLine);
+    } catch {
+      return;
+    }
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  const worker: WorkerProcess = {
+    proc,
+    name,
+    waitFor: (predicate, limitMs, what) =>
+      new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = lines.find(predicate);
+          if (!found) return false;
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve(found);
+          return true;
+        };
+        const wake = (): void => void check();
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`worker ${name}: no ${what} within ${limitMs} ms; stderr: ${stderr.slice(-800)}`));
+        }, limitMs);
+        if (!check()) waiters.add(wake);
+      }),
+    kill: () => {
+      proc.kill('SIGKILL');
+    },
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    },
+  };
+  await worker.waitFor((l) => l.ready === true, 180_000, 'ready line');
+  return worker;
+}
