@@ -40,7 +40,7 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<ReadinessRepo
     }),
     check('ffmpeg', async () => `FFmpeg ${(await detectFfmpeg()).ffmpegVersion}`),
     check('state', async () => {
-      if (!deps.routerState) return 'in-process only';
+      if (!deps.routerState) return '';
       const report = await deps.routerState.health();
       const l2 = report.tiers.find((t) => t.tier === 'l2');
       if (report.verdict === 'critical') throw new Error('the durable router-state store is unreachable');
@@ -54,5 +54,7 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<ReadinessRepo
         : 'no worker in this process (API only)',
     ),
   ]);
+  // Without router-state tiers (library use, tests) there is nothing to report.
+  if (!deps.routerState) delete checks.state;
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }
