@@ -10,11 +10,13 @@ import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision } from '../domain/fallback.js';
 import type { JobRecord, JobStatus } from '../jobs/job-record.js';
 import type {
+  BudgetsView,
   DecisionAnswerInput,
   GatewayStatsView,
   JobStepView,
   PendingDecisionView,
   ProviderInfo,
+  ProviderPerformanceView,
   ReadinessReport,
   ReelayService,
 } from '../jobs/reelay-service.js';
@@ -182,6 +184,16 @@ export class RemoteReelayService implements ReelayService {
     return this.client.gatewayStats();
   }
 
+  /** `GET /api/providers/{id}/performance`. */
+  providerPerformance(providerId: string): Promise<ProviderPerformanceView> {
+    return this.json(`/api/providers/${encodeURIComponent(providerId)}/performance`);
+  }
+
+  /** `GET /api/budgets`. */
+  budgets(): Promise<BudgetsView> {
+    return this.json('/api/budgets');
+  }
+
   /** `GET /health/ready`: the server's checks, whether it answers 200 or 503. */
   async readiness(): Promise<ReadinessReport> {
     const response = await this.raw('/health/ready');
@@ -224,6 +236,19 @@ export class RemoteReelayService implements ReelayService {
 
   /** Nothing to release: the server owns the workers and stores. */
   async close(): Promise<void> {}
+
+  private async json<T>(path: string): Promise<T> {
+    const response = await this.raw(path);
+    const body = (await response.json().catch(() => ({}))) as { code?: string; detail?: string };
+    if (!response.ok) {
+      throw new ReelayApiError({
+        status: response.status,
+        code: body.code ?? 'REELAY_ERR_INTERNAL',
+        detail: body.detail ?? `the server answered HTTP ${response.status} for ${path}`,
+      });
+    }
+    return body as T;
+  }
 
   private async raw(path: string): Promise<Response> {
     try {

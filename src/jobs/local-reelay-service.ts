@@ -13,6 +13,7 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
 import type { StateHealthReport } from '../state/tiers/tier-health.js';
+import { describeBudgets, describePerformance } from './describe-performance.js';
 import { describeProviders } from './describe-providers.js';
 import { followJobEvents } from './follow-job-events.js';
 import { assertSameRequest, idempotentJobId } from './idempotency.js';
@@ -27,11 +28,13 @@ import {
 import { checkReadiness } from './readiness-checks.js';
 import type { ReelayMetrics } from './reelay-metrics.js';
 import type {
+  BudgetsView,
   DecisionAnswerInput,
   GatewayStatsView,
   JobStepView,
   PendingDecisionView,
   ProviderInfo,
+  ProviderPerformanceView,
   ReadinessReport,
   ReelayService,
 } from './reelay-service.js';
@@ -264,6 +267,23 @@ export class LocalReelayService implements ReelayService {
     else breaker.close(reason);
     kit.selection.invalidate(providerId);
     return { state: breaker.state.state };
+  }
+
+  async providerPerformance(providerId: string): Promise<ProviderPerformanceView> {
+    this.parts.registry.get(providerId);
+    return describePerformance(this.parts.kit, providerId);
+  }
+
+  async budgets(): Promise<BudgetsView> {
+    const { kit, config, registry, clock, stores } = this.parts;
+    const running = await stores.jobs.list({ status: 'running', limit: 100 });
+    return describeBudgets({
+      kit,
+      budgets: config.budgets,
+      providerIds: registry.list().map((p) => p.id),
+      runningJobIds: running.items.map((j) => j.id),
+      clock,
+    });
   }
 
   async gatewayStats(): Promise<GatewayStatsView> {

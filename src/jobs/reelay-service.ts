@@ -47,6 +47,63 @@ export interface ProviderInfo {
   score: { total: number; components: Record<string, number>; reasons: string[] } | null;
 }
 
+/** One hour of a provider's calls (the performance tracker's hourly bucket). */
+export interface PerformanceHourView {
+  /** Start of the UTC hour, ISO-8601. */
+  hour: string;
+  calls: number;
+  successRate: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+/** A provider's performance from the server's tracker: last 24 h hourly, trend and prediction. */
+export interface ProviderPerformanceView {
+  provider: string;
+  window: '24h';
+  /** Hours of the window that had calls, oldest first. */
+  series: PerformanceHourView[];
+  /** Over the whole window. */
+  calls: number;
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** Latency trend over the window; `improving` means latency falls. */
+  trend: {
+    direction: 'improving' | 'degrading' | 'stable';
+    changePct: number;
+    confidence: number;
+    points: number;
+  };
+  /** What the recent calls suggest; null with fewer than 10 calls. */
+  prediction: {
+    failureRate: number;
+    responseTimeMs: number;
+    optimalLoad: number;
+    confidence: number;
+    samples: number;
+  } | null;
+}
+
+/** One configured spending limit with what was spent against it. */
+export interface BudgetView {
+  scope: 'job' | 'provider';
+  /** Provider id (provider scope) or job id (job scope, only in `jobs`). */
+  subject: string | null;
+  period: 'job' | 'day' | 'month';
+  limitUsd: number;
+  spentUsd: number;
+  remainingUsd: number;
+}
+
+/** Configured budgets with spend so far (UTC day and month). */
+export interface BudgetsView {
+  /** Per-provider daily and monthly limits, and the per-job limit's definition (subject null). */
+  budgets: BudgetView[];
+  /** Spend per provider this UTC day and month, also for providers without a limit. */
+  spend: Array<{ provider: string; dayUsd: number; monthUsd: number }>;
+}
+
 /** Gateway statistics (docs/api-vocabulary.md#gateway-statistics). */
 export interface GatewayStatsView {
   activeLocks: number;
@@ -112,6 +169,13 @@ export interface ReelayService {
     action: 'open' | 'close' | 'isolate',
     reason?: string,
   ): Promise<{ state: string }>;
+  /**
+   * A provider's hourly p50/p95 over the last 24 h, success rate, latency trend and prediction.
+   * @throws ReelayError `REELAY_ERR_PROVIDER_UNKNOWN` (HTTP 400) for an unknown provider.
+   */
+  providerPerformance(providerId: string): Promise<ProviderPerformanceView>;
+  /** Configured budgets with spent so far and remaining. */
+  budgets(): Promise<BudgetsView>;
   gatewayStats(): Promise<GatewayStatsView>;
   readiness(): Promise<ReadinessReport>;
   /** Prometheus text exposition of job, stage, provider, breaker, stall and decision metrics. */

@@ -104,6 +104,17 @@ export class ProviderPerformanceTracker {
     return foldMetrics(provider, window, windowMs(window) / 60_000, this.bucketsIn(provider, window));
   }
 
+  /** Metrics of each hour of a window that has calls, oldest first (one entry per hourly bucket). */
+  getHourlyMetrics(
+    provider: string,
+    window: PerformanceWindow = '24h',
+  ): Array<ProviderMetrics & { hourStart: number }> {
+    return this.bucketsIn(provider, window).map((b) => ({
+      ...foldMetrics(provider, window, 60, [b]),
+      hourStart: b.hourStart,
+    }));
+  }
+
   /** Trend of one metric over a window's hourly buckets, with its polarity applied. */
   getTrend(provider: string, metric: TrendMetric, window: PerformanceWindow = '24h'): PerformanceTrend {
     return computeTrend(provider, metric, window, this.bucketsIn(provider, window));

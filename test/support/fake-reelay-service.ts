@@ -18,11 +18,13 @@ import {
   startJob,
 } from '../../src/jobs/job-state-machine.js';
 import type {
+  BudgetsView,
   DecisionAnswerInput,
   GatewayStatsView,
   JobStepView,
   PendingDecisionView,
   ProviderInfo,
+  ProviderPerformanceView,
   ReadinessReport,
   ReelayService,
 } from '../../src/jobs/reelay-service.js';
@@ -236,6 +238,36 @@ export class FakeReelayService implements ReelayService {
     const state = action === 'close' ? 'closed' : action === 'open' ? 'open' : 'isolated';
     this.circuits.set(providerId, state);
     return { state };
+  }
+
+  /** What `providerPerformance` answers per provider (tests set it); absent: no calls yet. */
+  readonly performance_ = new Map<string, ProviderPerformanceView>();
+  /** What `budgets` answers (tests set it). */
+  budgets_: BudgetsView = { budgets: [], spend: [] };
+
+  async providerPerformance(providerId: string): Promise<ProviderPerformanceView> {
+    if (!PROVIDERS.some((p) => p.id === providerId)) {
+      throw new ReelayError('REELAY_ERR_PROVIDER_UNKNOWN', `Provider ${providerId} is not configured.`, {
+        provider: providerId,
+      });
+    }
+    return (
+      this.performance_.get(providerId) ?? {
+        provider: providerId,
+        window: '24h',
+        series: [],
+        calls: 0,
+        successRate: null,
+        p50Ms: null,
+        p95Ms: null,
+        trend: { direction: 'stable', changePct: 0, confidence: 0, points: 0 },
+        prediction: null,
+      }
+    );
+  }
+
+  async budgets(): Promise<BudgetsView> {
+    return this.budgets_;
   }
 
   async gatewayStats(): Promise<GatewayStatsView> {

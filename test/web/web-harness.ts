@@ -124,6 +124,11 @@ export async function startWebServer(dir: string, openai: FixtureServer): Promis
   };
   const profilePath = join(dir, 'tiny-cloud-llm.json');
   await writeFile(profilePath, JSON.stringify(TimeoutProfileConfigSchema.parse(profile)));
+  // Generous budgets so the dashboard's "Spend and budgets" panel has limits to draw.
+  await writeFile(
+    join(dir, 'reelay.config.json'),
+    JSON.stringify({ budgets: { perJobUsd: 5, perProvider: { openai: { dailyUsd: 10, monthlyUsd: 100 } } } }),
+  );
   const reelay = await startReelay(dir, {
     env: { REELAY_TIMEOUT_PROFILES: profilePath },
     providers: [new OpenAiChatProvider({ apiKey: FIXTURE_KEY, baseUrl: `${openai.url}/v1` })],

@@ -182,6 +182,15 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     expect(await card.locator('[data-breaker]').textContent()).toContain('maintenance from the web UI');
     expect(server.reelay.kit.breakers.get('openai').state.state).toBe('open');
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(3);
+    // The chart of a provider the earlier jobs called is drawn from the server's hourly series.
+    const template = page.locator('[data-provider="template"]');
+    expect(Number(await template.locator('svg.chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(await template.locator('svg.chart').getAttribute('aria-label')).toContain('last 24 h');
+    expect(await template.locator('.prediction').textContent()).toMatch(/^Prediction: /);
+    const budgets = page.locator('section.budgets');
+    expect(await budgets.locator('h2').textContent()).toBe('Spend and budgets');
+    expect(await budgets.locator('meter').count()).toBe(3);
+    expect(await budgets.textContent()).toContain('of $10.00 spent');
     expect(await axeCheck(page, 'providers')).toEqual([]);
     await screenshot(page, 'providers-breaker-open');
     await card.locator('button[data-action="close"]').click();

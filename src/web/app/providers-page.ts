@@ -1,24 +1,42 @@
-import type { GatewayStatsView, ProviderInfo } from '../../jobs/reelay-service.js';
-import { describeError, isAuthError, type Session } from './api.js';
+import type {
+  BudgetsView,
+  GatewayStatsView,
+  ProviderInfo,
+  ProviderPerformanceView,
+} from '../../jobs/reelay-service.js';
+import { describeError, getJson, isAuthError, type Session } from './api.js';
+import { budgetsPanel } from './budgets-panel.js';
 import { announce, h, replace } from './dom.js';
 import { formatMs, humanize } from './format.js';
-import { addSample, type LatencySample, latencyTrend, loadHistory } from './latency-history.js';
 import { breakerClosed, breakerText, healthText } from './provider-labels.js';
 import { latencyChart } from './svg-chart.js';
 import type { View } from './view.js';
 
-/** How often the dashboard samples the providers while open. */
-const SAMPLE_MS = 5000;
+/** How often the dashboard asks the server again while open. */
+const REFRESH_MS = 5000;
 
-function trendText(samples: readonly LatencySample[]): string {
-  const t = latencyTrend(samples);
-  if (t.direction === 'unknown') return 'Trend: not enough samples yet.';
-  return `Trend: ${t.direction} (p95 ${t.changePct >= 0 ? '+' : ''}${t.changePct.toFixed(0)} %) · predicted p95 in 10 min: ${formatMs(t.predictedP95Ms)}`;
+const pct = (n: number): string => `${Math.round(n * 100)} %`;
+
+/** The server tracker's latency trend, in words. */
+function trendText(perf: ProviderPerformanceView | undefined): string {
+  if (!perf) return 'Trend: not loaded.';
+  const t = perf.trend;
+  if (t.points < 2) return 'Trend (24 h): fewer than two hours with calls.';
+  const sign = t.changePct >= 0 ? '+' : '';
+  return `Trend (24 h): latency ${t.direction} (${sign}${t.changePct.toFixed(0)} %, confidence ${pct(t.confidence)})`;
+}
+
+/** The server tracker's prediction from the recent calls, in words. */
+function predictionText(perf: ProviderPerformanceView | undefined): string {
+  const p = perf?.prediction;
+  if (!p) return 'Prediction: needs at least 10 calls.';
+  return `Prediction: response ${formatMs(p.responseTimeMs)}, failure ${pct(p.failureRate)}, suggested load ${pct(p.optimalLoad)} (confidence ${pct(p.confidence)}, ${p.samples} calls)`;
 }
 
 function providerCard(
   p: ProviderInfo,
-  samples: readonly LatencySample[],
+  perf: ProviderPerformanceView | undefined,
+  now: number,
   onCircuit: (p: ProviderInfo, action: 'open' | 'close') => void,
 ): HTMLElement {
   const closed = breakerClosed(p);
@@ -62,7 +80,7 @@ function providerCard(
           : '—',
       ),
     ),
-    latencyChart(p.id, samples),
+    latencyChart(p.id, perf?.series ?? [], now),
     h(
       'p',
       { class: 'legend' },
@@ -70,7 +88,8 @@ function providerCard(
       ' ',
       h('span', { class: 'key p95' }, 'p95'),
     ),
-    h('p', { class: 'trend' }, trendText(samples)),
+    h('p', { class: 'trend' }, trendText(perf)),
+    h('p', { class: 'prediction' }, predictionText(perf)),
     h(
       'button',
       {
@@ -111,36 +130,46 @@ function statsCard(s: GatewayStatsView): HTMLElement {
 }
 
 async function refresh(session: Session, signal: AbortSignal) {
-  const [{ providers }, stats] = await Promise.all([
+  const [{ providers }, stats, budgets] = await Promise.all([
     session.client.listProviders({ signal }),
     session.client.gatewayStats({ signal }),
+    getJson<BudgetsView>(session, '/api/budgets'),
   ]);
-  return { providers, stats };
+  const perf = new Map<string, ProviderPerformanceView>();
+  await Promise.all(
+    providers.map(async (p) => {
+      const path = `/api/providers/${encodeURIComponent(p.id)}/performance`;
+      perf.set(p.id, await getJson<ProviderPerformanceView>(session, path));
+    }),
+  );
+  return { providers, stats, budgets, perf };
 }
 
-/** The providers dashboard: breakers (open / close), health, latency charts, trends, scores. */
+/**
+ * The providers dashboard: breakers (open / close), health, the server's hourly latency charts,
+ * trends and predictions, scores, and spend against budgets.
+ */
 export const renderProviders: View = ({ session, main, onAuthError }) => {
   const abort = new AbortController();
-  const history = loadHistory();
   const list = h('ul', { class: 'provider-grid', 'aria-busy': 'true' });
   const statsBox = h('div', {});
+  const budgetsBox = h('div', {});
   const message = h('p', { role: 'status', class: 'notice' });
 
   const update = (): void => {
     refresh(session, abort.signal).then(
-      ({ providers, stats }) => {
+      ({ providers, stats, budgets, perf }) => {
         const now = Date.now();
-        for (const p of providers)
-          addSample(history, p.id, { at: now, p50: p.latency.p50Ms, p95: p.latency.p95Ms });
         const focused = document.activeElement?.closest('[data-provider]')?.getAttribute('data-provider');
         replace(
           list,
-          providers.map((p) => providerCard(p, history[p.id] ?? [], onCircuit)),
+          providers.map((p) => providerCard(p, perf.get(p.id), now, onCircuit)),
         );
         list.setAttribute('aria-busy', 'false');
         if (focused)
           list.querySelector<HTMLElement>(`[data-provider="${CSS.escape(focused)}"] button`)?.focus();
         replace(statsBox, statsCard(stats));
+        replace(budgetsBox, budgetsPanel(budgets));
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
@@ -168,9 +197,9 @@ export const renderProviders: View = ({ session, main, onAuthError }) => {
       );
   };
 
-  replace(main, h('h1', {}, 'Providers'), message, statsBox, list);
+  replace(main, h('h1', {}, 'Providers'), message, statsBox, budgetsBox, list);
   update();
-  const timer = window.setInterval(update, SAMPLE_MS);
+  const timer = window.setInterval(update, REFRESH_MS);
   return () => {
     abort.abort();
     window.clearInterval(timer);
