@@ -40,5 +40,6 @@ export async function buildWebAssets(outDir = join(root, 'dist', 'web', 'assets'
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { outDir, sizes } = await buildWebAssets(process.argv[2]);
-  process.stdout.write(`Web UI built into ${outDir}: ${JSON.stringify(sizes)}\n`);
+  // stderr: `npm pack --json` runs the build (prepack) and its stdout must stay JSON.
+  process.stderr.write(`Web UI built into ${outDir}: ${JSON.stringify(sizes)}\n`);
 }

@@ -29,9 +29,10 @@ describe('reelay generate in a pseudo-terminal', () => {
       expect(text).toMatch(new RegExp(`✓ ${stage} \\(`));
     expect(text).toMatch(/narration\s+\[#+\.*\]\s+\d+% · overall \d+%/);
     expect(text).toMatch(/ETA /);
-    expect(text).toMatch(/espeak: Active • Generating/);
+    // Narration goes to the most intelligible installed offline voice (festival, then flite, then espeak-ng).
+    expect(text).toMatch(/(festival|flite|espeak): Active • Generating/);
     expect(text).toMatch(
-      /providers: script → template, narration → espeak, visuals → title-card, render → ffmpeg/,
+      /providers: script → template, narration → (festival|flite|espeak), visuals → title-card, render → ffmpeg/,
     );
     const saved = join(dir, 'out/tides.mp4');
     expect(text).toContain(`saved to ${saved}`);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FaultSimulator, startFaultSimulator } from '../../src/providers/simulator/fault-simulator.js';
 import { CliProcess, cliEnv, REPO, tempDir } from '../cli/cli-harness.js';
 
 /** Every ```ts block of the README, in order. */
@@ -11,10 +12,13 @@ const EXAMPLES = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(/```
 );
 const TSX = join(REPO, 'node_modules/tsx/dist/esm/index.mjs');
 const SERVER_URL = 'http://localhost:8080';
+/** The address the OpenAI-compatible examples use. */
+const SERVER_URL_IP = 'http://127.0.0.1:8080';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 let server: CliProcess | undefined;
+let upstream: FaultSimulator | undefined;
 let url = '';
 
 /**
@@ -25,12 +29,16 @@ function asRunnable(code: string): string {
   return code
     .replaceAll("from 'reelay/client'", `from '${join(REPO, 'src/client/index.ts')}'`)
     .replaceAll("from 'reelay'", `from '${join(REPO, 'src/index.ts')}'`)
-    .replaceAll(SERVER_URL, url);
+    .replaceAll("from 'openai'", `from '${join(REPO, 'node_modules/openai/index.mjs')}'`)
+    .replaceAll(SERVER_URL, url)
+    .replaceAll(SERVER_URL_IP, url);
 }
 
 function run(file: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, file], { cwd: dir, env: cliEnv() });
+    // REELAY_API_KEY: the server runs without keys, so any bearer is accepted (the OpenAI SDK needs one).
+    const env = { ...cliEnv(), REELAY_API_KEY: 'readme-example' };
+    const child = spawn(process.execPath, ['--import', TSX, file], { cwd: dir, env });
     let output = '';
     child.stdout.on('data', (d: Buffer) => {
       output += d.toString('utf8');
@@ -52,7 +60,13 @@ function run(file: string, timeoutMs: number): Promise<{ code: number | null; ou
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
-  if (EXAMPLES.some((e) => e.includes(SERVER_URL))) {
+  if (EXAMPLES.some((e) => e.includes(SERVER_URL) || e.includes(SERVER_URL_IP))) {
+    // The OpenAI-compatible examples ask for model group `chat`: serve it from a local simulator.
+    upstream = await startFaultSimulator({ port: 0 });
+    const chat = {
+      deployments: [{ id: 'sim', provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${upstream.url}/v1` }],
+    };
+    await writeFile(join(dir, 'reelay.config.json'), JSON.stringify({ modelGroups: { chat } }));
     server = CliProcess.cli(['serve', '--port', '0', '--data-dir', 'server-data'], {
       cwd: dir,
       env: cliEnv(),
@@ -63,6 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.kill();
+  await upstream?.close();
   await cleanup?.();
 });
 
