@@ -34,4 +34,40 @@ describe('ProgressTracker', () => {
     expect(r.percentage).toBe(40);
     expect(r.etaSeconds).toBe(15); // 10 s for 40 % → 15 s for the other 60 %
   });
+
+  it('extrapolates a slow render from its own measured rate (35 % after 22 s → about 41 s left)', () => {
+    const clock = manualClock();
+    const expectedSeconds = { brief: 0, script: 1, narration: 2, visuals: 2, render: 3, post: 1 };
+    const p = new ProgressTracker({ clock, onProgress: () => {}, expectedSeconds });
+    clock.t = 5_000;
+    p.startStage('render');
+    p.update('render', 0, 'composing');
+    clock.t = 27_000;
+    const r = p.update('render', 0.35, 'rendering'); // overall ≈ 82 %: the old ETA said ~1 s
+    // 22 s for 35 % → 40.9 s for the other 65 %, plus 1 s of post.
+    expect(r.etaSeconds).toBe(42);
+  });
+
+  it('uses the calibrated durations of the later stages', () => {
+    const clock = manualClock();
+    const base = { brief: 0, script: 1, narration: 2, visuals: 2, render: 3, post: 1 };
+    const at = (expectedSeconds: typeof base): number | undefined => {
+      clock.t = 0;
+      const p = new ProgressTracker({ clock, onProgress: () => {}, expectedSeconds });
+      p.startStage('narration');
+      clock.t = 4_000;
+      return p.update('narration', 0.5, 'speaking').etaSeconds;
+    };
+    expect(at(base)).toBe(10); // 4 s left of narration + 2 + 3 + 1
+    expect(at({ ...base, render: 30 })).toBe(37);
+  });
+
+  it('trusts the calibration while too little of the stage is measured', () => {
+    const clock = manualClock();
+    const expectedSeconds = { brief: 0, script: 0, narration: 0, visuals: 0, render: 40, post: 2 };
+    const p = new ProgressTracker({ clock, onProgress: () => {}, expectedSeconds });
+    p.startStage('render');
+    clock.t = 500;
+    expect(p.update('render', 0.02, 'starting').etaSeconds).toBe(41); // 40 × 0.98 + 2
+  });
 });

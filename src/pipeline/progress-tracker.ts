@@ -20,7 +20,16 @@ export interface ProgressTrackerOptions {
   minIntervalMs?: number;
   /** Stage weights (sum 100). @default STAGE_WEIGHTS */
   weights?: Readonly<Record<Stage, number>>;
+  /**
+   * Expected seconds of each stage for this job (calibrated rate × video length). With it the ETA
+   * is the current stage's measured remainder plus the later stages' expected durations; without
+   * it, the elapsed time extrapolated over the overall percentage.
+   */
+  expectedSeconds?: Readonly<Record<Stage, number>>;
 }
+
+/** Below this stage fraction the stage's own rate is too noisy to extrapolate alone. */
+const MIN_MEASURED_FRACTION = 0.1;
 
 /**
  * Turns per-stage fractions into one monotonic overall percentage with an ETA, throttled so a
@@ -33,6 +42,7 @@ export class ProgressTracker {
   private lastEmitAt = Number.NEGATIVE_INFINITY;
   private lastStage: Stage | undefined;
   private lastEmitted = -1;
+  private current: { stage: Stage; startedAt: number; fraction: number } | undefined;
 
   constructor(private readonly options: ProgressTrackerOptions) {
     this.weights = options.weights ?? STAGE_WEIGHTS;
@@ -42,6 +52,11 @@ export class ProgressTracker {
   /** The overall percentage reached so far. */
   get percentage(): number {
     return this.best;
+  }
+
+  /** Marks the moment `stage` starts, so its own rate of progress is measured from there. */
+  startStage(stage: Stage): void {
+    this.current = { stage, startedAt: this.options.clock.now(), fraction: 0 };
   }
 
   /**
@@ -56,6 +71,8 @@ export class ProgressTracker {
     const raw = before + this.weights[stage] * clamped;
     this.best = Math.max(this.best, Math.min(100, Math.round(raw * 10) / 10));
     const now = this.options.clock.now();
+    if (this.current?.stage !== stage) this.current = { stage, startedAt: now, fraction: 0 };
+    this.current.fraction = Math.max(this.current.fraction, clamped);
     const reading: ProgressReading = { percentage: this.best, stage, message };
     const eta = this.eta(now);
     if (eta !== undefined) reading.etaSeconds = eta;
@@ -71,8 +88,30 @@ export class ProgressTracker {
   }
 
   private eta(now: number): number | undefined {
+    const expected = this.options.expectedSeconds;
+    if (expected && this.current)
+      return Math.max(0, Math.round(this.measuredEta(now, expected, this.current)));
     const elapsed = now - this.startedAt;
     if (this.best < 3 || elapsed < 1000) return undefined;
     return Math.max(0, Math.round(((elapsed / this.best) * (100 - this.best)) / 1000));
+  }
+
+  /** Seconds left: this stage at its own measured rate, then the later stages as calibrated. */
+  private measuredEta(
+    now: number,
+    expected: Readonly<Record<Stage, number>>,
+    current: { stage: Stage; startedAt: number; fraction: number },
+  ): number {
+    const f = current.fraction;
+    const inStage = (now - current.startedAt) / 1000;
+    const left = 1 - f;
+    let stageLeft: number;
+    if (f >= 1) stageLeft = 0;
+    else if (f >= MIN_MEASURED_FRACTION) stageLeft = (inStage * left) / f;
+    // Too little measured work: trust the calibration, unless the time spent already says slower.
+    else stageLeft = Math.max(expected[current.stage] * left, (inStage * left) / MIN_MEASURED_FRACTION);
+    let later = 0;
+    for (const s of STAGES.slice(STAGES.indexOf(current.stage) + 1)) later += expected[s];
+    return stageLeft + later;
   }
 }

@@ -11,6 +11,7 @@ import { runPreflight } from './preflight.js';
 import { PreflightHealthGate } from './preflight-health-gate.js';
 import { ProgressTracker } from './progress-tracker.js';
 import type { ProviderRunner } from './provider-runner.js';
+import { loadStageCalibration, recordStageCalibration, weightsFromRates } from './stage-calibration.js';
 import { runNarrationStage } from './stages/narration-stage.js';
 import { runPostStage } from './stages/post-stage.js';
 import { runRenderStage } from './stages/render-stage.js';
@@ -94,10 +95,18 @@ export class VideoOrchestrator {
   ): Promise<OrchestratorResult> {
     const { request } = job;
     const served: Partial<Record<Stage, string>> = {};
+    const calibration = await loadStageCalibration(this.options.dataDir);
+    const videoSeconds = request.durationMinutes * 60;
+    const expectedSeconds = {} as Record<Stage, number>;
+    for (const s of STAGES) expectedSeconds[s] = calibration.rates[s] * videoSeconds;
     const progress = new ProgressTracker({
       clock: this.clock,
       onProgress: (r) => hooks.emit({ type: 'progress', ...r }),
+      expectedSeconds,
+      // With history, the percentage follows time as measured on this machine.
+      ...(calibration.samples > 0 ? { weights: weightsFromRates(calibration.rates) } : {}),
     });
+    const stageMs: Partial<Record<Stage, number>> = {};
     const workspace = await prepareWorkspace(this.options.dataDir, this.options.outputDir, job.id);
     const checkpoints = new CheckpointKeeper(this.options.checkpoints, job.id, this.clock);
     const ctx: PipelineContext = {
@@ -122,11 +131,13 @@ export class VideoOrchestrator {
       signal.throwIfAborted();
       const startedAt = this.clock.now();
       hooks.emit({ type: 'stage-started', stage: name });
+      progress.startStage(name);
       hooks.log('info', `Stage ${name} started`);
       const value = await work();
       const next = STAGES[STAGES.indexOf(name) + 1] ?? null;
       progress.update(name, 1, `Stage ${name} complete`, true);
       const durationMs = this.clock.now() - startedAt;
+      stageMs[name] = durationMs;
       hooks.emit({ type: 'stage-complete', stage: name, nextStage: next, durationMs });
       hooks.log('info', `Stage ${name} complete`, { durationMs, provider: served[name] });
       return value;
@@ -159,6 +170,16 @@ export class VideoOrchestrator {
     const size = (await stat(render.path)).size;
     if (checkpoints.skippedSteps.length > 0) {
       hooks.log('info', 'Resumed from checkpoints', { skipped: checkpoints.skippedSteps });
+    } else {
+      // Only whole runs calibrate: a resumed job's skipped stages would read as instantaneous.
+      await recordStageCalibration(
+        this.options.dataDir,
+        stageMs,
+        info.durationMs / 1000,
+        new Date(this.clock.now()),
+      ).catch((error: unknown) =>
+        hooks.log('warn', 'Could not record the stage calibration', { error: String(error) }),
+      );
     }
     return {
       path: render.path,
