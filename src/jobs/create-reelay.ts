@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import type { ReelayConfig } from '../config/app-config.js';
 import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -77,6 +78,8 @@ export interface Reelay {
   routerState: RouterStateTiers;
   /** Networked providers not created, and why (missing key, disabled). */
   skippedProviders: SkippedProvider[];
+  /** The Redis command connection when `REDIS_URL` is set (shared rate limits, state). */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -238,6 +241,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     metrics,
     routerState,
     skippedProviders: networked.skipped,
+    ...(scaleOut ? { redis: scaleOut.redis } : {}),
     close,
   };
 }

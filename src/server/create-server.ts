@@ -74,7 +74,13 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
 
   installRequestHooks(app, { clock, auth: new ApiKeyAuth(config.apiKeys), metrics });
   installErrorHandling(app, clock, config.bodyLimitBytes);
-  installRateLimit(app, config);
+  installRateLimit(
+    app,
+    config,
+    options.rateLimitRedis
+      ? { redis: options.rateLimitRedis, prefix: options.rateLimitRedisPrefix ?? 'reelay:rate:' }
+      : undefined,
+  );
   if (config.corsOrigins.length > 0) {
     const any = config.corsOrigins.includes('*');
     app.register(cors, {

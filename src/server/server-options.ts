@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { Logger } from '../domain/logger.js';
@@ -48,6 +49,14 @@ export interface CreateServerOptions {
   ids?: IdGenerator;
   /** The OpenAI-compatible endpoint (`/v1/chat/completions`, `/v1/models`); absent = not served. */
   openai?: OpenAiEndpointOptions;
+  /**
+   * Shares the generation rate limit between API instances: counters live in this Redis (under
+   * `rateLimitRedisPrefix`) instead of process memory. `reelay serve` passes its Redis connection
+   * when `REDIS_URL` is set. @default in-process counters
+   */
+  rateLimitRedis?: Redis;
+  /** Key prefix of the shared counters. @default 'reelay:rate:' */
+  rateLimitRedisPrefix?: string;
 }
 
 /** {@link ServerConfig} with every default applied. */

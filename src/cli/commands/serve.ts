@@ -62,6 +62,9 @@ export const serveCommand: CommandSpec = {
       service: reelay.service,
       config: config.server,
       logger: cliLogger(io, config, 'info', logFormat),
+      ...(reelay.redis
+        ? { rateLimitRedis: reelay.redis, rateLimitRedisPrefix: `${config.redisPrefix}rate:` }
+        : {}),
       ...(Object.keys(config.modelGroups).length === 0
         ? {}
         : {
