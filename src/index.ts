@@ -10,6 +10,15 @@
  */
 
 export { loadConfig, type ReelayConfig } from './config/app-config.js';
+// Configuration, logging, the OpenAI-compatible endpoint and the fault simulator.
+export { configJsonSchema } from './config/config-json-schema.js';
+export { createLogger, type LoggerOptions } from './config/logger.js';
+export {
+  type DeploymentConfig,
+  type ModelGroupConfig,
+  ModelGroupsSchema,
+} from './config/model-groups-schema.js';
+export { type PackageInfo, packageInfo } from './config/package-info.js';
 export { ProviderTimeoutProfileLoader } from './config/timeout-profile-loader.js';
 // Domain vocabulary.
 export type { CallContext, CallFn, CallIdentity, CallPolicy } from './domain/call-context.js';
@@ -58,6 +67,7 @@ export {
   type VideoRenderResult,
 } from './domain/provider.js';
 export type { ProviderKind, ProviderType } from './domain/provider-type.js';
+export { redactDeep, redactUrlCredentials } from './domain/redact.js';
 // The container: one call builds stores, providers, router, runner and service.
 export { type CreateReelayOptions, createReelay, type Reelay } from './jobs/create-reelay.js';
 export type { ReelayService } from './jobs/reelay-service.js';
@@ -77,7 +87,19 @@ export { OpenAiChatProvider } from './providers/llm/openai-chat-provider.js';
 export { createNetworkedProviders } from './providers/networked/create-networked-providers.js';
 export { createOfflineProviders } from './providers/offline/index.js';
 export { ProviderRegistry } from './providers/provider-registry.js';
+export {
+  type FaultSimulator,
+  type FaultSimulatorOptions,
+  startFaultSimulator,
+} from './providers/simulator/fault-simulator.js';
+export {
+  loadScenarioFile,
+  parseScenario,
+  type ScenarioInput,
+} from './providers/simulator/scenario-schema.js';
 export { ElevenLabsProvider } from './providers/tts/elevenlabs-provider.js';
+export { FestivalProvider } from './providers/tts/festival.js';
+export { FliteProvider } from './providers/tts/flite.js';
 export { OpenAiSpeechProvider } from './providers/tts/openai-speech-provider.js';
 export { HeyGenProvider } from './providers/video/heygen-provider.js';
 export { RunwayProvider } from './providers/video/runway-provider.js';
@@ -112,7 +134,10 @@ export { FallbackRouter } from './routing/fallback-router.js';
 export { createRoutingKit, type RoutingKit, type RoutingKitOptions } from './routing/routing-kit.js';
 export type { StageCall, StageCallResult } from './routing/stage-call.js';
 export { createServer } from './server/index.js';
-
+export type { OpenAiEndpointOptions } from './server/openai/endpoint-options.js';
+export type { ProxyEvent } from './server/openai/proxy-events.js';
+export { MemorySessionStore, RedisSessionStore, type SessionStore } from './server/openai/session-store.js';
+export { createProbeServer, type ProbeServerOptions } from './server/probe-server.js';
 // Stores.
 export type { AuditTrail } from './state/audit-trail.js';
 export type { EventLog } from './state/event-log.js';
@@ -121,6 +146,8 @@ export { MemoryAuditTrail } from './state/memory/memory-audit-trail.js';
 export { createMemoryRouterState } from './state/memory/memory-router-state.js';
 export { createMemoryStores } from './state/memory/memory-stores.js';
 export { createPostgresStores } from './state/postgres/postgres-stores.js';
+export { RedisBreakerStateStore } from './state/redis/redis-breaker-state-store.js';
+export { RedisSpendLedger } from './state/redis/redis-spend-ledger.js';
 export type {
   PendingDecisionStore,
   RouterStateStores,
@@ -129,3 +156,4 @@ export type {
 } from './state/router-state.js';
 export { createSqliteStores } from './state/sqlite/sqlite-stores.js';
 export type { ReelayStores } from './state/stores.js';
+export { TieredStateStore } from './state/tiers/tiered-state-store.js';
