@@ -1,5 +1,6 @@
 import { ReelayError } from '../../domain/errors.js';
 import { createServer } from '../../server/create-server.js';
+import { RedisSessionStore } from '../../server/openai/session-store.js';
 import { numberValue, stringValue } from '../arg-parser.js';
 import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
@@ -74,6 +75,10 @@ export const serveCommand: CommandSpec = {
               audit: reelay.stores.audit,
               costs: reelay.kit.costs,
               budgets: reelay.kit.budget,
+              // Sticky sessions shared by every API instance when Redis is configured.
+              ...(reelay.redis
+                ? { sessions: new RedisSessionStore(reelay.redis, `${config.redisPrefix}session:`) }
+                : {}),
               ...(io.env.REELAY_DECISION_SECRET ? { decisionSecret: io.env.REELAY_DECISION_SECRET } : {}),
             },
           }),
