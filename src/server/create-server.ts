@@ -82,9 +82,9 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       : undefined,
   );
   if (config.corsOrigins.length > 0) {
-    const any = config.corsOrigins.includes('*');
+    const anyOrigin = config.corsOrigins.includes('*');
     app.register(cors, {
-      origin: any ? '*' : [...config.corsOrigins],
+      origin: anyOrigin ? '*' : [...config.corsOrigins],
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['authorization', 'content-type', 'last-event-id', 'x-correlation-id', 'range'],
       exposedHeaders: [
