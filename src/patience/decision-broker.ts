@@ -78,7 +78,16 @@ export interface DecisionBrokerOptions {
   timeoutOption?: Exclude<StallOption, 'try_alternative'>;
   /** Where pending decisions are also kept (durable: other processes and restarts see them). */
   store?: PendingDecisionStore;
+  /**
+   * Keep the Node.js process alive while a decision waits for its answer (a script awaiting a
+   * stalled call under `ask` must not exit under the person who is about to answer).
+   * @default true
+   */
+  keepProcessAlive?: boolean;
 }
+
+/** Longest interval Node accepts; the hold never fires, it only keeps the event loop open. */
+const HOLD_INTERVAL_MS = 2 ** 31 - 1;
 
 interface Slot {
   pending: PendingDecision;
@@ -97,6 +106,8 @@ export class DecisionBroker {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: Logger;
+  /** A referenced no-op interval held while any decision is pending (see `keepProcessAlive`). */
+  private hold: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: DecisionBrokerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -136,6 +147,7 @@ export class DecisionBroker {
     answer.catch(() => {}); // a withdrawn decision nobody awaits must not be an unhandled rejection
     const slot: Slot = { pending, resolve, reject, handle: { decisionId, answer }, timer: undefined };
     this.slots.set(req.jobId, slot);
+    this.updateHold();
     this.options.store
       ?.put({ jobId: req.jobId, decisionId, requestedAt: timestamp, data: { ...pending } })
       .catch((err: unknown) => this.logger.warn({ tag: 'DECISION_STORE_WRITE_FAILED', decisionId, err }));
@@ -274,9 +286,21 @@ export class DecisionBroker {
     if (slot.timer !== undefined) this.clock.clearTimeout(slot.timer);
     slot.timer = undefined;
     if (this.slots.get(slot.pending.jobId) === slot) this.slots.delete(slot.pending.jobId);
+    this.updateHold();
     const { jobId, decisionId } = slot.pending;
     this.options.store
       ?.remove(jobId, decisionId)
       .catch((err: unknown) => this.logger.warn({ tag: 'DECISION_STORE_WRITE_FAILED', decisionId, err }));
+  }
+
+  /** Holds the event loop open exactly while decisions are pending. */
+  private updateHold(): void {
+    if (this.options.keepProcessAlive === false) return;
+    if (this.slots.size > 0 && this.hold === undefined) {
+      this.hold = globalThis.setInterval(() => {}, HOLD_INTERVAL_MS);
+    } else if (this.slots.size === 0 && this.hold !== undefined) {
+      globalThis.clearInterval(this.hold);
+      this.hold = undefined;
+    }
   }
 }
