@@ -329,7 +329,24 @@ const loops = [jobLoop(), jobLoop(), noiseLoop()];
 await new Promise((r) => setTimeout(r, DURATION_MS));
 stopping = true;
 await Promise.all(loops);
-// Let the worker finish every job (at most 10 min), then let the server idle before the end figures.
+// The hostile mix submits valid jobs too, faster than two cores render them: when the load stops,
+// cancel what is still queued or running (as an operator would), so the end figures compare an
+// idle server with the idle server of the start.
+let cancelledAtStop = 0;
+for (const status of ['pending', 'processing']) {
+  for (let page = 0; page < 50; page++) {
+    const list = await call(server.port, 'GET', `/api/jobs?status=${status}&limit=100`).catch(() => null);
+    const items = (list?.json as { items?: { jobId: string }[] } | null)?.items ?? [];
+    if (items.length === 0) break;
+    for (const item of items) {
+      const res = await call(server.port, 'POST', `/api/video/${item.jobId}/cancel`, {
+        reason: 'soak ended',
+      }).catch(() => null);
+      if (res?.status === 200 || res?.status === 202) cancelledAtStop++;
+    }
+  }
+}
+// Let the worker wind every job down (at most 10 min), then let the server idle before the end figures.
 const drainUntil = Date.now() + 10 * 60_000;
 while (Date.now() < drainUntil) {
   const busy = await Promise.all(
@@ -361,6 +378,7 @@ const result = {
   warmupMinutes: Math.round(WARMUP_MS / 600) / 100,
   store: 'sqlite',
   counts,
+  cancelledAtStop,
   faultServerRequests: faults.served(),
   rss: {
     startMb: Math.round(start.rssKb / 102.4) / 10,
