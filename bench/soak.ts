@@ -230,6 +230,7 @@ const brokenExamples: string[] = [];
 /** Jobs that ended: hostile requests target these, so they do not cancel the soak's own jobs. */
 const endedIds: string[] = [];
 let stopping = false;
+const openStreams: Promise<unknown>[] = [];
 
 const sampler = setInterval(() => {
   void sample(server.pid, startedAt).then((s) => {
@@ -273,7 +274,7 @@ async function jobLoop(): Promise<void> {
         () => undefined,
       );
     }
-    for (let i = 0; i < 2400; i++) {
+    for (let i = 0; i < 2400 && !stopping; i++) {
       const s = await call(server.port, 'GET', `/api/video/${jobId}/status`).catch(() => ({
         status: 0,
         json: null,
@@ -290,7 +291,10 @@ async function jobLoop(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    await streaming;
+    // At the stop the job may still be queued behind hostile submissions: its stream ends when the
+    // end-of-load cancel pass below reaches it.
+    if (stopping) openStreams.push(streaming);
+    else await streaming;
   }
 }
 
@@ -346,6 +350,7 @@ for (const status of ['pending', 'processing']) {
     }
   }
 }
+await Promise.race([Promise.all(openStreams), new Promise((r) => setTimeout(r, 60_000))]);
 // Let the worker wind every job down (at most 10 min), then let the server idle before the end figures.
 const drainUntil = Date.now() + 10 * 60_000;
 while (Date.now() < drainUntil) {
