@@ -5,6 +5,7 @@ import type { RouteDeps } from '../route-deps.js';
 import { handleChat } from './chat-exchange.js';
 import type { OpenAiEndpointOptions } from './endpoint-options.js';
 import { OpenAiProxy } from './openai-proxy.js';
+import { warmUpstreamClient } from './upstream-call.js';
 import { warmTokenizer } from './usage-counter.js';
 
 /** What {@link openAiRoutes} receives: the server's deps plus the endpoint's options. */
@@ -23,6 +24,8 @@ export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOpt
   const logger = options.endpoint.logger ?? options.logger ?? silentLogger;
   const proxy = new OpenAiProxy(options.endpoint, options.clock, logger, options.ids);
   warmTokenizer();
+  // Before listening: the upstream client's parser is compiled at start, not on the first request.
+  app.addHook('onReady', warmUpstreamClient);
 
   app.post(
     '/v1/chat/completions',
