@@ -17,8 +17,9 @@ export interface OpenAiRouteOptions extends RouteDeps {
 
 /**
  * The OpenAI-compatible endpoint as a Fastify plugin: `POST /v1/chat/completions`,
- * `GET /v1/models`, and `GET /api/sessions/:id/decisions` (a session's switches from the audit
- * trail). Same authentication, correlation ids and problem details as every other route.
+ * `GET /v1/models`, and `GET /api/sessions/:id/decisions` (a session's switches and attempts from
+ * the audit trail), `GET /api/requests/:id/attempts` (the same for a request without a session, by
+ * correlation id). Same authentication, correlation ids and problem details as every other route.
  */
 export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOptions): Promise<void> {
   const logger = options.endpoint.logger ?? options.logger ?? silentLogger;
@@ -47,10 +48,22 @@ export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOpt
   app.get<{ Params: { id: string } }>('/api/sessions/:id/decisions', async (request) => {
     const id = request.params.id;
     const pin = await proxy.sessions.get(id);
+    await proxy.attempts.flush();
     return {
       sessionId: id,
       deployment: pin?.deployment ?? null,
       decisions: await proxy.audit.history(`session:${id}`),
+      attempts: await proxy.attempts.trail.history(`session:${id}`),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/requests/:id/attempts', async (request) => {
+    const id = request.params.id;
+    await proxy.attempts.flush();
+    return {
+      correlationId: id,
+      decisions: await proxy.audit.history(`request:${id}`),
+      attempts: await proxy.attempts.trail.history(`request:${id}`),
     };
   });
 }
