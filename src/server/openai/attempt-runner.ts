@@ -13,7 +13,7 @@ export interface ExchangeContext {
   proxy: OpenAiProxy;
   body: ChatBody;
   group: string;
-  limits: ProxyLimits;
+  limits: Readonly<ProxyLimits>;
   correlationId: string;
   /** Audit-trail key: `session:<id>` or `request:<correlation id>`. */
   auditKey: string;

@@ -1,3 +1,4 @@
+import type { ModelGroupConfig } from '../../config/model-groups-schema.js';
 import type { Clock } from '../../domain/clock.js';
 import type { FallbackDecision } from '../../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../../domain/ids.js';
@@ -11,7 +12,7 @@ import { MemoryAuditTrail } from '../../state/memory/memory-audit-trail.js';
 import { AttemptAuditWriter } from './attempt-audit.js';
 import { DecisionTokens } from './decision-token.js';
 import { type Deployment, DeploymentCatalog } from './deployment-catalog.js';
-import type { OpenAiEndpointOptions } from './endpoint-options.js';
+import { groupLimits, type OpenAiEndpointOptions, type ProxyLimits } from './endpoint-options.js';
 import type { ProxyEvent } from './proxy-events.js';
 import { MemorySessionStore, type SessionStore } from './session-store.js';
 import type { ChatUsage } from './usage-counter.js';
@@ -57,6 +58,7 @@ export class OpenAiProxy {
   /** False with the silent logger: events nobody receives are then not even built. */
   readonly debugEnabled: boolean;
   private readonly decisions: FallbackDecisionFactory;
+  private readonly limitsByGroup = new Map<string, Readonly<ProxyLimits>>();
 
   constructor(
     readonly options: OpenAiEndpointOptions,
@@ -75,6 +77,16 @@ export class OpenAiProxy {
     this.costs = options.costs ?? new CostTracker({ clock });
     this.decisions = new FallbackDecisionFactory({ clock, ids });
     this.debugEnabled = logger !== silentLogger;
+  }
+
+  /** A group's limits, computed once (copy before changing them for one request). */
+  limitsOf(group: string, config: ModelGroupConfig): Readonly<ProxyLimits> {
+    let limits = this.limitsByGroup.get(group);
+    if (!limits) {
+      limits = Object.freeze(groupLimits(config, this.options.limits));
+      this.limitsByGroup.set(group, limits);
+    }
+    return limits;
   }
 
   /** Publishes an event to the sink and the debug log. */
