@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,10 @@ const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
+const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 const REQUESTS = arg('requests', 2000);
+// The machine may be shared: the load before and after the run is recorded with the figures.
+const loadBefore = loadavg().map((l) => round(l, 2));
 const SECONDS = arg('seconds', 5);
 const children: ChildProcess[] = [];
 
@@ -150,8 +153,6 @@ async function throughput(
   return m as { rps: number; non2xx: number; errors: number; p50: number; p99: number };
 }
 
-const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
-
 try {
   const upstream = (await forkChild('upstream-child.ts')).url;
   const reelay = (await forkChild('reelay-child.ts', [upstream])).url;
@@ -222,7 +223,7 @@ try {
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(
     join(here, 'results', 'proxy.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, requests: REQUESTS, seconds: SECONDS, portkey: typeof portkey === 'string' ? 'ran' : portkey.error, results, summary }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, requests: REQUESTS, seconds: SECONDS, loadavg: { before: loadBefore, after: loadavg().map((l) => round(l, 2)) }, portkey: typeof portkey === 'string' ? 'ran' : portkey.error, results, summary }, null, 2)}\n`,
   );
 } finally {
   for (const c of children) c.kill();

@@ -35,6 +35,20 @@ function sanitize(value: unknown): Record<string, unknown> {
  * a request carries the bindings Fastify adds (its `correlationId`).
  */
 export function toFastifyLogger(logger: Logger, level = 'info'): FastifyBaseLogger {
+  // Fastify asks for a child logger per request: when the child is the same logger (the silent
+  // one), the adapter is reused instead of rebuilt.
+  const self: FastifyBaseLogger = adapt(logger, level, (bindings) => {
+    const child = logger.child(sanitize(bindings));
+    return child === logger ? self : toFastifyLogger(child, level);
+  });
+  return self;
+}
+
+function adapt(
+  logger: Logger,
+  level: string,
+  child: (bindings: Record<string, unknown>) => FastifyBaseLogger,
+): FastifyBaseLogger {
   const at =
     (lvl: Level) =>
     (...args: unknown[]): void => {
@@ -51,6 +65,6 @@ export function toFastifyLogger(logger: Logger, level = 'info'): FastifyBaseLogg
     debug: at('debug'),
     trace: at('debug'),
     silent: () => {},
-    child: (bindings) => toFastifyLogger(logger.child(sanitize(bindings)), level),
+    child,
   };
 }

@@ -1,3 +1,4 @@
+export * from './attempt-trail.js';
 export * from './audit-trail.js';
 export * from './checkpoint-store.js';
 export * from './event-log.js';
@@ -5,6 +6,7 @@ export * from './job-log-redaction.js';
 export * from './job-log-store.js';
 export * from './job-store.js';
 export * from './job-store-support.js';
+export * from './memory/memory-attempt-trail.js';
 export * from './memory/memory-audit-trail.js';
 export * from './memory/memory-checkpoint-store.js';
 export * from './memory/memory-event-log.js';

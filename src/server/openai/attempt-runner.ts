@@ -4,7 +4,7 @@ import { upstreamBody } from './chat-body.js';
 import type { Deployment } from './deployment-catalog.js';
 import type { ProxyLimits } from './endpoint-options.js';
 import type { OpenAiProxy } from './openai-proxy.js';
-import { openUpstream, readBody, TransportFailure } from './upstream-call.js';
+import { openUpstream, readBody, TransportFailure, type UpstreamResponse } from './upstream-call.js';
 import { awaitFirstContent, type StreamRecorder, UpstreamStream } from './upstream-stream.js';
 import { type UpstreamVerdict, verdictOf } from './upstream-verdict.js';
 
@@ -13,7 +13,7 @@ export interface ExchangeContext {
   proxy: OpenAiProxy;
   body: ChatBody;
   group: string;
-  limits: ProxyLimits;
+  limits: Readonly<ProxyLimits>;
   correlationId: string;
   /** Audit-trail key: `session:<id>` or `request:<correlation id>`. */
   auditKey: string;
@@ -54,7 +54,7 @@ export async function attemptDeployment(
   const clock = proxy.clock;
   const startedAt = clock.now();
   const limitMs = body.stream ? limits.firstTokenTimeoutMs : limits.responseTimeoutMs;
-  let res: import('node:http').IncomingMessage;
+  let res: UpstreamResponse;
   try {
     res = await openUpstream({
       url: d.url,
@@ -69,7 +69,7 @@ export async function attemptDeployment(
     const category: ErrorCategory = f.kind === 'silent' ? 'timeout' : 'network_error';
     return { ok: false, verdict: transportVerdict(f.kind, `${d.id}: ${f.message}`, category) };
   }
-  const status = res.statusCode ?? 0;
+  const status = res.status;
   if (status < 200 || status >= 300) {
     const text = await readBody(res, 64 * 1024).catch(() => '');
     return {
@@ -87,7 +87,7 @@ export async function attemptDeployment(
   }
   const remaining = Math.max(1, limitMs - (clock.now() - startedAt));
   if (body.stream) {
-    const stream = new UpstreamStream(res, clock);
+    const stream = new UpstreamStream(res.body, clock);
     const first = await awaitFirstContent(stream, clock, remaining, () => countMalformed(ctx, d));
     if (first.ok) return { ok: true, kind: 'stream', stream, recorder: first.recorder };
     const slow = first.reason === 'slow_first_token' || first.reason === 'stalled';
@@ -99,7 +99,7 @@ export async function attemptDeployment(
       verdict: transportVerdict(slow ? 'silent' : 'reset', message, slow ? 'timeout' : 'network_error'),
     };
   }
-  const timer = clock.setTimeout(() => res.destroy(), remaining);
+  const timer = clock.setTimeout(() => res.body.destroy(), remaining);
   try {
     const text = await readBody(res);
     const obj: unknown = JSON.parse(text);

@@ -4,7 +4,7 @@ import type { FallbackPolicy } from '../../domain/fallback.js';
 import type { ExchangeContext } from './attempt-runner.js';
 import { parseChatBody } from './chat-body.js';
 import type { Deployment } from './deployment-catalog.js';
-import { groupLimits } from './endpoint-options.js';
+import type { ProxyLimits } from './endpoint-options.js';
 import { type Acquired, acquireDeployment, type Refusal } from './failover-loop.js';
 import type { OpenAiProxy } from './openai-proxy.js';
 import { readReelayHeaders } from './reelay-headers.js';
@@ -44,9 +44,15 @@ export async function handleChat(
   const config = catalog.group(group);
   if (!config)
     throw new ReelayError('REELAY_ERR_INTERNAL', `Model group ${group} vanished from the catalog.`);
-  const limits = groupLimits(config, proxy.options.limits);
-  if (h.firstTokenTimeoutMs !== undefined) limits.firstTokenTimeoutMs = h.firstTokenTimeoutMs;
-  if (h.stallTimeoutMs !== undefined) limits.stallTimeoutMs = h.stallTimeoutMs;
+  const shared = proxy.limitsOf(group, config);
+  const limits: Readonly<ProxyLimits> =
+    h.firstTokenTimeoutMs === undefined && h.stallTimeoutMs === undefined
+      ? shared
+      : {
+          ...shared,
+          firstTokenTimeoutMs: h.firstTokenTimeoutMs ?? shared.firstTokenTimeoutMs,
+          stallTimeoutMs: h.stallTimeoutMs ?? shared.stallTimeoutMs,
+        };
   let policy: FallbackPolicy = h.fallback ?? config.policy;
   const auditKey = h.session ? `session:${h.session}` : `request:${request.id}`;
   let chain = catalog.chain(group, pinned, h.fallbackModels);

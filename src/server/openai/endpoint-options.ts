@@ -5,6 +5,7 @@ import type { CircuitBreakerRegistry } from '../../resilience/circuit-breaker-re
 import type { BreakerThresholds } from '../../resilience/circuit-breaker-state.js';
 import type { BudgetGuard } from '../../routing/budget.js';
 import type { CostTracker } from '../../routing/cost-tracker.js';
+import type { AttemptTrail } from '../../state/attempt-trail.js';
 import type { AuditTrail } from '../../state/audit-trail.js';
 import type { ProxyEventSink } from './proxy-events.js';
 import type { SessionStore } from './session-store.js';
@@ -17,6 +18,8 @@ export interface OpenAiEndpointOptions {
   secrets?: Readonly<Record<string, string>>;
   /** Where switches are recorded. @default a memory audit trail */
   audit?: AuditTrail;
+  /** Where every upstream attempt is recorded (written in batches, off the request path). @default memory */
+  attempts?: AttemptTrail;
   /** Sticky sessions. @default memory (pass a {@link RedisSessionStore} to share across instances) */
   sessions?: SessionStore;
   /** Circuit breakers, one per deployment id. @default a new registry with `breaker` thresholds */

@@ -75,7 +75,22 @@ export async function acquireDeployment(
     why: string | undefined,
     status: number | undefined,
     started: number,
-  ): void =>
+  ): void => {
+    const elapsedMs = proxy.clock.now() - started;
+    proxy.attempts.add({
+      key: ctx.auditKey,
+      correlationId: ctx.correlationId,
+      group: ctx.group,
+      deployment: d.id,
+      attempt: ctx.attempts,
+      outcome,
+      ...(why === undefined ? {} : { reason: why }),
+      ...(status === undefined ? {} : { status }),
+      startedAt: new Date(started).toISOString(),
+      elapsedMs,
+      midStream,
+    });
+    if (proxy.options.onEvent === undefined && !proxy.debugEnabled) return;
     proxy.emit({
       type: 'proxy-attempt',
       correlationId: ctx.correlationId,
@@ -85,9 +100,10 @@ export async function acquireDeployment(
       outcome,
       ...(why === undefined ? {} : { reason: why }),
       ...(status === undefined ? {} : { status }),
-      elapsedMs: proxy.clock.now() - started,
+      elapsedMs,
       midStream,
     });
+  };
 
   for (let i = 0; i < chain.length; i += 1) {
     const d = chain[i] as Deployment;

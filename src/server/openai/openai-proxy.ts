@@ -1,15 +1,18 @@
+import type { ModelGroupConfig } from '../../config/model-groups-schema.js';
 import type { Clock } from '../../domain/clock.js';
 import type { FallbackDecision } from '../../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../../domain/ids.js';
-import type { Logger } from '../../domain/logger.js';
+import { type Logger, silentLogger } from '../../domain/logger.js';
 import { type AutomaticReason, FallbackDecisionFactory } from '../../patience/fallback-decision.js';
 import { CircuitBreakerRegistry } from '../../resilience/circuit-breaker-registry.js';
 import { CostTracker } from '../../routing/cost-tracker.js';
 import type { AuditTrail } from '../../state/audit-trail.js';
+import { MemoryAttemptTrail } from '../../state/memory/memory-attempt-trail.js';
 import { MemoryAuditTrail } from '../../state/memory/memory-audit-trail.js';
+import { AttemptAuditWriter } from './attempt-audit.js';
 import { DecisionTokens } from './decision-token.js';
 import { type Deployment, DeploymentCatalog } from './deployment-catalog.js';
-import type { OpenAiEndpointOptions } from './endpoint-options.js';
+import { groupLimits, type OpenAiEndpointOptions, type ProxyLimits } from './endpoint-options.js';
 import type { ProxyEvent } from './proxy-events.js';
 import { MemorySessionStore, type SessionStore } from './session-store.js';
 import type { ChatUsage } from './usage-counter.js';
@@ -38,18 +41,24 @@ export interface SwitchRecord {
 /**
  * The long-lived state of the OpenAI-compatible endpoint, behind thin adapters over the router's
  * pieces: the deployment catalog, circuit breakers (resilience), sessions, decision tokens, the
- * audit trail (fallback decisions through the decision factory), cost tracking and budgets.
+ * audit trail (fallback decisions through the decision factory, and every attempt), cost tracking
+ * and budgets.
  */
 export class OpenAiProxy {
   readonly catalog: DeploymentCatalog;
   readonly breakers: CircuitBreakerRegistry;
   readonly sessions: SessionStore;
   readonly audit: AuditTrail;
+  /** Every upstream attempt, appended in batches (the attempt side of the audit trail). */
+  readonly attempts: AttemptAuditWriter;
   readonly tokens: DecisionTokens;
   readonly costs: CostTracker;
   /** Malformed upstream chunks skipped so far, by deployment id. */
   readonly malformedChunks = new Map<string, number>();
+  /** False with the silent logger: events nobody receives are then not even built. */
+  readonly debugEnabled: boolean;
   private readonly decisions: FallbackDecisionFactory;
+  private readonly limitsByGroup = new Map<string, Readonly<ProxyLimits>>();
 
   constructor(
     readonly options: OpenAiEndpointOptions,
@@ -63,9 +72,21 @@ export class OpenAiProxy {
       new CircuitBreakerRegistry({ clock, ...(options.breaker ? { defaults: options.breaker } : {}) });
     this.sessions = options.sessions ?? new MemorySessionStore(clock);
     this.audit = options.audit ?? new MemoryAuditTrail();
+    this.attempts = new AttemptAuditWriter(options.attempts ?? new MemoryAttemptTrail(), logger);
     this.tokens = new DecisionTokens(options.decisionSecret);
     this.costs = options.costs ?? new CostTracker({ clock });
     this.decisions = new FallbackDecisionFactory({ clock, ids });
+    this.debugEnabled = logger !== silentLogger;
+  }
+
+  /** A group's limits, computed once (copy before changing them for one request). */
+  limitsOf(group: string, config: ModelGroupConfig): Readonly<ProxyLimits> {
+    let limits = this.limitsByGroup.get(group);
+    if (!limits) {
+      limits = Object.freeze(groupLimits(config, this.options.limits));
+      this.limitsByGroup.set(group, limits);
+    }
+    return limits;
   }
 
   /** Publishes an event to the sink and the debug log. */

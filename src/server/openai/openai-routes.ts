@@ -5,6 +5,7 @@ import type { RouteDeps } from '../route-deps.js';
 import { handleChat } from './chat-exchange.js';
 import type { OpenAiEndpointOptions } from './endpoint-options.js';
 import { OpenAiProxy } from './openai-proxy.js';
+import { warmUpstreamClient } from './upstream-call.js';
 import { warmTokenizer } from './usage-counter.js';
 
 /** What {@link openAiRoutes} receives: the server's deps plus the endpoint's options. */
@@ -16,13 +17,16 @@ export interface OpenAiRouteOptions extends RouteDeps {
 
 /**
  * The OpenAI-compatible endpoint as a Fastify plugin: `POST /v1/chat/completions`,
- * `GET /v1/models`, and `GET /api/sessions/:id/decisions` (a session's switches from the audit
- * trail). Same authentication, correlation ids and problem details as every other route.
+ * `GET /v1/models`, and `GET /api/sessions/:id/decisions` (a session's switches and attempts from
+ * the audit trail), `GET /api/requests/:id/attempts` (the same for a request without a session, by
+ * correlation id). Same authentication, correlation ids and problem details as every other route.
  */
 export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOptions): Promise<void> {
   const logger = options.endpoint.logger ?? options.logger ?? silentLogger;
   const proxy = new OpenAiProxy(options.endpoint, options.clock, logger, options.ids);
   warmTokenizer();
+  // Before listening: the upstream client's parser is compiled at start, not on the first request.
+  app.addHook('onReady', warmUpstreamClient);
 
   app.post(
     '/v1/chat/completions',
@@ -44,10 +48,22 @@ export async function openAiRoutes(app: FastifyInstance, options: OpenAiRouteOpt
   app.get<{ Params: { id: string } }>('/api/sessions/:id/decisions', async (request) => {
     const id = request.params.id;
     const pin = await proxy.sessions.get(id);
+    await proxy.attempts.flush();
     return {
       sessionId: id,
       deployment: pin?.deployment ?? null,
       decisions: await proxy.audit.history(`session:${id}`),
+      attempts: await proxy.attempts.trail.history(`session:${id}`),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/requests/:id/attempts', async (request) => {
+    const id = request.params.id;
+    await proxy.attempts.flush();
+    return {
+      correlationId: id,
+      decisions: await proxy.audit.history(`request:${id}`),
+      attempts: await proxy.attempts.trail.history(`request:${id}`),
     };
   });
 }

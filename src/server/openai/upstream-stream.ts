@@ -1,6 +1,7 @@
-import type { IncomingMessage } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import { SseParser } from '../../providers/http/sse-parser.js';
+import type { UpstreamBody } from './upstream-call.js';
 import { type ChatUsage, usageFrom } from './usage-counter.js';
 
 /** One parsed `chat.completion.chunk`. */
@@ -54,21 +55,24 @@ export class UpstreamStream {
   private stallTimer: TimerHandle | undefined;
   private stallMs = 0;
   private finished = false;
+  private reading = false;
 
   constructor(
-    private readonly res: IncomingMessage,
+    private readonly res: UpstreamBody,
     private readonly clock: Clock,
-  ) {
-    res.setEncoding('utf8');
-    res.on('data', (text: string) => this.onData(text));
-    res.on('end', () => this.fail('ended'));
-    res.on('error', () => this.fail('cut'));
-    res.on('close', () => this.fail(res.complete ? 'ended' : 'cut'));
-  }
+  ) {}
 
-  /** Directs events to `handler` (replacing the previous one). */
+  /** Directs events to `handler` (replacing the previous one); the first call starts reading. */
   attach(handler: StreamHandler): void {
     this.handler = handler;
+    if (this.reading) return;
+    this.reading = true;
+    const decoder = new StringDecoder('utf8');
+    this.res.consume({
+      data: (bytes) => this.onData(decoder.write(bytes)),
+      end: () => this.fail('ended'),
+      cut: () => this.fail('cut'),
+    });
   }
 
   /** Reports `stalled` when no data arrives for `ms` (re-armed by every frame). */

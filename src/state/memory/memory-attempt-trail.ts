@@ -1,0 +1,34 @@
+import type { AttemptRecord, AttemptTrail } from '../attempt-trail.js';
+
+/**
+ * In-memory {@link AttemptTrail}, bounded: at most `maxKeys` audit keys (the oldest key is
+ * dropped first) and `maxPerKey` attempts per key (the oldest attempts are dropped first).
+ */
+export class MemoryAttemptTrail implements AttemptTrail {
+  private readonly byKey = new Map<string, AttemptRecord[]>();
+
+  constructor(
+    private readonly maxKeys = 50_000,
+    private readonly maxPerKey = 500,
+  ) {}
+
+  async append(records: readonly AttemptRecord[]): Promise<void> {
+    for (const r of records) {
+      let list = this.byKey.get(r.key);
+      if (!list) {
+        if (this.byKey.size >= this.maxKeys) {
+          const oldest = this.byKey.keys().next().value;
+          if (oldest !== undefined) this.byKey.delete(oldest);
+        }
+        list = [];
+        this.byKey.set(r.key, list);
+      }
+      list.push(r);
+      if (list.length > this.maxPerKey) list.shift();
+    }
+  }
+
+  async history(key: string): Promise<AttemptRecord[]> {
+    return [...(this.byKey.get(key) ?? [])];
+  }
+}
