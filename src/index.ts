@@ -139,7 +139,7 @@ export type { ProxyEvent } from './server/openai/proxy-events.js';
 export { MemorySessionStore, RedisSessionStore, type SessionStore } from './server/openai/session-store.js';
 export { createProbeServer, type ProbeServerOptions } from './server/probe-server.js';
 // Stores.
-export type { AttemptRecord, AttemptTrail } from './state/attempt-trail.js';
+export type { AttemptTrail, UpstreamAttemptRecord } from './state/attempt-trail.js';
 export type { AuditTrail } from './state/audit-trail.js';
 export type { EventLog } from './state/event-log.js';
 export type { JobStore } from './state/job-store.js';

@@ -1,5 +1,5 @@
 /** One upstream attempt of the OpenAI-compatible endpoint, as the audit trail keeps it. */
-export interface AttemptRecord {
+export interface UpstreamAttemptRecord {
   /** Audit key: `session:<id>` or `request:<correlation id>` (the same key as the switches). */
   key: string;
   correlationId: string;
@@ -28,7 +28,7 @@ export interface AttemptRecord {
  */
 export interface AttemptTrail {
   /** Appends records in order. */
-  append(records: readonly AttemptRecord[]): Promise<void>;
+  append(records: readonly UpstreamAttemptRecord[]): Promise<void>;
   /** Attempts under one audit key, oldest first (empty when none). */
-  history(key: string): Promise<AttemptRecord[]>;
+  history(key: string): Promise<UpstreamAttemptRecord[]>;
 }

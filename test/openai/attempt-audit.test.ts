@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../src/domain/logger.js';
 import { AttemptAuditWriter } from '../../src/server/openai/attempt-audit.js';
-import type { AttemptRecord, AttemptTrail } from '../../src/state/attempt-trail.js';
+import type { AttemptTrail, UpstreamAttemptRecord } from '../../src/state/attempt-trail.js';
 import { MemoryAttemptTrail } from '../../src/state/memory/memory-attempt-trail.js';
 import { chatBody, type Harness, postChat, startHarness } from './harness.js';
 
@@ -11,7 +11,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const record = (attempt: number, key = 'session:s'): AttemptRecord => ({
+const record = (attempt: number, key = 'session:s'): UpstreamAttemptRecord => ({
   key,
   correlationId: 'corr_1',
   group: 'chat',
@@ -30,7 +30,7 @@ describe('audit trail of attempts', () => {
     expect(res.headers.get('x-reelay-attempts')).toBe('3');
     const body = (await (await fetch(`${h.url}/api/sessions/audit-1/decisions`)).json()) as {
       decisions: unknown[];
-      attempts: AttemptRecord[];
+      attempts: UpstreamAttemptRecord[];
     };
     expect(body.decisions).toHaveLength(1);
     expect(body.attempts.map((a) => [a.deployment, a.attempt, a.outcome, a.status ?? null])).toEqual([
@@ -44,7 +44,7 @@ describe('audit trail of attempts', () => {
     const plain = await postChat(h, chatBody(false), { 'x-correlation-id': 'req-audit-2' });
     expect(plain.status).toBe(200);
     const byRequest = (await (await fetch(`${h.url}/api/requests/req-audit-2/attempts`)).json()) as {
-      attempts: AttemptRecord[];
+      attempts: UpstreamAttemptRecord[];
     };
     // a's breaker opened after its third failure: the skip is recorded too.
     expect(byRequest.attempts.map((a) => [a.deployment, a.outcome, a.reason ?? null])).toEqual([

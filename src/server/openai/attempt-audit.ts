@@ -1,5 +1,5 @@
 import type { Logger } from '../../domain/logger.js';
-import type { AttemptRecord, AttemptTrail } from '../../state/attempt-trail.js';
+import type { AttemptTrail, UpstreamAttemptRecord } from '../../state/attempt-trail.js';
 
 /**
  * Appends attempt records to an {@link AttemptTrail} in batches, off the request's path: a record
@@ -7,7 +7,7 @@ import type { AttemptRecord, AttemptTrail } from '../../state/attempt-trail.js';
  * A failed write is logged, never thrown at a request.
  */
 export class AttemptAuditWriter {
-  private queue: AttemptRecord[] = [];
+  private queue: UpstreamAttemptRecord[] = [];
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
 
@@ -17,7 +17,7 @@ export class AttemptAuditWriter {
   ) {}
 
   /** Queues one record. */
-  add(record: AttemptRecord): void {
+  add(record: UpstreamAttemptRecord): void {
     this.queue.push(record);
     if (this.scheduled) return;
     this.scheduled = true;

@@ -1,18 +1,18 @@
-import type { AttemptRecord, AttemptTrail } from '../attempt-trail.js';
+import type { AttemptTrail, UpstreamAttemptRecord } from '../attempt-trail.js';
 
 /**
  * In-memory {@link AttemptTrail}, bounded: at most `maxKeys` audit keys (the oldest key is
  * dropped first) and `maxPerKey` attempts per key (the oldest attempts are dropped first).
  */
 export class MemoryAttemptTrail implements AttemptTrail {
-  private readonly byKey = new Map<string, AttemptRecord[]>();
+  private readonly byKey = new Map<string, UpstreamAttemptRecord[]>();
 
   constructor(
     private readonly maxKeys = 50_000,
     private readonly maxPerKey = 500,
   ) {}
 
-  async append(records: readonly AttemptRecord[]): Promise<void> {
+  async append(records: readonly UpstreamAttemptRecord[]): Promise<void> {
     for (const r of records) {
       let list = this.byKey.get(r.key);
       if (!list) {
@@ -28,7 +28,7 @@ export class MemoryAttemptTrail implements AttemptTrail {
     }
   }
 
-  async history(key: string): Promise<AttemptRecord[]> {
+  async history(key: string): Promise<UpstreamAttemptRecord[]> {
     return [...(this.byKey.get(key) ?? [])];
   }
 }
