@@ -131,13 +131,24 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
   const sharedStore = options.sharedStore ?? (scaleOut !== undefined || options.stores === undefined);
 
+  // Router state: breakers, health and failure history on the tiers (shared through Redis with
+  // REDIS_URL, breaker transitions atomically there; durable in router-state.db without it).
+  const routerState = await openRouterStateTiers({
+    config,
+    clock,
+    logger,
+    ...(stores.spend ? { spend: stores.spend } : {}),
+    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
+  });
   const kit = createRoutingKit({
     registry,
     profiles,
     audit: stores.audit,
     patienceProfile: config.patienceProfile,
     budgets: config.budgets,
-    ...(stores.spend ? { spend: stores.spend } : {}),
+    state: routerState.stores,
+    ...(routerState.breakers ? { sharedBreakers: routerState.breakers } : {}),
+    ...(routerState.spendStore ? { spend: routerState.spendStore } : {}),
     ...(stores.pendingDecisions ? { pendingDecisions: stores.pendingDecisions } : {}),
     maxSwitchesPerStage: config.maxSwitchesPerStage,
     ...(config.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: config.decisionTimeoutMs }),
@@ -147,13 +158,9 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   });
   const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
   const metrics = new ReelayMetrics(kit.breakers);
-  const routerState = await openRouterStateTiers({
-    config,
-    clock,
-    logger,
-    registry: metrics.registry,
-    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
-  });
+  routerState.registerMetrics(metrics.registry);
+  await kit.ready();
+  await kit.health.load();
   sink.onStored((event) => metrics.observe(event));
   kit.gateway.onAny((event) => void sink.append(event));
   kit.router.onAny((event) => void sink.append(event));
@@ -197,6 +204,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     kit.health.stop();
     await runner.stop();
     await queue?.close();
+    await kit.close();
     await routerState.close();
     await stores.close();
   };
