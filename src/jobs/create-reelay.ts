@@ -124,7 +124,13 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const durableStores =
     options.stores ??
     (config.databaseUrl
-      ? await createPostgresStores(config.databaseUrl, { clock })
+      ? await createPostgresStores(config.databaseUrl, {
+          clock,
+          // Without Redis, other processes' events and new jobs arrive by LISTEN/NOTIFY.
+          listen: !config.redisUrl,
+          onListenError: (err) =>
+            logger.warn({ tag: 'PG_LISTEN_FAILED', err }, 'PostgreSQL LISTEN connection failed; polling'),
+        })
       : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
   const scaleOut = config.redisUrl ? await openRedisScaleOut(config, durableStores, logger) : undefined;
   const stores = scaleOut?.stores ?? durableStores;
@@ -184,7 +190,9 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     logger,
     concurrency: config.concurrency.jobs,
     leaseMs: options.leaseMs ?? (scaleOut ? 6_000 : 30_000),
-    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    // With wake-ups (PostgreSQL NOTIFY) the claim poll is only the backstop.
+    pollIntervalMs: options.pollIntervalMs ?? (stores.wake ? 5_000 : 1000),
+    ...(stores.wake ? { wake: (listener: () => void) => stores.wake!.onJobs(listener) } : {}),
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
@@ -221,10 +229,13 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     worker,
     sharedStore,
     // With Redis, live events arrive through the job streams; the durable log is only the backstop.
+    // With Redis streams or PostgreSQL NOTIFY delivering live events, the log poll is the backstop.
     ...(options.sharedPollMs === undefined
       ? scaleOut
         ? { sharedPollMs: 2_000 }
-        : {}
+        : stores.wake
+          ? { sharedPollMs: 5_000 }
+          : {}
       : { sharedPollMs: options.sharedPollMs }),
     ...(queue ? { queue } : {}),
     routerState,
