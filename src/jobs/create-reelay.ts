@@ -124,20 +124,37 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const durableStores =
     options.stores ??
     (config.databaseUrl
-      ? await createPostgresStores(config.databaseUrl, { clock })
+      ? await createPostgresStores(config.databaseUrl, {
+          clock,
+          // Without Redis, other processes' events and new jobs arrive by LISTEN/NOTIFY.
+          listen: !config.redisUrl,
+          onListenError: (err) =>
+            logger.warn({ tag: 'PG_LISTEN_FAILED', err }, 'PostgreSQL LISTEN connection failed; polling'),
+        })
       : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
   const scaleOut = config.redisUrl ? await openRedisScaleOut(config, durableStores, logger) : undefined;
   const stores = scaleOut?.stores ?? durableStores;
   // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
   const sharedStore = options.sharedStore ?? (scaleOut !== undefined || options.stores === undefined);
 
+  // Router state: breakers, health and failure history on the tiers (shared through Redis with
+  // REDIS_URL, breaker transitions atomically there; durable in router-state.db without it).
+  const routerState = await openRouterStateTiers({
+    config,
+    clock,
+    logger,
+    ...(stores.spend ? { spend: stores.spend } : {}),
+    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
+  });
   const kit = createRoutingKit({
     registry,
     profiles,
     audit: stores.audit,
     patienceProfile: config.patienceProfile,
     budgets: config.budgets,
-    ...(stores.spend ? { spend: stores.spend } : {}),
+    state: routerState.stores,
+    ...(routerState.breakers ? { sharedBreakers: routerState.breakers } : {}),
+    ...(routerState.spendStore ? { spend: routerState.spendStore } : {}),
     ...(stores.pendingDecisions ? { pendingDecisions: stores.pendingDecisions } : {}),
     maxSwitchesPerStage: config.maxSwitchesPerStage,
     ...(config.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: config.decisionTimeoutMs }),
@@ -147,13 +164,9 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   });
   const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
   const metrics = new ReelayMetrics(kit.breakers);
-  const routerState = await openRouterStateTiers({
-    config,
-    clock,
-    logger,
-    registry: metrics.registry,
-    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
-  });
+  routerState.registerMetrics(metrics.registry);
+  await kit.ready();
+  await kit.health.load();
   sink.onStored((event) => metrics.observe(event));
   kit.gateway.onAny((event) => void sink.append(event));
   kit.router.onAny((event) => void sink.append(event));
@@ -177,7 +190,9 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     logger,
     concurrency: config.concurrency.jobs,
     leaseMs: options.leaseMs ?? (scaleOut ? 6_000 : 30_000),
-    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    // With wake-ups (PostgreSQL NOTIFY) the claim poll is only the backstop.
+    pollIntervalMs: options.pollIntervalMs ?? (stores.wake ? 5_000 : 1000),
+    ...(stores.wake ? { wake: (listener: () => void) => stores.wake!.onJobs(listener) } : {}),
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
@@ -197,6 +212,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     kit.health.stop();
     await runner.stop();
     await queue?.close();
+    await kit.close();
     await routerState.close();
     await stores.close();
   };
@@ -213,10 +229,13 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     worker,
     sharedStore,
     // With Redis, live events arrive through the job streams; the durable log is only the backstop.
+    // With Redis streams or PostgreSQL NOTIFY delivering live events, the log poll is the backstop.
     ...(options.sharedPollMs === undefined
       ? scaleOut
         ? { sharedPollMs: 2_000 }
-        : {}
+        : stores.wake
+          ? { sharedPollMs: 5_000 }
+          : {}
       : { sharedPollMs: options.sharedPollMs }),
     ...(queue ? { queue } : {}),
     routerState,

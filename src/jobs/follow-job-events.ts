@@ -11,8 +11,13 @@ export interface FollowJobEventsOptions {
   clock: Clock;
   /** True when other processes append to the same log: the log is also polled. @default false */
   sharedStore?: boolean;
-  /** Poll interval of a shared log, in ms. @default 500 */
+  /** Poll interval of a shared log, in ms (with `wake`, only the backstop). @default 500 */
   pollMs?: number;
+  /**
+   * Wake-ups when another process appended events of the job (PostgreSQL `LISTEN/NOTIFY`): the log
+   * is read at once instead of at the next poll. @default none
+   */
+  wake?: (jobId: string, listener: () => void) => Disposable;
   /**
    * Deliver events after this id (a replay, then live). Without it, delivery starts with the
    * events appended from about now on. Replays need a shared store (they are read by the poll).
@@ -55,8 +60,17 @@ export function followJobEvents(
   });
   if (!shared) return local;
   let handle: TimerHandle | undefined;
+  let reading = false;
+  let again = false;
   const tick = async (): Promise<void> => {
     if (stopped) return;
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    if (handle !== undefined) clock.clearTimeout(handle);
+    handle = undefined;
     try {
       if (lastId < 0) {
         const last = await events.lastId(jobId);
@@ -66,13 +80,21 @@ export function followJobEvents(
     } catch {
       // A transient store error: the next tick reads again from the last delivered id.
     }
+    reading = false;
+    if (again && !stopped) {
+      again = false;
+      void tick();
+      return;
+    }
     if (!stopped) handle = clock.setTimeout(() => void tick(), options.pollMs ?? 500);
   };
+  const woken = options.wake?.(jobId, () => void tick());
   void tick();
   return {
     dispose: () => {
       stopped = true;
       if (handle !== undefined) clock.clearTimeout(handle);
+      woken?.dispose();
       local.dispose();
     },
   };

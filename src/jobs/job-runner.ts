@@ -1,4 +1,5 @@
 import { type Clock, sleep, systemClock, type TimerHandle } from '../domain/clock.js';
+import type { Disposable } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
@@ -33,6 +34,11 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   /** How often an idle worker looks for work (it is also woken by {@link JobRunner.notify}). @default 1000 */
   pollIntervalMs?: number;
+  /**
+   * Wake-ups when another process queued work (PostgreSQL `LISTEN/NOTIFY`); the poll is then only
+   * the backstop. @default none
+   */
+  wake?: (listener: () => void) => Disposable;
   /** Jobs run at once by this worker. @default 1 */
   concurrency?: number;
   clock?: Clock;
@@ -66,6 +72,7 @@ export class JobRunner {
   private timer: TimerHandle | undefined;
   private started = false;
   private claiming = false;
+  private woken: Disposable | undefined;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -80,12 +87,15 @@ export class JobRunner {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.woken = this.options.wake?.(() => this.notify());
     this.notify();
   }
 
   /** Stops taking work; running jobs are aborted (their lease lapses, another worker resumes them). */
   async stop(): Promise<void> {
     this.started = false;
+    this.woken?.dispose();
+    this.woken = undefined;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     const shutdown = new ReelayError('REELAY_ERR_INTERNAL', 'Worker shutting down');

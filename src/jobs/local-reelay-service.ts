@@ -186,6 +186,7 @@ export class LocalReelayService implements ReelayService {
       clock: this.parts.clock,
       sharedStore: this.parts.sharedStore === true,
       pollMs: this.parts.sharedPollMs ?? 500,
+      ...(this.parts.stores.wake ? { wake: (id, wake) => this.parts.stores.wake!.onEvents(id, wake) } : {}),
       ...(options.afterId === undefined ? {} : { afterId: options.afterId }),
     });
   }

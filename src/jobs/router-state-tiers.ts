@@ -7,11 +7,23 @@ import type { Logger } from '../domain/logger.js';
 import { RedisBreakerStateStore } from '../state/redis/redis-breaker-state-store.js';
 import type { RedisKeys } from '../state/redis/redis-keys.js';
 import { RedisSpendLedger } from '../state/redis/redis-spend-ledger.js';
+import { RedisSpendStore } from '../state/redis/redis-spend-store.js';
 import { RedisVersionedStore } from '../state/redis/redis-versioned-store.js';
+import type {
+  BreakerStateStore,
+  FailureHistoryStore,
+  HealthStore,
+  SpendStore,
+} from '../state/router-state.js';
 import { SqliteRouterState } from '../state/sqlite/sqlite-router-state-tier.js';
 import { L1Cache } from '../state/tiers/l1-cache.js';
 import { StateSnapshotter } from '../state/tiers/state-snapshots.js';
 import type { StateHealthReport } from '../state/tiers/tier-health.js';
+import {
+  TieredBreakerStateStore,
+  TieredFailureHistoryStore,
+  TieredHealthStore,
+} from '../state/tiers/tiered-router-stores.js';
 import { TieredStateStore } from '../state/tiers/tiered-state-store.js';
 
 /** The router's state tiers in one process. */
@@ -22,6 +34,18 @@ export interface RouterStateTiers {
   breakers?: RedisBreakerStateStore;
   /** Shared atomic spend against budgets; absent without Redis. */
   spend?: RedisSpendLedger;
+  /**
+   * Where the routing kit keeps breaker states (fallback of `breakers` with Redis), provider health
+   * and per-job failure history: on the tiers, so shared through Redis and durable without it.
+   */
+  stores: { breakers: BreakerStateStore; health: HealthStore; failures: FailureHistoryStore };
+  /**
+   * The spend store budgets read: shared counters on Redis over the durable `spend` store given in
+   * the options; without Redis, that durable store itself.
+   */
+  spendStore?: SpendStore;
+  /** Exports the mode and L1 hit/miss counts as metrics on `registry`. */
+  registerMetrics(registry: Registry): void;
   health(): Promise<StateHealthReport>;
   close(): Promise<void>;
 }
@@ -33,8 +57,14 @@ export interface RouterStateTiersOptions {
   logger: Logger;
   /** The Redis connection and key names of a scale-out deployment. */
   redis?: { connection: Redis; keys: RedisKeys };
-  /** Where the state metrics go (the instance's registry). */
+  /** Where the state metrics go (the instance's registry); see also `registerMetrics`. */
   registry?: Registry;
+  /** The durable spend store (SQLite / PostgreSQL) the spend counters write through to. */
+  spend?: SpendStore;
+  /** Instance id carried in change announcements. @default a random UUID per store */
+  instanceId?: string;
+  /** Period of the reconciliation read and of the reconnection probe while degraded. @default 5000 */
+  reconcileIntervalMs?: number;
 }
 
 /**
@@ -47,13 +77,19 @@ export async function openRouterStateTiers(options: RouterStateTiersOptions): Pr
   const durable = new SqliteRouterState(join(config.dataDir, 'router-state.db'));
   const l1 = new L1Cache({ clock });
   const shared = redis
-    ? new RedisVersionedStore({ redis: redis.connection, keys: redis.keys, now: clock.now })
+    ? new RedisVersionedStore({
+        redis: redis.connection,
+        keys: redis.keys,
+        now: () => clock.now(),
+        ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+      })
     : undefined;
   const state = new TieredStateStore({
     l1,
     ...(shared ? { shared } : {}),
     durable,
     clock,
+    ...(options.reconcileIntervalMs ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     onModeChange: (mode, err) =>
       mode === 'degraded'
         ? logger.warn({ tag: 'STATE_DEGRADED', err }, 'Redis unreachable: router state on L1 + durable store')
@@ -75,11 +111,11 @@ export async function openRouterStateTiers(options: RouterStateTiersOptions): Pr
     });
     snapshotter.start();
   }
-  if (options.registry) {
+  const registerMetrics = (registry: Registry): void => {
     new Gauge({
       name: 'reelay_state_degraded',
       help: '1 while Redis is unreachable and the router state runs on L1 + the durable store',
-      registers: [options.registry],
+      registers: [registry],
       collect() {
         this.set(state.mode === 'degraded' ? 1 : 0);
       },
@@ -88,19 +124,43 @@ export async function openRouterStateTiers(options: RouterStateTiersOptions): Pr
       name: 'reelay_state_l1_reads',
       help: 'L1 state cache reads by result (hit, miss) since start',
       labelNames: ['result'],
-      registers: [options.registry],
+      registers: [registry],
       collect() {
         const stats = l1.stats();
         this.set({ result: 'hit' }, stats.hits);
         this.set({ result: 'miss' }, stats.misses);
       },
     });
-  }
+  };
+  if (options.registry) registerMetrics(options.registry);
+  const spendStore = redis
+    ? new RedisSpendStore({
+        redis: redis.connection,
+        keys: redis.keys,
+        ...(options.spend ? { durable: options.spend } : {}),
+        onError: (err) =>
+          logger.warn({ tag: 'SPEND_SHARED_FAILED', err }, 'Redis spend counters unreachable'),
+      })
+    : options.spend;
   return {
     state,
     ...(redis
-      ? { breakers: new RedisBreakerStateStore({ redis: redis.connection, keys: redis.keys, clock }) }
+      ? {
+          breakers: new RedisBreakerStateStore({
+            redis: redis.connection,
+            keys: redis.keys,
+            clock,
+            ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+          }),
+        }
       : {}),
+    stores: {
+      breakers: new TieredBreakerStateStore(state),
+      health: new TieredHealthStore(state),
+      failures: new TieredFailureHistoryStore(state),
+    },
+    ...(spendStore ? { spendStore } : {}),
+    registerMetrics,
     ...(redis ? { spend: new RedisSpendLedger(redis.connection, redis.keys) } : {}),
     health: () => state.health(),
     close: async () => {

@@ -1,7 +1,10 @@
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import type { ReelayEventOf } from '../domain/events.js';
+import type { Logger } from '../domain/logger.js';
+import type { BreakerStateStore, SharedBreakerStore } from '../state/router-state.js';
 import { parseBreakerState } from './breaker-state-schema.js';
+import { BreakerStateSync } from './breaker-state-sync.js';
 import {
   type BreakerEvent,
   type BreakerStateChange,
@@ -18,11 +21,26 @@ export interface CircuitBreakerRegistryOptions {
   defaults?: Omit<CircuitBreakerOptions, 'clock' | 'initialState'>;
   /** Threshold overrides per provider id, applied over `defaults`. @default {} */
   perProvider?: Readonly<Record<string, Partial<BreakerThresholds>>>;
+  /**
+   * Where every breaker's state is written through, and read back when a breaker is created
+   * (memory, or the durable tier). @default none: the states live only in the breakers
+   */
+  store?: BreakerStateStore;
+  /**
+   * Breaker state shared by every instance (Redis): each state-changing step is re-applied there
+   * atomically and other instances' changes are adopted. @default none
+   */
+  shared?: SharedBreakerStore;
+  /** Receives store failures. @default silentLogger */
+  logger?: Logger;
 }
 
 /**
  * One circuit breaker per provider, created on first use. Snapshots and restores every breaker's
- * plain state, and relays every breaker's state changes to one set of listeners.
+ * plain state, and relays every breaker's state changes to one set of listeners. With a `store`
+ * or a `shared` store, breakers decide on their in-process copy and write through
+ * ({@link BreakerStateSync}); a breaker opened by another instance is seen open here as soon as
+ * its change message arrives.
  *
  * @example
  * const breakers = new CircuitBreakerRegistry({ clock, perProvider: { runway: { failureThreshold: 4 } } });
@@ -32,24 +50,59 @@ export class CircuitBreakerRegistry {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly changes = new TypedEmitter<BreakerEvent>();
   private readonly clock: Clock;
+  private readonly sync: BreakerStateSync | undefined;
 
   constructor(private readonly options: CircuitBreakerRegistryOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.sync =
+      options.store || options.shared
+        ? new BreakerStateSync({
+            ...(options.store ? { store: options.store } : {}),
+            ...(options.shared ? { shared: options.shared } : {}),
+            ...(options.logger ? { logger: options.logger } : {}),
+            breakerOf: (provider) => this.get(provider),
+          })
+        : undefined;
   }
 
   /** The breaker of a provider (created closed on first use). */
   get(providerId: string): CircuitBreaker {
     let breaker = this.breakers.get(providerId);
     if (!breaker) {
-      breaker = new CircuitBreaker(providerId, {
+      const sync = this.sync;
+      const created: CircuitBreaker = new CircuitBreaker(providerId, {
         ...this.options.defaults,
         ...this.options.perProvider?.[providerId],
         clock: this.clock,
+        ...(sync ? { onTransition: (input, state, at) => sync.forward(created, input, state, at) } : {}),
       });
+      breaker = created;
       breaker.on('state-changed', (event) => this.changes.emit(event));
       this.breakers.set(providerId, breaker);
+      sync?.attach(breaker);
     }
     return breaker;
+  }
+
+  /** Resolves once changes made by other instances are being received (at once without a shared store). */
+  async ready(): Promise<void> {
+    await this.sync?.ready();
+  }
+
+  /** True while the shared breaker store is unreachable and breakers run on their local copies. */
+  get degraded(): boolean {
+    return this.sync?.degraded ?? false;
+  }
+
+  /** Resolves when every write to the stores started so far has settled. */
+  async flush(): Promise<void> {
+    await this.sync?.flush();
+  }
+
+  /** Stops listening to other instances (after {@link flush}). */
+  async close(): Promise<void> {
+    await this.sync?.flush();
+    await this.sync?.close();
   }
 
   /** Whether calls to the provider are refused now (see {@link CircuitBreaker.isOpen}); false for unknown ids. */

@@ -64,6 +64,12 @@ export interface CircuitBreakerOptions extends Partial<BreakerThresholds> {
   initialState?: BreakerState;
   /** Receives errors thrown by event listeners. @default ignore */
   onListenerError?: (error: unknown) => void;
+  /**
+   * Told of every input that changed the state (not of restores), with the resulting state and
+   * the clock time it was applied at: how a store writes the breaker through or re-applies the
+   * step on a shared copy. Called synchronously; must not throw. @default none
+   */
+  onTransition?: (input: BreakerInput, state: BreakerState, at: number) => void;
 }
 
 /**
@@ -87,12 +93,14 @@ export class CircuitBreaker {
   private readonly clock: Clock;
   private readonly counts: (category: ErrorCategory) => boolean;
   private readonly events: TypedEmitter<BreakerEvent>;
+  private readonly onTransition: CircuitBreakerOptions['onTransition'];
 
   constructor(
     readonly provider: string,
     options: CircuitBreakerOptions = {},
   ) {
-    const { clock, countsForBreaker, initialState, onListenerError, ...thresholds } = options;
+    const { clock, countsForBreaker, initialState, onListenerError, onTransition, ...thresholds } = options;
+    this.onTransition = onTransition;
     this.thresholds = validThresholds(provider, {
       ...DEFAULT_BREAKER_THRESHOLDS,
       ...definedOnly(thresholds),
@@ -182,10 +190,13 @@ export class CircuitBreaker {
     return this.state;
   }
 
-  /** Replaces the state with stored state (validated); emits `state-changed` when the name differs. */
-  restore(state: unknown): void {
+  /**
+   * Replaces the state with stored state (validated); emits `state-changed` when the name differs.
+   * @param reason the reason the change event carries. @default 'restored'
+   */
+  restore(state: unknown, reason = 'restored'): void {
     const next = parseBreakerState(this.provider, state);
-    this.commit(next, 'restored');
+    this.commit(next, reason);
   }
 
   /** Listens to state changes. */
@@ -214,8 +225,11 @@ export class CircuitBreaker {
   }
 
   private apply(input: BreakerInput): ReturnType<typeof stepBreaker> {
-    const step = stepBreaker(this.current, input, this.clock.now(), this.thresholds);
+    const before = this.current;
+    const now = this.clock.now();
+    const step = stepBreaker(before, input, now, this.thresholds);
     this.commit(step.state, step.reason ?? input.type);
+    if (step.state !== before) this.onTransition?.(input, step.state, now);
     return step;
   }
 

@@ -136,6 +136,9 @@ export class FallbackRouter implements ProviderRunner {
   }
 
   async run<T, P extends Provider = Provider>(call: StageCall<T, P>): Promise<StageCallResult<T, P>> {
+    // A job resumed here after another worker ran it keeps the failures recorded there.
+    const loading = this.options.failures.load(call.jobId);
+    if (loading) await loading;
     const first = this.initialProvider(call);
     const policy = this.policies[call.policy];
     const episode: RouterEpisode<T, P> = {

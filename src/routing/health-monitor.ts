@@ -3,9 +3,15 @@ import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import { errorMessage, ReelayError } from '../domain/errors.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { HealthReport } from '../domain/provider.js';
+import type { HealthStore, StoredHealth, Unwatch } from '../state/router-state.js';
 import { type BreakerView, noBreakers } from './breaker-view.js';
 import type { ProviderCatalog } from './provider-catalog.js';
-import type { HealthMonitorEvent, ProviderHealth } from './provider-health.js';
+import {
+  fromStoredHealth,
+  type HealthMonitorEvent,
+  type ProviderHealth,
+  toStoredHealth,
+} from './provider-health.js';
 import { startTimedHealthCheck } from './timed-health-check.js';
 
 /** Options of {@link HealthMonitor}. */
@@ -28,6 +34,11 @@ export interface HealthMonitorOptions {
   uptimeWindow?: number;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * Where every check's result is written through; with a shared store, results written by other
+   * processes replace this monitor's copy. @default none: kept in process only
+   */
+  store?: HealthStore;
 }
 
 interface Running {
@@ -70,6 +81,9 @@ export class HealthMonitor {
   private started = false;
   /** Incremented by stop(); results of checks from an earlier epoch are not applied. */
   private epoch = 0;
+  private readonly store: HealthStore | undefined;
+  private readonly unwatch: Unwatch | undefined;
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(options: HealthMonitorOptions) {
     this.catalog = options.catalog;
@@ -87,6 +101,29 @@ export class HealthMonitor {
         'health listener threw',
       ),
     );
+    this.store = options.store;
+    this.unwatch = this.store?.watch?.((key) => {
+      void (key === '*' ? this.load() : this.refresh(key));
+    });
+  }
+
+  /**
+   * Reads the stored health of every provider of the catalog (what other processes checked), e.g.
+   * on an instance that runs no checks itself. Never rejects.
+   */
+  async load(): Promise<void> {
+    await Promise.all(this.catalog.list().map((p) => this.refresh(p.id)));
+  }
+
+  /** Resolves when every write started so far has settled. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes.values()]);
+  }
+
+  /** Stops checking and listening to other processes. */
+  close(): void {
+    this.stop();
+    this.unwatch?.();
   }
 
   /** Starts checking every provider of the catalog now, then on the interval. Idempotent. */
@@ -245,6 +282,51 @@ export class HealthMonitor {
       checks: history.length,
     };
     this.health.set(providerId, next);
+    this.writeThrough(next, history);
+    this.announce(previous, next);
+    return { ...next };
+  }
+
+  private writeThrough(health: ProviderHealth, recent: boolean[]): void {
+    const store = this.store;
+    if (!store) return;
+    const stored = toStoredHealth(health, recent);
+    const id = health.provider;
+    const next = (this.writes.get(id) ?? Promise.resolve())
+      .then(() => store.set(id, stored))
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { tag: 'HEALTH_STORE_WRITE_FAILED', provider: id, error: errorMessage(error) },
+          'could not store a health check',
+        ),
+      );
+    this.writes.set(id, next);
+  }
+
+  /** Replaces this monitor's copy with the stored health when that is newer. */
+  private async refresh(providerId: string): Promise<void> {
+    if (!this.store) return;
+    let stored: StoredHealth | undefined;
+    try {
+      stored = await this.store.get(providerId);
+    } catch (error) {
+      this.logger.warn(
+        { tag: 'HEALTH_STORE_READ_FAILED', provider: providerId, error: errorMessage(error) },
+        'could not read a stored health check',
+      );
+      return;
+    }
+    const previous = this.health.get(providerId);
+    if (!stored || (previous && previous.lastCheckedAt > stored.checkedAt)) return;
+    const { health: next, recent } = fromStoredHealth(providerId, stored);
+    this.history.set(providerId, recent.slice(-this.uptimeWindow));
+    this.health.set(providerId, next);
+    this.announce(previous, next);
+  }
+
+  private announce(previous: ProviderHealth | undefined, next: ProviderHealth): void {
+    const providerId = next.provider;
+    const now = next.lastCheckedAt;
     if (previous?.healthy !== next.healthy) {
       this.logger.info(
         {
@@ -264,6 +346,5 @@ export class HealthMonitor {
         timestamp: new Date(now).toISOString(),
       });
     }
-    return { ...next };
   }
 }

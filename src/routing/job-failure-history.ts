@@ -1,4 +1,7 @@
 import type { ErrorCategory } from '../domain/error-category.js';
+import { errorMessage } from '../domain/errors.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
+import type { FailureHistoryStore, Unwatch } from '../state/router-state.js';
 
 /** One failure of a provider within a job. */
 export interface JobFailure {
@@ -9,13 +12,24 @@ export interface JobFailure {
 
 /** Options of {@link JobFailureHistory}. */
 export interface JobFailureHistoryOptions {
-  /** Jobs remembered; the least recently updated are forgotten beyond it. @default 1000 */
+  /** Jobs kept in process; the least recently updated are forgotten beyond it. @default 1000 */
   maxJobs?: number;
+  /**
+   * Where every failure is written through, and read back by {@link JobFailureHistory.load} (a
+   * job resumed by another worker keeps its history). @default none: kept in process only
+   */
+  store?: FailureHistoryStore;
+  /** Time of each failure, ms since the epoch. @default Date.now */
+  now?: () => number;
+  /** Receives store failures. @default silentLogger */
+  logger?: Logger;
 }
 
 /**
  * Which providers failed in which job and stage. The selection engine excludes providers that
  * already failed in the same job and stage, and lowers the reliability score per failure in the job.
+ * Reads are synchronous from the in-process copy; with a `store`, failures are written through and
+ * {@link JobFailureHistory.load} brings in what other processes recorded for a job.
  *
  * @example
  * history.recordFailure('job_1', 'narration', 'elevenlabs', 'rate_limit');
@@ -24,21 +38,61 @@ export interface JobFailureHistoryOptions {
 export class JobFailureHistory {
   private readonly jobs = new Map<string, JobFailure[]>();
   private readonly maxJobs: number;
+  private readonly store: FailureHistoryStore | undefined;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  /** Jobs whose stored history is in `jobs` (cleared when another process writes the job). */
+  private readonly loaded = new Set<string>();
+  private readonly writes = new Map<string, Promise<void>>();
+  private readonly unwatch: Unwatch | undefined;
 
   constructor(options: JobFailureHistoryOptions = {}) {
     this.maxJobs = Math.max(1, options.maxJobs ?? 1000);
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? silentLogger;
+    this.unwatch = this.store?.watch?.((jobId) => {
+      if (jobId === '*') this.loaded.clear();
+      else this.loaded.delete(jobId);
+    });
   }
 
   /** Records that `provider` failed in `jobId` at `stage`. */
   recordFailure(jobId: string, stage: string, provider: string, category: ErrorCategory): void {
     const list = this.jobs.get(jobId) ?? [];
-    this.jobs.delete(jobId);
-    this.jobs.set(jobId, list);
+    this.keep(jobId, list);
     list.push({ stage, provider, category });
-    if (this.jobs.size > this.maxJobs) {
-      const oldest = this.jobs.keys().next().value;
-      if (oldest !== undefined) this.jobs.delete(oldest);
-    }
+    const store = this.store;
+    if (!store) return;
+    const failure = { stage, provider, category, at: this.now() };
+    this.chain(jobId, () => store.record(jobId, failure));
+  }
+
+  /**
+   * Reads the job's stored history into the in-process copy, unless it is there already; call it
+   * before routing a job (the router does). Returns undefined when there is nothing to wait for.
+   */
+  load(jobId: string): Promise<void> | undefined {
+    const store = this.store;
+    if (!store || this.loaded.has(jobId)) return undefined;
+    this.loaded.add(jobId);
+    return (this.writes.get(jobId) ?? Promise.resolve())
+      .then(() => store.list(jobId))
+      .then((stored) => {
+        const list = stored.map((f) => ({
+          stage: f.stage,
+          provider: f.provider,
+          category: f.category as ErrorCategory,
+        }));
+        if (list.length > 0 || this.jobs.has(jobId)) this.keep(jobId, list);
+      })
+      .catch((error: unknown) => {
+        this.loaded.delete(jobId);
+        this.logger.warn(
+          { tag: 'FAILURE_HISTORY_READ_FAILED', jobId, error: errorMessage(error) },
+          'could not read the failure history of a job; using what this process knows',
+        );
+      });
   }
 
   /** Distinct providers that failed in the job (only at `stage` when given), in first-failure order. */
@@ -59,8 +113,48 @@ export class JobFailureHistory {
     return (this.jobs.get(jobId) ?? []).map((f) => ({ ...f }));
   }
 
-  /** Forgets a finished job. */
+  /** Forgets a finished job (here and in the store). */
   clear(jobId: string): void {
     this.jobs.delete(jobId);
+    this.loaded.delete(jobId);
+    const store = this.store;
+    if (store) this.chain(jobId, () => store.clear(jobId));
+  }
+
+  /** Resolves when every write started so far has settled. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes.values()]);
+  }
+
+  /** Stops listening to other processes. */
+  close(): void {
+    this.unwatch?.();
+  }
+
+  private keep(jobId: string, list: JobFailure[]): void {
+    this.jobs.delete(jobId);
+    this.jobs.set(jobId, list);
+    if (this.jobs.size > this.maxJobs) {
+      const oldest = this.jobs.keys().next().value;
+      if (oldest !== undefined) {
+        this.jobs.delete(oldest);
+        this.loaded.delete(oldest);
+      }
+    }
+  }
+
+  private chain(jobId: string, write: () => Promise<void>): void {
+    const next = (this.writes.get(jobId) ?? Promise.resolve())
+      .then(write)
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { tag: 'FAILURE_HISTORY_WRITE_FAILED', jobId, error: errorMessage(error) },
+          'could not store a failure of a job',
+        ),
+      );
+    this.writes.set(jobId, next);
+    void next.then(() => {
+      if (this.writes.get(jobId) === next) this.writes.delete(jobId);
+    });
   }
 }

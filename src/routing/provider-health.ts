@@ -1,3 +1,5 @@
+import type { StoredHealth } from '../state/router-state.js';
+
 /** What the health monitor knows about one provider. */
 export interface ProviderHealth {
   provider: string;
@@ -31,3 +33,37 @@ export interface HealthChangedEvent {
 
 /** Events of the health monitor. */
 export type HealthMonitorEvent = HealthChangedEvent;
+
+/** The stored form of a provider's health, with the results of its recent checks (oldest first). */
+export function toStoredHealth(health: ProviderHealth, recent: readonly boolean[]): StoredHealth {
+  return {
+    healthy: health.healthy,
+    latencyMs: health.latencyMs,
+    message: health.message,
+    checkedAt: health.lastCheckedAt,
+    uptime: health.uptime,
+    consecutiveFailures: health.consecutiveFailures,
+    recent: [...recent],
+  };
+}
+
+/** A provider's health read back from its stored form, with the recent check results. */
+export function fromStoredHealth(
+  provider: string,
+  stored: StoredHealth,
+): { health: ProviderHealth; recent: boolean[] } {
+  const recent = stored.recent ? [...stored.recent] : [stored.healthy];
+  return {
+    recent,
+    health: {
+      provider,
+      healthy: stored.healthy,
+      lastCheckedAt: stored.checkedAt,
+      latencyMs: stored.latencyMs,
+      message: stored.message,
+      uptime: stored.uptime ?? recent.filter(Boolean).length / recent.length,
+      consecutiveFailures: stored.consecutiveFailures ?? (stored.healthy ? 0 : 1),
+      checks: recent.length,
+    },
+  };
+}

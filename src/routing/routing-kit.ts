@@ -7,7 +7,15 @@ import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.j
 import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
 import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
 import type { AuditTrail } from '../state/audit-trail.js';
-import type { PendingDecisionStore, SpendStore } from '../state/router-state.js';
+import { createMemoryRouterState } from '../state/memory/memory-router-state.js';
+import type {
+  BreakerStateStore,
+  FailureHistoryStore,
+  HealthStore,
+  PendingDecisionStore,
+  SharedBreakerStore,
+  SpendStore,
+} from '../state/router-state.js';
 import { BudgetGuard, type Budgets } from './budget.js';
 import { CostTracker } from './cost-tracker.js';
 import { createFallbackPolicies, type FallbackPolicies } from './fallback-policies.js';
@@ -30,6 +38,13 @@ export interface RoutingKitOptions {
   spend?: SpendStore;
   /** Durable pending decisions. @default memory only */
   pendingDecisions?: PendingDecisionStore;
+  /**
+   * Where breaker states, provider health and per-job failure history are kept (each component
+   * reads a synchronous in-process copy and writes through). @default in memory
+   */
+  state?: { breakers?: BreakerStateStore; health?: HealthStore; failures?: FailureHistoryStore };
+  /** Breaker state shared by every instance with atomic transitions (Redis). @default none */
+  sharedBreakers?: SharedBreakerStore;
   strategies?: StrategyOverrides;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
@@ -64,6 +79,12 @@ export interface RoutingKit {
   failures: JobFailureHistory;
   /** The fallback policy objects (`ask`, `auto`, `off`) the router asks. */
   policies: FallbackPolicies;
+  /** Resolves once changes made by other instances are received (shared breakers). */
+  ready(): Promise<void>;
+  /** Resolves when every state write started so far has settled. */
+  flush(): Promise<void>;
+  /** Stops health checks and listening to other instances; pending writes settle first. */
+  close(): Promise<void>;
 }
 
 /**
@@ -81,7 +102,13 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
   const ids = options.ids ?? randomIds;
   const logger = options.logger ?? silentLogger;
   const neverAutoSelect = options.neverAutoSelect ?? ['captions-only'];
-  const breakers = new CircuitBreakerRegistry({ clock });
+  const memory = createMemoryRouterState();
+  const breakers = new CircuitBreakerRegistry({
+    clock,
+    logger,
+    store: options.state?.breakers ?? memory.breakers,
+    ...(options.sharedBreakers ? { shared: options.sharedBreakers } : {}),
+  });
   const tracker = new ProviderPerformanceTracker({
     clock,
     logger,
@@ -89,13 +116,18 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
   });
   const costs = new CostTracker({ clock, logger, ...(options.spend ? { store: options.spend } : {}) });
   const budget = new BudgetGuard({ budgets: options.budgets ?? {}, tracker: costs });
-  const failures = new JobFailureHistory();
+  const failures = new JobFailureHistory({
+    store: options.state?.failures ?? memory.failures,
+    now: () => clock.now(),
+    logger,
+  });
   const health = new HealthMonitor({
     catalog: options.registry,
     breakers,
     clock,
     logger,
     intervalMs: options.healthIntervalMs ?? 30_000,
+    store: options.state?.health ?? memory.health,
     ...(options.random ? { random: options.random } : {}),
   });
   const selection = new ProviderSelectionEngine({
@@ -164,5 +196,14 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     budget,
     failures,
     policies,
+    ready: () => breakers.ready(),
+    flush: async () => {
+      await Promise.all([breakers.flush(), health.flush(), failures.flush()]);
+    },
+    close: async () => {
+      health.close();
+      failures.close();
+      await Promise.all([breakers.close(), health.flush(), failures.flush()]);
+    },
   };
 }

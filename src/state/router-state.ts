@@ -1,8 +1,24 @@
 /**
  * Router state behind small store interfaces. Every method is async so a networked store (SQL,
- * later Redis) fits the same shape; the in-memory implementations are in `memory/`. Values are
- * plain JSON-able records: the state layer knows nothing of the components that keep them.
+ * Redis) fits the same shape; the in-memory implementations are in `memory/`, the tiered ones
+ * (L1 + Redis + durable) in `tiers/`. Values are plain JSON-able records: the state layer knows
+ * nothing of the components that keep them. Components keep a synchronous in-process copy (L1)
+ * and write through; a store shared between processes tells them about others' writes through
+ * `watch`, so that they drop or refresh their copy.
  */
+import type { BreakerInput, BreakerState, BreakerStep, BreakerThresholds } from '../domain/breaker-state.js';
+
+/** Stops a {@link WatchableStore.watch} subscription. */
+export type Unwatch = () => void;
+
+/** A store that announces writes made by other processes (a shared store; memory ones need not). */
+export interface WatchableStore {
+  /**
+   * Calls `listener` with the key (provider id, job id) another process wrote, or `'*'` when any
+   * key may have changed (e.g. after change messages were missed).
+   */
+  watch?(listener: (key: string) => void): Unwatch;
+}
 
 /** One charge against budgets. */
 export interface SpendRecord {
@@ -49,7 +65,7 @@ export interface PendingDecisionStore {
 }
 
 /** Circuit breaker states per provider (the breaker's plain, validated JSON form). */
-export interface BreakerStateStore {
+export interface BreakerStateStore extends WatchableStore {
   get(provider: string): Promise<unknown | undefined>;
   set(provider: string, state: unknown): Promise<void>;
 }
@@ -61,10 +77,16 @@ export interface StoredHealth {
   message: string;
   /** Ms since the Unix epoch. */
   checkedAt: number;
+  /** Fraction 0–1 of successful checks among `recent`. */
+  uptime?: number;
+  /** Failed checks since the last successful one. */
+  consecutiveFailures?: number;
+  /** Results of the most recent checks, oldest first (the uptime window). */
+  recent?: boolean[];
 }
 
 /** Provider health, per provider. */
-export interface HealthStore {
+export interface HealthStore extends WatchableStore {
   get(provider: string): Promise<StoredHealth | undefined>;
   set(provider: string, health: StoredHealth): Promise<void>;
 }
@@ -79,11 +101,50 @@ export interface StoredFailure {
 }
 
 /** Per-job failure history (a provider that failed a stage is not picked again for it). */
-export interface FailureHistoryStore {
+export interface FailureHistoryStore extends WatchableStore {
   record(jobId: string, failure: StoredFailure): Promise<void>;
   list(jobId: string): Promise<StoredFailure[]>;
   /** Forgets the job (it ended). */
   clear(jobId: string): Promise<void>;
+}
+
+/** A breaker's state with the version of the transition that produced it. */
+export interface VersionedBreakerState {
+  state: BreakerState;
+  /** 0 for a breaker that never transitioned. */
+  version: number;
+}
+
+/** A transition's step with the version it produced (or found, when nothing changed). */
+export type VersionedBreakerStep = BreakerStep & { version: number };
+
+/** A breaker change announced by any instance. */
+export interface BreakerChange {
+  provider: string;
+  state: BreakerState;
+  version: number;
+  /** Id of the instance whose transition it was. */
+  origin: string;
+}
+
+/**
+ * Breaker state shared by every instance with strong consistency: each transition runs as one
+ * atomic compare-and-set on the shared copy (Redis), and every change is announced.
+ */
+export interface SharedBreakerStore {
+  /** Id carried in this instance's announcements. */
+  readonly instanceId: string;
+  /** The shared state (closed at version 0 when never touched). */
+  get(provider: string): Promise<VersionedBreakerState>;
+  /** Applies `input` atomically at time `now` (ms since the epoch) and returns the step. */
+  transition(
+    provider: string,
+    input: BreakerInput,
+    thresholds: BreakerThresholds,
+    now?: number,
+  ): Promise<VersionedBreakerStep>;
+  /** Calls `listener` for every change of any instance; resolves to the unsubscribe. */
+  subscribe(listener: (change: BreakerChange) => void): Promise<() => Promise<void>>;
 }
 
 /**

@@ -1,9 +1,18 @@
+import type { Disposable } from '../domain/disposable.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { EventLog } from './event-log.js';
 import type { JobLogStore } from './job-log-store.js';
 import type { JobStore } from './job-store.js';
 import type { PendingDecisionStore, SpendStore } from './router-state.js';
+
+/** Wake-ups from other processes sharing the stores, delivered without polling (PostgreSQL NOTIFY). */
+export interface WakeSource {
+  /** Calls `listener` when another process appended events of `jobId` (also once after a gap). */
+  onEvents(jobId: string, listener: () => void): Disposable;
+  /** Calls `listener` when another process queued work (also once after a gap). */
+  onJobs(listener: () => void): Disposable;
+}
 
 /** Every durable store of Reelay, from one backend (memory, SQLite, later PostgreSQL). */
 export interface ReelayStores {
@@ -16,6 +25,8 @@ export interface ReelayStores {
   spend?: SpendStore;
   /** Decisions waiting for an answer. */
   pendingDecisions?: PendingDecisionStore;
+  /** Wake-ups from other processes; absent where only polling sees their writes. */
+  wake?: WakeSource;
   /** Releases the backend (closes the database); the stores must not be used afterwards. */
   close(): Promise<void>;
 }

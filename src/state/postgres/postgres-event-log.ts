@@ -2,14 +2,16 @@ import { type Disposable, TypedEmitter } from '../../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
 import type { EventLog } from '../event-log.js';
 import { inTransaction, type PostgresDatabase } from './open-postgres.js';
+import { NOTIFY_SQL, wakePayload } from './postgres-notifier.js';
 
 type Keyed = { type: string; event: StoredEvent };
 
 /**
  * {@link EventLog} on PostgreSQL. Ids are assigned per job under a transaction-scoped advisory
  * lock on the job (max(id) + 1, unique on (job_id, id)), so they stay 1, 2, 3… across every
- * process. `subscribe` delivers only events appended through this instance: cross-process live
- * delivery is the Redis event stream's job; other readers replay with `read(jobId, afterId)`.
+ * process. `subscribe` delivers only events appended through this instance; every append also
+ * notifies other processes (`LISTEN/NOTIFY`, see `PostgresNotifier`), which then `read` from their
+ * last id.
  */
 export class PostgresEventLog implements EventLog {
   private readonly live: TypedEmitter<Keyed>;
@@ -37,6 +39,8 @@ export class PostgresEventLog implements EventLog {
         'INSERT INTO events (job_id, id, type, timestamp, data) VALUES ($1, $2, $3, $4, $5)',
         [event.jobId, id, event.type, event.timestamp, JSON.stringify(withId)],
       );
+      // Delivered at commit to every process listening (PostgresNotifier): no polling for live events.
+      await client.query(NOTIFY_SQL, [wakePayload(this.db.schema, 'events', event.jobId)]);
       return withId;
     });
     this.live.emit({ type: event.jobId, event: stored });

@@ -13,6 +13,7 @@ import {
   updateContention,
 } from '../job-store-support.js';
 import { inTransaction, type PostgresDatabase } from './open-postgres.js';
+import { NOTIFY_SQL, wakePayload } from './postgres-notifier.js';
 
 /** Options of {@link PostgresJobStore}. */
 export interface PostgresJobStoreOptions {
@@ -54,6 +55,8 @@ export class PostgresJobStore implements JobStore {
       [record.id, record.status, leaseMs(record), record.version, record.createdAt, JSON.stringify(record)],
     );
     if (rowCount === 0) throw jobExists(record.id);
+    // Wakes idle workers of other processes (PostgresNotifier); their slow poll is only the backstop.
+    await this.db.pool.query(NOTIFY_SQL, [wakePayload(this.db.schema, 'jobs')]).catch(() => undefined);
     return structuredClone(record);
   }
 

@@ -6,6 +6,7 @@ import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresEventLog } from './postgres-event-log.js';
 import { PostgresJobLogStore } from './postgres-job-log-store.js';
 import { PostgresJobStore } from './postgres-job-store.js';
+import { PostgresNotifier } from './postgres-notifier.js';
 import { PostgresPendingDecisionStore, PostgresSpendStore } from './postgres-router-state.js';
 
 /** Options of {@link createPostgresStores}. */
@@ -16,6 +17,13 @@ export interface PostgresStoresOptions extends OpenPostgresOptions {
   maxUpdateAttempts?: number;
   /** Receives errors thrown by event-log subscribers. @default ignore */
   onListenerError?: (error: unknown) => void;
+  /**
+   * Listen for other processes' appends and new jobs (`LISTEN/NOTIFY`, one extra connection) and
+   * offer them as `wake`. @default false
+   */
+  listen?: boolean;
+  /** Told when the listening connection fails (polling still sees every write). */
+  onListenError?: (error: unknown) => void;
 }
 
 /** Every store on one PostgreSQL schema, plus the open pool. */
@@ -38,8 +46,19 @@ export async function createPostgresStores(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.maxUpdateAttempts === undefined ? {} : { maxUpdateAttempts: options.maxUpdateAttempts }),
   };
+  let notifier: PostgresNotifier | undefined;
+  if (options.listen) {
+    notifier = new PostgresNotifier({
+      url,
+      schema: db.schema,
+      ...(options.onListenError ? { onError: options.onListenError } : {}),
+    });
+    // A failed first LISTEN is retried in the background; polling covers the gap.
+    await notifier.start().catch(() => undefined);
+  }
   return {
     db,
+    ...(notifier ? { wake: notifier } : {}),
     jobs: new PostgresJobStore(db, jobOptions),
     checkpoints: new PostgresCheckpointStore(db),
     jobLogs: new PostgresJobLogStore(db),
@@ -47,6 +66,9 @@ export async function createPostgresStores(
     audit: new PostgresAuditTrail(db),
     spend: new PostgresSpendStore(db),
     pendingDecisions: new PostgresPendingDecisionStore(db),
-    close: () => db.close(),
+    close: async () => {
+      await notifier?.close();
+      await db.close();
+    },
   };
 }

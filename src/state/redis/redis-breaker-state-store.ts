@@ -1,33 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type {
-  BreakerInput,
-  BreakerState,
-  BreakerStep,
-  BreakerThresholds,
-} from '../../domain/breaker-state.js';
+import type { BreakerInput, BreakerState, BreakerThresholds } from '../../domain/breaker-state.js';
 import type { Clock } from '../../domain/clock.js';
+import type {
+  BreakerChange,
+  SharedBreakerStore,
+  VersionedBreakerState,
+  VersionedBreakerStep,
+} from '../router-state.js';
 import { BREAKER_TRANSITION_SCRIPT } from './breaker-transition-script.js';
 import { subscribeWithin } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 
-/** A breaker's state with the version of the transition that produced it. */
-export interface VersionedBreakerState {
-  state: BreakerState;
-  /** 0 for a breaker that never transitioned. */
-  version: number;
-}
-
-/** A transition's step with the version it produced (or found, when nothing changed). */
-export type VersionedBreakerStep = BreakerStep & { version: number };
-
-/** A breaker change announced by any instance. */
-export interface BreakerChange {
-  provider: string;
-  state: BreakerState;
-  version: number;
-  origin: string;
-}
+export type { BreakerChange, VersionedBreakerState, VersionedBreakerStep } from '../router-state.js';
 
 /** Options of {@link RedisBreakerStateStore}. */
 export interface RedisBreakerStateStoreOptions {
@@ -45,7 +30,7 @@ const CLOSED: BreakerState = { state: 'closed', failures: [] };
  * transition is one server-side compare-and-set ({@link BREAKER_TRANSITION_SCRIPT}), and every
  * change is announced so that other instances see an opened breaker within milliseconds.
  */
-export class RedisBreakerStateStore {
+export class RedisBreakerStateStore implements SharedBreakerStore {
   readonly instanceId: string;
   private readonly redis: Redis;
   private readonly clock: Clock;
@@ -78,18 +63,23 @@ export class RedisBreakerStateStore {
     return this.known.get(provider);
   }
 
-  /** Applies `input` atomically on Redis at this instance's clock and returns the step. */
+  /**
+   * Applies `input` atomically on Redis at time `now` (this instance's clock by default; a breaker
+   * re-applying a step it took locally passes the time it took it, so probe rounds match) and
+   * returns the step.
+   */
   async transition(
     provider: string,
     input: BreakerInput,
     thresholds: BreakerThresholds,
+    now: number = this.clock.now(),
   ): Promise<VersionedBreakerStep> {
     const reply = (await BREAKER_TRANSITION_SCRIPT.run(
       this.redis,
       [this.keys.breaker(provider)],
       [
         JSON.stringify(input),
-        Math.floor(this.clock.now()),
+        Math.floor(now),
         thresholds.failureThreshold,
         thresholds.recoveryTimeoutMs,
         thresholds.halfOpenMaxCalls,

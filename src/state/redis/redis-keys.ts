@@ -31,6 +31,21 @@ export class RedisKeys {
     return `${this.prefix}spend:${budget}`;
   }
 
+  /** Hash of one job's spend per provider (integer micro-dollars). */
+  spendOfJob(jobId: string): string {
+    return `${this.prefix}spend-job:${jobId}`;
+  }
+
+  /** Hash of one provider's spend per UTC day (`YYYY-MM-DD` → integer micro-dollars). */
+  spendOfProvider(provider: string): string {
+    return `${this.prefix}spend-provider:${provider}`;
+  }
+
+  /** Set of the providers with spend in {@link RedisKeys.spendOfProvider}. */
+  spendProviders(): string {
+    return `${this.prefix}spend-providers`;
+  }
+
   /** Stream of one job's events (a live copy of the durable event log). */
   jobEvents(jobId: string): string {
     return `${this.prefix}events:${jobId}`;

@@ -45,6 +45,7 @@ export class TieredStateStore {
   private timer: TimerHandle | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
   private stopped = false;
+  private readonly watchers = new Set<(kind: StateKind | '*', key: string) => void>();
 
   constructor(options: TieredStateStoreOptions) {
     this.l1 = options.l1;
@@ -78,6 +79,16 @@ export class TieredStateStore {
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     await this.unsubscribe?.();
+  }
+
+  /**
+   * Calls `listener` with the kind and key of every write announced by another instance, and with
+   * `('*', '*')` after a period in which announcements may have been missed (recovery from
+   * degraded mode). Returns the unsubscribe.
+   */
+  watch(listener: (kind: StateKind | '*', key: string) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
   }
 
   /** The freshest entry this instance can reach, or null. */
@@ -190,6 +201,17 @@ export class TieredStateStore {
   private onChange(change: StateChange): void {
     if (this.shared !== undefined && change.origin === this.shared.instanceId) return;
     this.l1.invalidate(change.kind, change.key, change.version);
+    this.notify(change.kind, change.key);
+  }
+
+  private notify(kind: StateKind | '*', key: string): void {
+    for (const listener of [...this.watchers]) {
+      try {
+        listener(kind, key);
+      } catch {
+        // A watcher's failure must not stop the others or the change feed.
+      }
+    }
   }
 
   private markDegraded(error: unknown): void {
@@ -211,6 +233,7 @@ export class TieredStateStore {
         .catch(() => undefined);
     }
     this.onModeChange?.('shared');
+    this.notify('*', '*');
     return dropped;
   }
 
