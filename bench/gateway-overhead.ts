@@ -39,7 +39,9 @@ if (!gc) {
 }
 
 const ITERATIONS = 20_000;
-const WARM_UP = 5_000;
+// Long enough for the JIT to reach steady state also on a busy machine (its compiler threads then
+// get little CPU): with 5 000 the first rounds still ran partly unoptimised code.
+const WARM_UP = 50_000;
 const CONCURRENT = 10_000;
 const GOAL_US = 3;
 const GOAL_MB = 4;
@@ -183,6 +185,7 @@ const perLayer = Object.fromEntries(
         spread: spread(times[name] ?? []),
         cpuUsPerCall: r3(cpuUs),
         cpuOverheadUs: r3(cpuUs - directCpuUs),
+        cpuSpread: spread(cpuTimes[name] ?? []),
       },
     ];
   }),
