@@ -62,7 +62,8 @@ export class ProviderTimeoutProfileLoader {
   private readonly path: string;
   private readonly logger: Logger;
   private config: TimeoutProfileConfig | undefined;
-  private readonly cache = new Map<string, ResolvedTimeoutProfile>();
+  /** Resolved profiles by provider type, then patience profile (read on every provider call: no key string built). */
+  private readonly cache = new Map<string, Map<string, ResolvedTimeoutProfile>>();
 
   constructor(options: TimeoutProfileLoaderOptions = {}) {
     this.path = options.path ?? defaultProfilePath();
@@ -156,8 +157,7 @@ export class ProviderTimeoutProfileLoader {
     providerType: ProviderType,
     patienceProfile: PatienceProfileName = 'balanced',
   ): ResolvedTimeoutProfile {
-    const key = `${providerType}|${patienceProfile}`;
-    const cached = this.cache.get(key);
+    const cached = this.cache.get(providerType)?.get(patienceProfile);
     if (cached) return cached;
     const config = this.getConfiguration();
     const type = config.providerTypes[providerType];
@@ -187,7 +187,12 @@ export class ProviderTimeoutProfileLoader {
       stallMultiplier,
       stallThresholdMs: Math.round(type.heartbeatIntervalMs * stallMultiplier),
     };
-    this.cache.set(key, resolved);
+    let byProfile = this.cache.get(providerType);
+    if (byProfile === undefined) {
+      byProfile = new Map();
+      this.cache.set(providerType, byProfile);
+    }
+    byProfile.set(patienceProfile, resolved);
     return resolved;
   }
 }

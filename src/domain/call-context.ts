@@ -69,6 +69,11 @@ export type CallFn<T> = (ctx: CallContext) => Promise<T>;
 export interface CallPolicy {
   /** Runs `fn` under this policy; resolves with its value or rejects with the call's failure. */
   execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T>;
+  /**
+   * Optional fast path for composition: the same as `execute((c) => inner.execute(fn, c), ctx)`,
+   * without building that closure for every call. `wrap(...)` uses it when a policy has it.
+   */
+  executeInner?<T>(inner: CallPolicy, fn: CallFn<T>, ctx: CallContext): Promise<T>;
 }
 
 /** The heartbeat of a call nobody monitors (policies may skip forwarding to it). */

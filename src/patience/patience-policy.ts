@@ -30,12 +30,13 @@ export class PatiencePolicy implements CallPolicy {
       correlationId: call.correlationId,
       attempt: ctx.attempt,
       signal: ctx.signal,
-      operation: (monitored) => fn(new MonitoredContext(ctx, monitored)),
+      operation: operationOf(fn, ctx),
+      // One shape for every call (absent facts are undefined): no per-call property additions.
+      providerType: profile?.providerType,
+      heartbeatKind: profile?.heartbeatKind,
+      fallbackPolicy: policy,
+      stallHandler,
     };
-    if (profile?.providerType !== undefined) req.providerType = profile.providerType;
-    if (profile?.heartbeatKind !== undefined) req.heartbeatKind = profile.heartbeatKind;
-    if (policy !== undefined) req.fallbackPolicy = policy;
-    if (stallHandler !== undefined) req.stallHandler = stallHandler;
     const observer = ctx.observer;
     if (observer?.onInterrupted === undefined) return this.gateway.executeWithPatience(req);
     return this.gateway.executeWithPatience(req).catch((error: unknown) => {
@@ -43,6 +44,11 @@ export class PatiencePolicy implements CallPolicy {
       throw error;
     });
   }
+}
+
+// In return position, so that tsx gives the closure no per-call name property.
+function operationOf<T>(fn: CallFn<T>, ctx: CallContext): ExecuteRequest<T>['operation'] {
+  return (monitored) => fn(new MonitoredContext(ctx, monitored));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
+import { type AbortSubscriber, subscribeAbort, unsubscribeAbort } from '../domain/abort-fanout.js';
 import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { HeartbeatFn, HeartbeatKind } from '../domain/heartbeat.js';
@@ -20,23 +21,21 @@ import {
 } from './running-operation.js';
 import type { StallHandler } from './stall-handlers.js';
 
-// Each closure is made in its own small function, so it keeps only what it needs alive (not the
-// request or the operation), and in return position, where tsx gives it no per-call name property.
+// Made in its own small function, so it keeps only what it needs alive (not the request or the
+// operation), and in return position, where tsx gives it no per-call name property.
 function heartbeatOf(host: PatientCallHost, run: RunningOperation): HeartbeatFn {
   return (beat) => onHeartbeat(host, run, beat);
-}
-
-function callerAbortOf(run: RunningOperation, signal: AbortSignal): () => void {
-  return () => abortRun(run, canceledError(run, signal.reason));
 }
 
 /**
  * One running attempt of a patient call, as one object: the {@link RunningOperation} the gateway
  * tracks, plus the steps of its life (start, heartbeat, complete, fail, clean up). Kept lean because
  * thousands run at once: no AbortSignal until someone reads it or the call is aborted, no event or
- * log record built that nobody would receive, nothing of the request kept beyond what it needs.
+ * log record built that nobody would receive, nothing of the request kept beyond what it needs, one
+ * promise and one reaction per call (the run settles its own promise), and the caller's signal
+ * heard through one shared listener per signal ({@link subscribeAbort}), not one per call.
  */
-export class PatientRun<T> implements RunningOperation {
+export class PatientRun<T> implements RunningOperation, AbortSubscriber {
   readonly operationId: string;
   readonly jobId: string;
   readonly providerName: string;
@@ -48,15 +47,19 @@ export class PatientRun<T> implements RunningOperation {
   readonly startedAt: number;
   readonly profile: ResolvedTimeoutProfile;
   readonly heartbeatKind: HeartbeatKind;
-  lastHeartbeatEventAt = Number.NEGATIVE_INFINITY;
-  interrupt: ((reason: unknown) => void) | undefined = undefined;
-  aborted = false;
+  lastHeartbeatEventAt: number;
+  aborted: boolean;
   private readonly host: PatientCallHost;
   private readonly attempt: number;
   private readonly callerSignal: AbortSignal | undefined;
-  private ac: AbortController | undefined = undefined;
-  private onCallerAbort: (() => void) | undefined = undefined;
-  private stopPoller: (() => void) | undefined = undefined;
+  private ac: AbortController | undefined;
+  private stopPoller: (() => void) | undefined;
+  /** The operation's promise once started. */
+  private working: Promise<T> | undefined;
+  /** 0 running, 1 interrupted (settling with the abort reason), 2 settled. */
+  private phase: 0 | 1 | 2;
+  private resolve: ((value: T) => void) | undefined;
+  private reject: ((reason: unknown) => void) | undefined;
 
   constructor(
     host: PatientCallHost,
@@ -79,6 +82,14 @@ export class PatientRun<T> implements RunningOperation {
     this.heartbeatKind = req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none';
     this.attempt = req.attempt ?? 1;
     this.callerSignal = req.signal;
+    this.lastHeartbeatEventAt = Number.NEGATIVE_INFINITY;
+    this.aborted = false;
+    this.ac = undefined;
+    this.stopPoller = undefined;
+    this.working = undefined;
+    this.phase = 0;
+    this.resolve = undefined;
+    this.reject = undefined;
   }
 
   /** The call's controller, created on first use (most calls never abort). */
@@ -94,7 +105,6 @@ export class PatientRun<T> implements RunningOperation {
   start(req: ExecuteRequest<T>): Promise<T> {
     const { host } = this;
     const ctx = new OperationContext(this, heartbeatOf(host, this));
-    if (this.callerSignal) this.onCallerAbort = callerAbortOf(this, this.callerSignal);
     host.running.set(this.operationId, this);
     host.detector.monitor(this);
     if (req.heartbeatStrategy) {
@@ -107,54 +117,69 @@ export class PatientRun<T> implements RunningOperation {
       );
     }
     this.announce();
-    return this.run(req.operation, ctx).then(
-      (value) => this.complete(value),
-      (caught: unknown) => this.fail(caught),
+    const { operation } = req;
+    return new Promise<T>((resolve, reject) => this.begin(resolve, reject, operation, ctx));
+  }
+
+  private begin(
+    resolve: (value: T) => void,
+    reject: (reason: unknown) => void,
+    operation: (ctx: ProviderCallContext) => Promise<T>,
+    ctx: OperationContext,
+  ): void {
+    this.resolve = resolve;
+    this.reject = reject;
+    const signal = this.callerSignal;
+    if (signal) {
+      if (signal.aborted) this.onAbort(signal.reason);
+      else subscribeAbort(signal, this);
+    }
+    if (this.aborted) {
+      // Aborted before it started (caller signal, or a listener of request-start): not started.
+      this.interrupt(this.controller.signal.reason);
+      return;
+    }
+    const working = this.work(operation, ctx);
+    this.working = working;
+    this.watch(working);
+  }
+
+  /** Its own function so that the two handlers keep only the run alive, nothing of the request. */
+  private watch(working: Promise<T>): void {
+    working.then(
+      (value) => this.succeeded(value),
+      (error: unknown) => {
+        if (this.phase === 0) this.failed(error);
+      },
     );
   }
 
+  /** The caller's signal aborted: the call is canceled. */
+  onAbort(reason: unknown): void {
+    abortRun(this, canceledError(this, reason));
+  }
+
   /**
-   * Settles with the operation's outcome — or, once interrupted, with the abort reason: at once, or
-   * after the operation has stopped (at most `interruptGraceMs`), so that a cancel reported done
-   * means the work is really gone. A result arriving after the interrupt is never a success.
+   * Settles with the abort reason — at once, or after the operation has stopped (at most
+   * `interruptGraceMs`), so that a cancel reported done means the work is really gone. A result
+   * arriving after the interrupt is never a success. Does nothing once the call has settled.
    */
-  private run(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let working: Promise<T> | undefined;
-      let interrupted = false;
-      this.interrupt = (reason) => {
-        if (interrupted) return;
-        interrupted = true;
-        const graceMs = this.host.interruptGraceMs ?? 0;
-        if (working === undefined || graceMs <= 0) {
-          reject(reason);
-          return;
-        }
-        const { clock } = this.host;
-        const grace = clock.setTimeout(() => reject(reason), graceMs);
-        const stopped = (): void => {
-          clock.clearTimeout(grace);
-          reject(reason);
-        };
-        working.then(stopped, stopped);
-      };
-      const signal = this.callerSignal;
-      const onAbort = this.onCallerAbort;
-      if (signal && onAbort) {
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
-      }
-      if (this.aborted) return;
-      working = this.work(operation, ctx);
-      working.then(
-        (value) => {
-          if (!interrupted) resolve(value);
-        },
-        (error: unknown) => {
-          if (!interrupted) reject(error);
-        },
-      );
-    });
+  interrupt(reason: unknown): void {
+    if (this.phase !== 0 || this.reject === undefined) return;
+    this.phase = 1;
+    const working = this.working;
+    const graceMs = this.host.interruptGraceMs ?? 0;
+    if (working === undefined || graceMs <= 0) {
+      this.failed(reason);
+      return;
+    }
+    const { clock } = this.host;
+    const grace = clock.setTimeout(() => this.failed(reason), graceMs);
+    const stopped = (): void => {
+      clock.clearTimeout(grace);
+      this.failed(reason);
+    };
+    working.then(stopped, stopped);
   }
 
   private work(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
@@ -162,6 +187,33 @@ export class PatientRun<T> implements RunningOperation {
       return Promise.resolve(operation(ctx));
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  /** The operation resolved (ignored once interrupted). */
+  private succeeded(value: T): void {
+    const { resolve, reject } = this;
+    if (this.phase !== 0 || resolve === undefined || reject === undefined) return;
+    this.phase = 2;
+    let outcome: T;
+    try {
+      outcome = this.complete(value);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    resolve(outcome);
+  }
+
+  /** The operation rejected, or the call was interrupted with `caught` (settles once). */
+  private failed(caught: unknown): void {
+    const { reject } = this;
+    if (this.phase === 2 || reject === undefined) return;
+    this.phase = 2;
+    try {
+      this.fail(caught);
+    } catch (error) {
+      reject(error);
     }
   }
 
@@ -260,8 +312,11 @@ export class PatientRun<T> implements RunningOperation {
   private cleanUp(): void {
     const { host } = this;
     this.stopPoller?.();
-    this.interrupt = undefined;
-    if (this.onCallerAbort) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    this.phase = 2;
+    this.resolve = undefined;
+    this.reject = undefined;
+    this.working = undefined;
+    if (this.callerSignal) unsubscribeAbort(this.callerSignal, this);
     host.detector.stop(this.operationId);
     host.running.delete(this.operationId);
     host.broker.withdrawForOperation(this.operationId, 'the provider call ended');

@@ -34,8 +34,8 @@ export interface RunningOperation {
   /** The thresholds the call is judged by. */
   profile: ResolvedTimeoutProfile;
   heartbeatKind: HeartbeatKind;
-  /** Rejects the pending `executeWithPatience` at once (set while the call runs). */
-  interrupt: ((reason: unknown) => void) | undefined;
+  /** Rejects the pending `executeWithPatience` at once; does nothing once the call has settled. */
+  interrupt(reason: unknown): void;
 }
 
 /**
@@ -45,7 +45,7 @@ export interface RunningOperation {
 export function abortRun(run: RunningOperation, reason: unknown): void {
   run.aborted = true;
   if (!run.controller.signal.aborted) run.controller.abort(reason);
-  run.interrupt?.(run.controller.signal.reason);
+  run.interrupt(run.controller.signal.reason);
 }
 
 /** The call identity carried by router events and log records. */

@@ -10,7 +10,10 @@ export class BreakerPolicy implements CallPolicy {
   constructor(private readonly breakers: CircuitBreakerRegistry) {}
 
   execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
-    // The breaker passes its own signal only when none is given; ours is always given.
-    return this.breakers.get(ctx.call.provider).execute(() => fn(ctx), ctx.signal);
+    return this.breakers.get(ctx.call.provider).executeCall(undefined, fn, ctx);
+  }
+
+  executeInner<T>(inner: CallPolicy, fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    return this.breakers.get(ctx.call.provider).executeCall(inner, fn, ctx);
   }
 }

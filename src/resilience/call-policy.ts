@@ -14,8 +14,10 @@ class WrappedPolicy implements CallPolicy {
   ) {}
 
   execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
-    const inner = this.inner;
-    return this.outer.execute((c) => inner.execute(fn, c), ctx);
+    const { outer, inner } = this;
+    // No closure per call and layer when the outer policy can call its inner one itself.
+    if (outer.executeInner !== undefined) return outer.executeInner(inner, fn, ctx);
+    return outer.execute((c) => inner.execute(fn, c), ctx);
   }
 }
 

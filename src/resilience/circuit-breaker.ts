@@ -1,3 +1,4 @@
+import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import type { ErrorCategory } from '../domain/error-category.js';
@@ -147,6 +148,50 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * The breaker as a step of the call pipeline: runs `inner.execute(fn, ctx)` (or `fn(ctx)`) like
+   * {@link execute} does, with `ctx.signal`. Lean because every provider call passes here: a closed
+   * breaker admits and records a success without a state step, and no async frame is kept per call.
+   * @returns rejects with CircuitOpenError when the breaker refuses the call.
+   */
+  executeCall<T>(inner: CallPolicy | undefined, fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    const { signal } = ctx;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    let probeOf: number | undefined;
+    if (this.current.state !== 'closed') {
+      // Closed admits every call unchanged; any other state takes the full step.
+      const step = this.apply({ type: 'acquire' });
+      if (!step.admitted) {
+        return Promise.reject(
+          new CircuitOpenError(this.provider, this.current, step.retryInMs, this.clock.now()),
+        );
+      }
+      probeOf = step.probeOf;
+    }
+    const startedAt = this.clock.now();
+    let running: Promise<T>;
+    try {
+      running = Promise.resolve(inner === undefined ? fn(ctx) : inner.execute(fn, ctx));
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    return running.then(
+      (value) => {
+        this.end(probeOf, this.kindOf({ ok: true, durationMs: this.clock.now() - startedAt }));
+        return value;
+      },
+      (error: unknown) => {
+        const durationMs = this.clock.now() - startedAt;
+        if (signal.aborted) this.end(probeOf, 'ignored');
+        else {
+          const category = classifyError(error, { provider: this.provider }).category;
+          this.end(probeOf, this.kindOf({ ok: false, durationMs, category }));
+        }
+        throw error;
+      },
+    );
+  }
+
   /** Records the outcome of a call that did not go through {@link tryAcquire} (never a probe). */
   recordOutcome(outcome: CallOutcome): void {
     this.apply({ type: 'release', outcome: this.kindOf(outcome) });
@@ -217,6 +262,12 @@ export class CircuitBreaker {
       this.apply({ type: 'release', outcome: kind, probeOf });
     };
     return { ok: true, probe: probeOf !== undefined, settle };
+  }
+
+  /** Ends a call admitted by {@link executeCall}; a closed breaker is left alone by anything but a failure. */
+  private end(probeOf: number | undefined, kind: OutcomeKind): void {
+    if (probeOf === undefined && kind !== 'failure' && this.current.state === 'closed') return;
+    this.apply({ type: 'release', outcome: kind, probeOf });
   }
 
   private kindOf(outcome: CallOutcome): OutcomeKind {

@@ -106,45 +106,64 @@ export class ErrorRecoveryEngine {
 
   /**
    * Runs `fn` (attempts numbered from 1) until it succeeds or recovery on this provider is over.
+   * @param firstFailure when given, attempt 1 was already made (by the caller) and failed with
+   * this error: recovery starts from it, and `fn` is called from attempt 2 on.
    * @throws RecoveryExhaustedError when retries are exhausted or not allowed.
    * @throws the original error (or the signal's reason during a wait) when `signal` aborts.
    */
   async execute<T>(
     fn: (attempt: number, signal: AbortSignal) => Promise<T>,
     options: RecoveryExecuteOptions,
+    firstFailure?: { error: unknown },
   ): Promise<T> {
-    const { provider } = options;
     const signal = options.signal ?? NEVER_ABORTED;
     const attempts: AttemptRecord[] = [];
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 1;
+    if (firstFailure !== undefined) {
+      await this.recover(firstFailure.error, attempt, attempts, options, signal);
+      attempt++;
+    }
+    for (; ; attempt++) {
       signal.throwIfAborted();
       try {
         return await fn(attempt, signal);
       } catch (thrown) {
-        if (signal.aborted) throw thrown;
-        const error = classifyError(thrown, { provider });
-        const decision = this.decide(error, attempt);
-        const record: AttemptRecord = {
-          provider,
-          attempt,
-          category: error.category ?? 'system_error',
-          message: error.message,
-          delayMs: decision.action === 'retry' ? decision.delayMs : 0,
-          timestamp: new Date(this.clock.now()).toISOString(),
-        };
-        attempts.push(record);
-        options.onAttemptFailed?.(record, error);
-        if (decision.action !== 'retry') {
-          throw new RecoveryExhaustedError({ provider, attempts, lastError: error, next: decision.action });
-        }
-        options.onRetryScheduled?.({
-          attempt: decision.attempt,
-          delayMs: decision.delayMs,
-          category: record.category,
-          error,
-        });
-        await sleep(this.clock, decision.delayMs, signal);
+        await this.recover(thrown, attempt, attempts, options, signal);
       }
     }
+  }
+
+  /** After failed attempt `attempt`: throws when recovery is over, else waits for the retry. */
+  private recover(
+    thrown: unknown,
+    attempt: number,
+    attempts: AttemptRecord[],
+    options: RecoveryExecuteOptions,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (signal.aborted) throw thrown;
+    const { provider } = options;
+    const error = classifyError(thrown, { provider });
+    const decision = this.decide(error, attempt);
+    const record: AttemptRecord = {
+      provider,
+      attempt,
+      category: error.category ?? 'system_error',
+      message: error.message,
+      delayMs: decision.action === 'retry' ? decision.delayMs : 0,
+      timestamp: new Date(this.clock.now()).toISOString(),
+    };
+    attempts.push(record);
+    options.onAttemptFailed?.(record, error);
+    if (decision.action !== 'retry') {
+      throw new RecoveryExhaustedError({ provider, attempts, lastError: error, next: decision.action });
+    }
+    options.onRetryScheduled?.({
+      attempt: decision.attempt,
+      delayMs: decision.delayMs,
+      category: record.category,
+      error,
+    });
+    return sleep(this.clock, decision.delayMs, signal);
   }
 }

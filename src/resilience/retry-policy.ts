@@ -11,17 +11,61 @@ export class RetryPolicy implements CallPolicy {
   constructor(private readonly engine: ErrorRecoveryEngine) {}
 
   execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
-    const observer = ctx.observer;
-    return this.engine.execute((attempt) => fn(attempt === ctx.attempt ? ctx : { ...ctx, attempt }), {
-      provider: ctx.call.provider,
-      signal: ctx.signal,
-      ...(observer?.onAttemptFailed ? { onAttemptFailed: (r) => observer.onAttemptFailed?.(r) } : {}),
-      ...(observer?.onRetryScheduled
-        ? {
-            onRetryScheduled: (r) =>
-              observer.onRetryScheduled?.({ attempt: r.attempt, delayMs: r.delayMs, category: r.category }),
-          }
-        : {}),
-    });
+    return this.run(undefined, fn, ctx);
   }
+
+  executeInner<T>(inner: CallPolicy, fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    return this.run(inner, fn, ctx);
+  }
+
+  /**
+   * Fast path: the first attempt runs directly, with only a rejection handler attached; the
+   * recovery engine (records, backoff, further attempts) is entered only after a failure.
+   */
+  private run<T>(inner: CallPolicy | undefined, fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    const { signal } = ctx;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    let first: Promise<T>;
+    try {
+      first = Promise.resolve(attemptOf(inner, fn, ctx, 1));
+    } catch (error) {
+      first = Promise.reject(error);
+    }
+    return first.then(undefined, (error: unknown) => this.recover(error, inner, fn, ctx));
+  }
+
+  private recover<T>(
+    error: unknown,
+    inner: CallPolicy | undefined,
+    fn: CallFn<T>,
+    ctx: CallContext,
+  ): Promise<T> {
+    const observer = ctx.observer;
+    return this.engine.execute(
+      (attempt) => attemptOf(inner, fn, ctx, attempt),
+      {
+        provider: ctx.call.provider,
+        signal: ctx.signal,
+        ...(observer?.onAttemptFailed ? { onAttemptFailed: (r) => observer.onAttemptFailed?.(r) } : {}),
+        ...(observer?.onRetryScheduled
+          ? {
+              onRetryScheduled: (r) =>
+                observer.onRetryScheduled?.({ attempt: r.attempt, delayMs: r.delayMs, category: r.category }),
+            }
+          : {}),
+      },
+      { error },
+    );
+  }
+}
+
+/** Runs attempt number `attempt` with a context that carries that number. */
+function attemptOf<T>(
+  inner: CallPolicy | undefined,
+  fn: CallFn<T>,
+  ctx: CallContext,
+  attempt: number,
+): Promise<T> {
+  const c = attempt === ctx.attempt ? ctx : { ...ctx, attempt };
+  return inner === undefined ? fn(c) : inner.execute(fn, c);
 }

@@ -73,6 +73,8 @@ export interface BudgetGuardOptions {
   tracker: CostTracker;
 }
 
+const OK: BudgetCheck = Object.freeze({ ok: true as const });
+
 // Sub-micro-dollar tolerance so spending exactly the limit is allowed despite float sums.
 const EPSILON = 1e-9;
 
@@ -103,6 +105,7 @@ export class BudgetGuard {
 
   /** `{ ok: true }`, or the first budget the call would exceed (per job, then daily, then monthly). */
   checkBudget(request: BudgetRequest): BudgetCheck {
+    if (!this.limits(request.provider, request.jobId)) return OK;
     return this.judge(request, (budget) => this.spentInMemory(budget, request));
   }
 
@@ -136,23 +139,45 @@ export class BudgetGuard {
     return this.tracker.spent({ provider, period: budget === 'providerDaily' ? 'day' : 'month' });
   }
 
-  private judge(request: BudgetRequest, spentOn: (budget: BudgetName) => number): BudgetCheck {
-    const { jobId, provider, estimatedUsd } = request;
+  /**
+   * Whether a call to `provider` (for `jobId`) is subject to any limit. When not, a check always
+   * passes, whatever the estimate: callers may skip estimating.
+   */
+  limits(provider: string, jobId: string | undefined): boolean {
+    if (jobId !== undefined && this.budgets.perJobUsd !== undefined) return true;
     const limits = this.budgets.perProvider?.[provider];
-    const checks: Array<[BudgetName, number | undefined, () => number]> = [
-      ['perJob', jobId === undefined ? undefined : this.budgets.perJobUsd, () => spentOn('perJob')],
-      ['providerDaily', limits?.dailyUsd, () => spentOn('providerDaily')],
-      ['providerMonthly', limits?.monthlyUsd, () => spentOn('providerMonthly')],
-    ];
-    for (const [budget, limitUsd, spentFn] of checks) {
-      if (limitUsd === undefined) continue;
-      const spentUsd = spentFn();
-      if (spentUsd + estimatedUsd > limitUsd + EPSILON) {
-        const base = { ok: false as const, budget, provider, spentUsd, limitUsd, estimatedUsd };
-        return { ...base, ...(jobId === undefined ? {} : { jobId }), reason: describe(base, jobId) };
-      }
-    }
-    return { ok: true };
+    return limits !== undefined && (limits.dailyUsd !== undefined || limits.monthlyUsd !== undefined);
+  }
+
+  /** Whether spend is read from a durable store (then only {@link checkBudgetShared} sees all of it). */
+  get sharesSpend(): boolean {
+    return this.tracker.store !== undefined;
+  }
+
+  // Hot path (every provider call): the three budgets in order, allocating only for a refusal.
+  private judge(request: BudgetRequest, spentOn: (budget: BudgetName) => number): BudgetCheck {
+    const { jobId } = request;
+    const limits = this.budgets.perProvider?.[request.provider];
+    return (
+      this.over(request, 'perJob', jobId === undefined ? undefined : this.budgets.perJobUsd, spentOn) ??
+      this.over(request, 'providerDaily', limits?.dailyUsd, spentOn) ??
+      this.over(request, 'providerMonthly', limits?.monthlyUsd, spentOn) ??
+      OK
+    );
+  }
+
+  private over(
+    request: BudgetRequest,
+    budget: BudgetName,
+    limitUsd: number | undefined,
+    spentOn: (budget: BudgetName) => number,
+  ): BudgetRefusal | undefined {
+    if (limitUsd === undefined) return undefined;
+    const { jobId, provider, estimatedUsd } = request;
+    const spentUsd = spentOn(budget);
+    if (spentUsd + estimatedUsd <= limitUsd + EPSILON) return undefined;
+    const base = { ok: false as const, budget, provider, spentUsd, limitUsd, estimatedUsd };
+    return { ...base, ...(jobId === undefined ? {} : { jobId }), reason: describe(base, jobId) };
   }
 
   /**

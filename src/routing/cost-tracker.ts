@@ -44,9 +44,16 @@ export interface CostTrackerOptions {
 
 const DAY_MS = 86_400_000;
 
+/** The last day key computed, and the UTC day it names (every budget check asks for today's). */
+let cachedDay = { start: Number.NaN, key: '' };
+
 /** The UTC day key (`YYYY-MM-DD`) of a time. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const start = Math.floor(ms / DAY_MS) * DAY_MS;
+  if (start === cachedDay.start) return cachedDay.key;
+  const key = new Date(ms).toISOString().slice(0, 10);
+  if (Number.isFinite(start)) cachedDay = { start, key };
+  return key;
 }
 
 /**
@@ -137,6 +144,7 @@ export class CostTracker {
       if (query.provider !== undefined) return job.get(query.provider) ?? 0;
       return sum(job.values());
     }
+    if (query.provider !== undefined && !this.daily.has(query.provider)) return 0; // nothing spent
     const providers = query.provider === undefined ? [...this.daily.keys()] : [query.provider];
     if (period === 'all') return sum(providers.map((p) => this.lifetime.get(p) ?? 0));
     const today = utcDay(this.clock.now());

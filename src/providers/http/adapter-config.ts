@@ -22,8 +22,11 @@ export interface AdapterDefaults {
   displayName: string;
   priority: number;
   costModel: CostModel;
-  keyEnvVar: string;
+  /** Absent for a server without keys (a local Ollama or Stable Diffusion). */
+  keyEnvVar?: string;
   baseUrl: string;
+  /** Secrets besides `apiKey` to keep out of messages and logs (e.g. basic-auth credentials). */
+  secrets?: readonly string[];
 }
 
 /** The configuration every networked adapter is built on, resolved once by {@link createAdapterConfig}. */
@@ -35,7 +38,7 @@ export interface AdapterConfig {
   readonly costModel: CostModel;
   /** Without trailing slashes. */
   readonly baseUrl: string;
-  readonly keyEnvVar: string;
+  readonly keyEnvVar: string | undefined;
   readonly clock: Clock;
   /** The logger, bound to the provider id. */
   readonly logger: Logger;
@@ -72,8 +75,8 @@ export function createAdapterConfig(input: AdapterConfigInput, defaults: Adapter
       provider: displayName,
       fetch: input.fetch,
       clock,
-      keyEnvVar,
-      secrets: input.apiKey ? [input.apiKey] : [],
+      ...(keyEnvVar === undefined ? {} : { keyEnvVar }),
+      secrets: [...(input.apiKey ? [input.apiKey] : []), ...(defaults.secrets ?? [])],
       logger,
     },
   };

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import type {
   CostModel,
   HealthReport,
@@ -9,6 +9,7 @@ import type {
   ProviderCapabilities,
 } from '../../domain/provider.js';
 import { remoteCanceledError } from '../async-job/remote-cancel.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestJson } from '../http/request-json.js';
@@ -68,20 +69,17 @@ export class OpenAiImagesProvider implements ImageProvider {
   private readonly clock: Clock;
 
   constructor(private readonly options: OpenAiImagesProviderOptions) {
-    this.id = options.id ?? 'openai-images';
-    this.priority = options.priority ?? 3;
-    this.costModel = options.costModel ?? { unit: 'image', usdPerUnit: 0.04 };
-    this.baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+    const config = createAdapterConfig(options, {
+      id: 'openai-images',
+      displayName: this.displayName,
+      priority: 3,
+      costModel: { unit: 'image', usdPerUnit: 0.04 },
+      keyEnvVar: 'OPENAI_API_KEY',
+      baseUrl: 'https://api.openai.com/v1',
+    });
+    ({ id: this.id, baseUrl: this.baseUrl, priority: this.priority, costModel: this.costModel } = config);
+    ({ clock: this.clock, http: this.http } = config);
     this.model = options.model ?? 'gpt-image-1';
-    this.clock = options.clock ?? systemClock;
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      keyEnvVar: options.keyEnvVar ?? 'OPENAI_API_KEY',
-      secrets: [options.apiKey],
-      logger: options.logger,
-    };
   }
 
   private headers(): Record<string, string> {

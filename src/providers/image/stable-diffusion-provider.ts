@@ -1,4 +1,4 @@
-import { type Clock, sleep, systemClock } from '../../domain/clock.js';
+import { type Clock, sleep } from '../../domain/clock.js';
 import type {
   CostModel,
   HealthReport,
@@ -9,6 +9,7 @@ import type {
   ProviderCapabilities,
 } from '../../domain/provider.js';
 import { callBounded, remoteCanceledError } from '../async-job/remote-cancel.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestJson } from '../http/request-json.js';
@@ -78,18 +79,16 @@ export class StableDiffusionProvider implements ImageProvider {
   private readonly clock: Clock;
 
   constructor(private readonly options: StableDiffusionProviderOptions = {}) {
-    this.id = options.id ?? 'stable-diffusion';
-    this.priority = options.priority ?? 3;
-    this.costModel = options.costModel ?? { unit: 'free', usdPerUnit: 0 };
-    this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:7860').replace(/\/+$/, '');
-    this.clock = options.clock ?? systemClock;
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
+    const config = createAdapterConfig(options, {
+      id: 'stable-diffusion',
+      displayName: this.displayName,
+      priority: 3,
+      costModel: { unit: 'free', usdPerUnit: 0 },
+      baseUrl: 'http://127.0.0.1:7860',
       secrets: options.apiAuth ? [options.apiAuth, Buffer.from(options.apiAuth).toString('base64')] : [],
-      logger: options.logger,
-    };
+    });
+    ({ id: this.id, baseUrl: this.baseUrl, priority: this.priority, costModel: this.costModel } = config);
+    ({ clock: this.clock, http: this.http } = config);
   }
 
   private headers(): Record<string, string> {

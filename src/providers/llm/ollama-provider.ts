@@ -1,6 +1,5 @@
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { silentLogger } from '../../domain/logger.js';
 import type {
   ChatRequest,
   ChatResult,
@@ -11,6 +10,7 @@ import type {
   ProviderCapabilities,
   Usage,
 } from '../../domain/provider.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import { probeHealth } from '../http/health-probe.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
@@ -74,24 +74,22 @@ export class OllamaProvider implements LlmProvider {
   private readonly clock: Clock;
 
   constructor(options: OllamaOptions = {}) {
-    this.id = options.id ?? 'ollama';
-    this.displayName = options.displayName ?? 'Ollama';
-    this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:11434').replace(/\/+$/, '');
+    const config = createAdapterConfig(options, {
+      id: 'ollama',
+      displayName: 'Ollama',
+      priority: 3,
+      costModel: this.costModel,
+      baseUrl: 'http://127.0.0.1:11434',
+    });
+    ({ id: this.id, displayName: this.displayName, baseUrl: this.baseUrl, priority: this.priority } = config);
+    ({ clock: this.clock, http: this.http } = config);
     this.model = options.model ?? 'llama3.1';
-    this.priority = options.priority ?? 3;
     this.stream = options.stream ?? true;
-    this.clock = options.clock ?? systemClock;
     this.capabilities = {
       heartbeat: 'token_count',
       streaming: this.stream,
       features: ['json'],
       offline: true,
-    };
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      logger: (options.logger ?? silentLogger).child({ provider: this.id }),
     };
   }
 

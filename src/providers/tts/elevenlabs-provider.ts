@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { silentLogger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -12,6 +11,7 @@ import type {
   TtsProvider,
 } from '../../domain/provider.js';
 import { MalformedResponseError } from '../../resilience/output-errors.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import { probeHealth } from '../http/health-probe.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
@@ -79,25 +79,21 @@ export class ElevenLabsProvider implements TtsProvider {
   private readonly clock: Clock;
 
   constructor(options: ElevenLabsOptions) {
-    this.id = options.id ?? 'elevenlabs';
-    this.displayName = options.displayName ?? 'ElevenLabs';
+    const config = createAdapterConfig(options, {
+      id: 'elevenlabs',
+      displayName: 'ElevenLabs',
+      priority: 2,
+      costModel: { unit: 'character', usdPerUnit: 0.0003 },
+      keyEnvVar: 'ELEVENLABS_API_KEY',
+      baseUrl: 'https://api.elevenlabs.io',
+    });
+    ({ id: this.id, displayName: this.displayName, baseUrl: this.baseUrl, priority: this.priority } = config);
+    ({ costModel: this.costModel, clock: this.clock, http: this.http } = config);
     this.voiceId = options.voiceId ?? '21m00Tcm4TlvDq8ikWAM';
     this.modelId = options.modelId ?? 'eleven_multilingual_v2';
     this.outputFormat = options.outputFormat ?? 'pcm_22050';
     this.audio = parseElevenLabsFormat(this.outputFormat);
-    this.baseUrl = (options.baseUrl ?? 'https://api.elevenlabs.io').replace(/\/+$/, '');
-    this.priority = options.priority ?? 2;
-    this.costModel = options.costModel ?? { unit: 'character', usdPerUnit: 0.0003 };
-    this.clock = options.clock ?? systemClock;
     this.headers = { 'xi-api-key': options.apiKey };
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      keyEnvVar: options.keyEnvVar ?? 'ELEVENLABS_API_KEY',
-      secrets: [options.apiKey],
-      logger: (options.logger ?? silentLogger).child({ provider: this.id }),
-    };
   }
 
   /** Streams the speech of `request.text` to `request.outPath`. */

@@ -1,6 +1,5 @@
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
-import { silentLogger } from '../../domain/logger.js';
 import type {
   CostModel,
   HealthReport,
@@ -11,6 +10,7 @@ import type {
   TtsProvider,
 } from '../../domain/provider.js';
 import { MalformedResponseError } from '../../resilience/output-errors.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import { probeHealth } from '../http/health-probe.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
@@ -62,23 +62,19 @@ export class OpenAiSpeechProvider implements TtsProvider {
   private readonly clock: Clock;
 
   constructor(options: OpenAiSpeechOptions = {}) {
-    this.id = options.id ?? 'openai-speech';
-    this.displayName = options.displayName ?? 'OpenAI Speech';
+    const config = createAdapterConfig(options, {
+      id: 'openai-speech',
+      displayName: 'OpenAI Speech',
+      priority: 3,
+      costModel: { unit: 'character', usdPerUnit: 0.000015 },
+      keyEnvVar: 'OPENAI_API_KEY',
+      baseUrl: 'https://api.openai.com/v1',
+    });
+    ({ id: this.id, displayName: this.displayName, baseUrl: this.baseUrl, priority: this.priority } = config);
+    ({ costModel: this.costModel, clock: this.clock, http: this.http } = config);
     this.model = options.model ?? 'tts-1';
     this.voice = options.voice ?? 'alloy';
-    this.baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-    this.priority = options.priority ?? 3;
-    this.costModel = options.costModel ?? { unit: 'character', usdPerUnit: 0.000015 };
-    this.clock = options.clock ?? systemClock;
     this.headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      keyEnvVar: options.keyEnvVar ?? 'OPENAI_API_KEY',
-      secrets: options.apiKey ? [options.apiKey] : [],
-      logger: (options.logger ?? silentLogger).child({ provider: this.id }),
-    };
   }
 
   /** Streams the speech of `request.text` to `request.outPath` as WAV. */

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
 import type {
   CostModel,
@@ -10,6 +10,7 @@ import type {
   VideoRenderResult,
 } from '../../domain/provider.js';
 import { runAsyncJob } from '../async-job/run-async-job.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestBinary } from '../http/request-binary.js';
@@ -65,19 +66,16 @@ export class HeyGenProvider implements VideoProvider {
   private readonly clock: Clock;
 
   constructor(private readonly options: HeyGenProviderOptions) {
-    this.id = options.id ?? 'heygen';
-    this.priority = options.priority ?? 3;
-    this.costModel = options.costModel ?? { unit: 'video_second', usdPerUnit: 0.0167 };
-    this.baseUrl = (options.baseUrl ?? 'https://api.heygen.com').replace(/\/+$/, '');
-    this.clock = options.clock ?? systemClock;
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      keyEnvVar: options.keyEnvVar ?? 'HEYGEN_API_KEY',
-      secrets: [options.apiKey],
-      logger: options.logger,
-    };
+    const config = createAdapterConfig(options, {
+      id: 'heygen',
+      displayName: this.displayName,
+      priority: 3,
+      costModel: { unit: 'video_second', usdPerUnit: 0.0167 },
+      keyEnvVar: 'HEYGEN_API_KEY',
+      baseUrl: 'https://api.heygen.com',
+    });
+    ({ id: this.id, baseUrl: this.baseUrl, priority: this.priority, costModel: this.costModel } = config);
+    ({ clock: this.clock, http: this.http } = config);
   }
 
   private headers(): Record<string, string> {

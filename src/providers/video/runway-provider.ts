@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import type {
   CostModel,
   HealthReport,
@@ -9,6 +9,7 @@ import type {
   VideoRenderResult,
 } from '../../domain/provider.js';
 import { runAsyncJob } from '../async-job/run-async-job.js';
+import { createAdapterConfig } from '../http/adapter-config.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
 import { requestBinary } from '../http/request-binary.js';
@@ -60,19 +61,16 @@ export class RunwayProvider implements VideoProvider {
   private readonly clock: Clock;
 
   constructor(private readonly options: RunwayProviderOptions) {
-    this.id = options.id ?? 'runway';
-    this.priority = options.priority ?? 3;
-    this.costModel = options.costModel ?? { unit: 'video_second', usdPerUnit: 0.05 };
-    this.baseUrl = (options.baseUrl ?? 'https://api.dev.runwayml.com').replace(/\/+$/, '');
-    this.clock = options.clock ?? systemClock;
-    this.http = {
-      provider: this.displayName,
-      fetch: options.fetch,
-      clock: this.clock,
-      keyEnvVar: options.keyEnvVar ?? 'RUNWAYML_API_SECRET',
-      secrets: [options.apiKey],
-      logger: options.logger,
-    };
+    const config = createAdapterConfig(options, {
+      id: 'runway',
+      displayName: this.displayName,
+      priority: 3,
+      costModel: { unit: 'video_second', usdPerUnit: 0.05 },
+      keyEnvVar: 'RUNWAYML_API_SECRET',
+      baseUrl: 'https://api.dev.runwayml.com',
+    });
+    ({ id: this.id, baseUrl: this.baseUrl, priority: this.priority, costModel: this.costModel } = config);
+    ({ clock: this.clock, http: this.http } = config);
   }
 
   private headers(): Record<string, string> {
