@@ -64,7 +64,8 @@ function complete(provider: string, s: Partial<BulkheadSettings>): BulkheadSetti
     );
   if (!Number.isInteger(out.maxConcurrent) || (out.maxConcurrent ?? 0) < 1)
     throw bad('maxConcurrent', out.maxConcurrent, 'an integer of at least 1');
-  if (!Number.isInteger(out.maxQueue) || out.maxQueue < 0) throw bad('maxQueue', out.maxQueue, 'an integer ≥ 0');
+  if (!Number.isInteger(out.maxQueue) || out.maxQueue < 0)
+    throw bad('maxQueue', out.maxQueue, 'an integer ≥ 0');
   if (!(out.queueTimeoutMs > 0)) throw bad('queueTimeoutMs', out.queueTimeoutMs, 'a positive number of ms');
   return out as BulkheadSettings;
 }

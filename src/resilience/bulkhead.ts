@@ -138,7 +138,8 @@ export class Bulkhead {
 
   private announce(): void {
     const n = this.queue.length;
-    this.queue.forEach((w, i) => w.onPosition?.(i + 1, n));
+    let position = 0;
+    for (const w of this.queue) w.onPosition?.(++position, n);
   }
 
   private armBeat(): void {

@@ -114,7 +114,8 @@ export class RateLimiter {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.heartbeatEveryMs = options.heartbeatEveryMs ?? 1000;
-    for (const [provider, settings] of Object.entries(options.limits ?? {})) this.configure(provider, settings);
+    for (const [provider, settings] of Object.entries(options.limits ?? {}))
+      this.configure(provider, settings);
   }
 
   /** Sets (replaces) the configured limits of `provider`; learned limits are kept. */
@@ -140,7 +141,10 @@ export class RateLimiter {
     const s = this.state(provider);
     const windowMs = s.settings.windowMs ?? DEFAULT_WINDOW_MS;
     if (reading.requests) {
-      s.requests = { remaining: reading.requests.remaining, resetAt: now + (reading.requests.resetMs ?? windowMs) };
+      s.requests = {
+        remaining: reading.requests.remaining,
+        resetAt: now + (reading.requests.resetMs ?? windowMs),
+      };
       if (reading.requests.limit !== undefined) s.limitRequests = reading.requests.limit;
     }
     if (reading.tokens) {

@@ -1,9 +1,5 @@
 import type { Redis } from 'ioredis';
-import type {
-  RateWindowAnswer,
-  RateWindowRequest,
-  RateWindowStore,
-} from '../rate-window-store.js';
+import type { RateWindowAnswer, RateWindowRequest, RateWindowStore } from '../rate-window-store.js';
 import { RATE_WINDOW_SCRIPT } from './rate-window-script.js';
 import { RedisKeys } from './redis-keys.js';
 
