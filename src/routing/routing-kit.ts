@@ -3,8 +3,10 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import { ProviderGateway } from '../patience/provider-gateway.js';
+import { BulkheadRegistry } from '../resilience/bulkhead-registry.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
+import { RateLimiter } from '../resilience/rate-limiter.js';
 import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
 import type { AuditTrail } from '../state/audit-trail.js';
 import type { PendingDecisionStore, SpendStore } from '../state/router-state.js';
@@ -31,6 +33,10 @@ export interface RoutingKitOptions {
   /** Durable pending decisions. @default memory only */
   pendingDecisions?: PendingDecisionStore;
   strategies?: StrategyOverrides;
+  /** Proactive rate limits (configured and learned from headers). @default one with no configured limits */
+  rateLimiter?: RateLimiter;
+  /** Per-provider bulkheads. @default the defaults (`DEFAULT_BULKHEADS`: local Ollama and Stable Diffusion) */
+  bulkheads?: BulkheadRegistry;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
   /** Providers never picked automatically (degradations). @default ['captions-only'] */
@@ -64,6 +70,10 @@ export interface RoutingKit {
   failures: JobFailureHistory;
   /** The fallback policy objects (`ask`, `auto`, `off`) the router asks. */
   policies: FallbackPolicies;
+  /** Proactive rate limits of every provider (feed it response headers with `learn`). */
+  rateLimiter: RateLimiter;
+  /** Per-provider bulkheads. */
+  bulkheads: BulkheadRegistry;
 }
 
 /**
@@ -82,6 +92,8 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
   const logger = options.logger ?? silentLogger;
   const neverAutoSelect = options.neverAutoSelect ?? ['captions-only'];
   const breakers = new CircuitBreakerRegistry({ clock });
+  const rateLimiter = options.rateLimiter ?? new RateLimiter({ clock, logger });
+  const bulkheads = options.bulkheads ?? new BulkheadRegistry({ clock });
   const tracker = new ProviderPerformanceTracker({
     clock,
     logger,
@@ -145,6 +157,8 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     budget,
     policies,
     neverAutoSelect,
+    rateLimiter,
+    bulkheads,
     clock,
     ids,
     logger,
@@ -164,5 +178,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     budget,
     failures,
     policies,
+    rateLimiter,
+    bulkheads,
   };
 }
