@@ -38,6 +38,8 @@ const providerSettings = z
         maxWaitMs: z.number().int().min(0).optional(),
         /** Window the limits apply to; shorter only to scale tests. */
         windowMs: z.number().int().positive().optional(),
+        /** Added to the window when counting (network jitter). Default: 1 % of the window. */
+        marginMs: z.number().int().min(0).optional(),
       })
       .strict()
       .optional(),

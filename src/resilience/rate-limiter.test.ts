@@ -69,7 +69,7 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({
       limits: { openai: { requestsPerMinute: 1, keyId: keyIdOf('sk-secret') } },
     });
-    expect(await limiter.acquire('ollama')).toEqual({ waitedMs: 0 });
+    expect((await limiter.acquire('ollama')).waitedMs).toBe(0);
     await limiter.acquire('openai');
     const view = limiter.view('openai');
     expect(view?.bucket).toMatch(/^openai#[0-9a-f]{12}$/);
@@ -78,10 +78,10 @@ describe('RateLimiter', () => {
   });
 
   it('makes the third call in a 2-per-second window wait until the window moves, then counts the wait', async () => {
-    const limiter = new RateLimiter({ limits: { p: { requestsPerMinute: 2, windowMs: 1000 } } });
-    await limiter.acquire('p');
+    const limiter = new RateLimiter({ limits: { p: { requestsPerMinute: 2, windowMs: 1000, marginMs: 0 } } });
+    (await limiter.acquire('p')).settle(); // answered at once
     vi.advanceTimersByTime(200);
-    await limiter.acquire('p');
+    (await limiter.acquire('p')).settle();
     const waits: number[] = [];
     let done = false;
     const third = limiter.acquire('p', { onWait: (ms) => waits.push(ms) }).then((r) => {
@@ -92,13 +92,15 @@ describe('RateLimiter', () => {
     expect(done).toBe(false);
     expect(limiter.view('p')?.waiting).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await third).toEqual({ waitedMs: 800 });
+    expect((await third).waitedMs).toBe(800);
     expect(waits[0]).toBe(800);
     expect(limiter.view('p')).toMatchObject({ waiting: 0, waits: 1, waitedMsTotal: 800 });
   });
 
   it('refuses at once with a non-retryable rate_limit error when the wait would exceed maxWaitMs', async () => {
-    const limiter = new RateLimiter({ limits: { p: { requestsPerMinute: 1, maxWaitMs: 5000 } } });
+    const limiter = new RateLimiter({
+      limits: { p: { requestsPerMinute: 1, maxWaitMs: 5000, marginMs: 0 } },
+    });
     await limiter.acquire('p');
     const error = await limiter.acquire('p').catch((e: unknown) => e);
     expect(ReelayError.isInstance(error)).toBe(true);
@@ -119,10 +121,10 @@ describe('RateLimiter', () => {
       200,
     );
     expect(limiter.governs('openai')).toBe(true);
-    expect(await limiter.acquire('openai')).toEqual({ waitedMs: 0 }); // the one left
+    expect((await limiter.acquire('openai')).waitedMs).toBe(0); // the one left
     const next = limiter.acquire('openai');
     await vi.advanceTimersByTimeAsync(2000);
-    expect(await next).toEqual({ waitedMs: 2000 });
+    expect((await next).waitedMs).toBe(2000);
   });
 
   it('learns a limit from x-ratelimit-limit-requests when none is configured', async () => {
@@ -144,7 +146,43 @@ describe('RateLimiter', () => {
     expect(limiter.view('p')?.blockedUntil).toBe(new Date(T0 + 3000).toISOString());
     const call = limiter.acquire('p');
     await vi.advanceTimersByTimeAsync(3000);
-    expect(await call).toEqual({ waitedMs: 3000 });
+    expect((await call).waitedMs).toBe(3000);
+  });
+
+  it('counts with a margin of 1 % of the window by default (network jitter)', async () => {
+    const limiter = new RateLimiter({ limits: { p: { requestsPerMinute: 1, maxWaitMs: 120_000 } } });
+    (await limiter.acquire('p')).settle();
+    const next = limiter.acquire('p');
+    await vi.advanceTimersByTimeAsync(60_599);
+    expect(limiter.view('p')?.waiting).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await next).waitedMs).toBe(60_600);
+  });
+
+  it('settle moves the counted call to when the provider answered, so its slot frees later', async () => {
+    const limiter = new RateLimiter({ limits: { p: { requestsPerMinute: 1, windowMs: 1000, marginMs: 0 } } });
+    const first = await limiter.acquire('p');
+    vi.advanceTimersByTime(400); // the request took 400 ms to reach the provider and be answered
+    first.settle();
+    first.settle(); // idempotent
+    await vi.advanceTimersByTimeAsync(0);
+    const next = limiter.acquire('p');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(limiter.view('p')?.waiting).toBe(1); // without settle it would have run at 1000 ms
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await next).waitedMs).toBe(1000);
+  });
+
+  it('holds a call that has not been answered yet as sent just now', async () => {
+    const limiter = new RateLimiter({ limits: { p: { requestsPerMinute: 1, windowMs: 1000, marginMs: 0 } } });
+    const slow = await limiter.acquire('p'); // sent, no answer yet
+    vi.advanceTimersByTime(5000);
+    const next = limiter.acquire('p');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(limiter.view('p')?.waiting).toBe(1); // still held: its request may have only just arrived
+    slow.settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await next).waitedMs).toBe(4000);
   });
 
   it('waits for tokens per minute', async () => {
@@ -175,7 +213,9 @@ describe('RateLimitPolicy', () => {
   afterEach(() => vi.useRealTimers());
 
   it('pushes a waiting heartbeat every second while it waits, then runs the call', async () => {
-    const limiter = new RateLimiter({ limits: { openai: { requestsPerMinute: 1, windowMs: 3000 } } });
+    const limiter = new RateLimiter({
+      limits: { openai: { requestsPerMinute: 1, windowMs: 3000, marginMs: 0 } },
+    });
     const policy = new RateLimitPolicy(limiter);
     const beats: Heartbeat[] = [];
     const ctx = createCallContext(

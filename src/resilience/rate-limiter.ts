@@ -17,6 +17,12 @@ export interface RateLimitSettings {
   maxWaitMs?: number;
   /** Length of the window the limits apply to; shorter only to scale tests and benches. @default 60000 */
   windowMs?: number;
+  /**
+   * Added to the window when counting: a request is counted when it leaves Reelay but reaches the
+   * provider a little later, and jitter in that delay could otherwise put one request too many
+   * into the provider's own window. @default 1 % of the window
+   */
+  marginMs?: number;
   /** Id of the API key in use ({@link keyIdOf}), so each key has its own counters. */
   keyId?: string;
 }
@@ -55,6 +61,19 @@ export interface RateLimiterOptions {
   logger?: Logger;
 }
 
+/** A counted call: how long it waited, and how to tell the limiter the provider has answered. */
+export interface RateLimitTicket {
+  waitedMs: number;
+  /**
+   * Call once the provider answered (first progress or the end of the call, whichever is first):
+   * the call's place in the window moves to now, so it leaves the window no earlier than the
+   * provider's own count, however late the request actually left. Idempotent.
+   */
+  settle: () => void;
+}
+
+const noSettle = (): void => {};
+
 /** Options of one {@link RateLimiter.acquire}. */
 export interface AcquireOptions {
   /** Tokens the call is expected to use. @default 0 */
@@ -85,6 +104,11 @@ interface ProviderState {
 
 const DEFAULT_WINDOW_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 30_000;
+/**
+ * A counted call holds its place as "sent just now" until the provider answers (`settle`), at
+ * most this long: a process that dies mid-call frees its slot after it.
+ */
+const IN_FLIGHT_HOLD_MS = 120_000;
 
 /** A short, stable, non-reversible id of an API key (12 hex digits of its SHA-256). */
 export function keyIdOf(apiKey: string): string {
@@ -162,13 +186,13 @@ export class RateLimiter {
 
   /**
    * Waits until a call of `options.tokens` fits `provider`'s limits and counts it.
-   * @returns how long the call waited (0 when it fitted at once).
+   * @returns how long the call waited (0 when it fitted at once) and its `settle`.
    * @throws ReelayError `REELAY_ERR_RATE_LIMITED` (category `rate_limit`, not retryable) when the
    *   wait would exceed `maxWaitMs`; the signal's reason when aborted while waiting.
    */
-  async acquire(provider: string, options: AcquireOptions = {}): Promise<{ waitedMs: number }> {
+  async acquire(provider: string, options: AcquireOptions = {}): Promise<RateLimitTicket> {
     const s = this.states.get(provider);
-    if (!s) return { waitedMs: 0 };
+    if (!s) return { waitedMs: 0, settle: noSettle };
     const tokens = Math.max(0, Math.round(options.tokens ?? 0));
     const maxWaitMs = s.settings.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     const started = this.clock.now();
@@ -177,11 +201,12 @@ export class RateLimiter {
       for (;;) {
         options.signal?.throwIfAborted();
         const now = this.clock.now();
-        const wait = await this.tryCount(provider, s, now, tokens);
-        if (wait === 0) {
+        const counted = await this.tryCount(provider, s, now, tokens);
+        if (typeof counted !== 'number') {
           if (waited) s.waitedMsTotal += now - started;
-          return { waitedMs: now - started };
+          return { waitedMs: now - started, settle: this.settler(provider, s, counted.entry) };
         }
+        const wait = counted;
         const waitedMs = now - started;
         if (waitedMs + wait > maxWaitMs) {
           s.rejected++;
@@ -227,8 +252,29 @@ export class RateLimiter {
     };
   }
 
-  /** Counts the call when it fits now (returns 0), else returns the ms until it may. */
-  private async tryCount(provider: string, s: ProviderState, now: number, tokens: number): Promise<number> {
+  /** A ticket's `settle`: restamps the counted entry at the time the provider answered. */
+  private settler(provider: string, s: ProviderState, entry: string | undefined): () => void {
+    if (entry === undefined) return noSettle;
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.store.restamp(this.bucketOf(provider, s), entry, this.clock.now()).catch((err: unknown) => {
+        this.logger.warn(
+          { tag: 'RATE_LIMIT_RESTAMP_FAILED', provider, err },
+          'could not restamp a counted call',
+        );
+      });
+    };
+  }
+
+  /** Counts the call when it fits now (returns its entry), else returns the ms until it may. */
+  private async tryCount(
+    provider: string,
+    s: ProviderState,
+    now: number,
+    tokens: number,
+  ): Promise<number | { entry: string | undefined }> {
     let wait = Math.max(0, s.blockedUntil - now);
     if (s.requests && now < s.requests.resetAt && s.requests.remaining < 1)
       wait = Math.max(wait, s.requests.resetAt - now);
@@ -237,20 +283,33 @@ export class RateLimiter {
     if (wait > 0) return wait;
     const limits = this.windowLimits(s);
     if (limits.requests !== undefined || limits.tokens !== undefined) {
-      const answer = await this.store.acquire({ bucket: this.bucketOf(provider, s), now, tokens, limits });
+      const answer = await this.store.acquire({
+        bucket: this.bucketOf(provider, s),
+        now,
+        tokens,
+        limits,
+        holdMs: IN_FLIGHT_HOLD_MS,
+      });
       s.inWindow = { requests: answer.requests, tokens: answer.tokens };
       if (!answer.ok) return Math.max(1, answer.waitMs);
+      this.countLearned(s, tokens);
+      return { entry: answer.entry };
     }
+    this.countLearned(s, tokens);
+    return { entry: undefined };
+  }
+
+  private countLearned(s: ProviderState, tokens: number): void {
     if (s.requests) s.requests.remaining--;
     if (s.tokens) s.tokens.remaining -= tokens;
-    return 0;
   }
 
   private windowLimits(s: ProviderState): RateWindowLimits & { windowMs: number } {
     const requests = s.settings.requestsPerMinute ?? s.limitRequests;
     const tokens = s.settings.tokensPerMinute ?? s.limitTokens;
+    const windowMs = s.settings.windowMs ?? DEFAULT_WINDOW_MS;
     return {
-      windowMs: s.settings.windowMs ?? DEFAULT_WINDOW_MS,
+      windowMs: windowMs + (s.settings.marginMs ?? Math.round(windowMs / 100)),
       ...(requests !== undefined ? { requests } : {}),
       ...(tokens !== undefined ? { tokens } : {}),
     };

@@ -23,11 +23,23 @@ export interface RateWindowRequest {
   /** Tokens this request is expected to use (0 when unknown). */
   readonly tokens: number;
   readonly limits: RateWindowLimits;
+  /**
+   * While a counted request is in flight (not yet restamped), it is held in the window as if it
+   * had been sent just now, for at most this long (a process that died mid-call frees its slot
+   * then). @default 0: counted at `now`, never held.
+   */
+  readonly holdMs?: number;
 }
 
 /** The answer: admitted (and counted), or how long until the request would fit. */
 export type RateWindowAnswer =
-  | { readonly ok: true; readonly requests: number; readonly tokens: number }
+  | {
+      readonly ok: true;
+      readonly requests: number;
+      readonly tokens: number;
+      /** Id of the counted entry, for {@link RateWindowStore.restamp}. */
+      readonly entry: string;
+    }
   | { readonly ok: false; readonly waitMs: number; readonly requests: number; readonly tokens: number };
 
 /** A sliding-window counter; every `acquire` is check-and-increment in one atomic step. */
@@ -38,6 +50,12 @@ export interface RateWindowStore {
    * `requests` / `tokens` are what the window holds after the answer.
    */
   acquire(req: RateWindowRequest): Promise<RateWindowAnswer>;
+  /**
+   * Moves a counted entry to `at` (later than when it was counted), so that it leaves the window
+   * no earlier than the provider's own count does: the request reached the provider at some time
+   * between counting and its first response. An entry no longer in the window is left alone.
+   */
+  restamp(bucket: string, entry: string, at: number): Promise<void>;
   /** Refuses every request of `bucket` until `untilMs` (a provider's Retry-After); `now` from the caller's clock. */
   blockUntil(bucket: string, untilMs: number, now: number): Promise<void>;
 }
@@ -46,12 +64,15 @@ export interface RateWindowStore {
 export interface WindowEntry {
   readonly at: number;
   readonly tokens: number;
+  /** Unique id within the bucket (optional in the arithmetic). */
+  readonly id?: string;
 }
 
 /**
  * The sliding-window arithmetic shared by the memory store and mirrored in Lua: how long until a
  * request of `tokens` fits into a window holding `entries` (oldest first, all unexpired).
- * 0 means it fits now. A request larger than the whole token limit fits an empty window
+ * 0 means it fits now. An entry stamped in the future is in flight (see `holdMs`): it leaves the
+ * window no earlier than one full window from now. A request larger than the whole token limit fits an empty window
  * (the provider is left to judge it rather than waiting forever).
  */
 export function windowWaitMs(
@@ -64,7 +85,7 @@ export function windowWaitMs(
   const count = entries.length;
   if (limits.requests !== undefined && count + 1 > limits.requests) {
     const oldestToExpire = entries[count - limits.requests];
-    if (oldestToExpire) wait = Math.max(wait, oldestToExpire.at + limits.windowMs - now);
+    if (oldestToExpire) wait = Math.max(wait, expiresIn(oldestToExpire, now, limits.windowMs));
   }
   if (limits.tokens !== undefined && tokens > 0) {
     let used = 0;
@@ -75,13 +96,17 @@ export function windowWaitMs(
       for (const e of entries) {
         freed += e.tokens;
         if (freed >= need) {
-          wait = Math.max(wait, e.at + limits.windowMs - now);
+          wait = Math.max(wait, expiresIn(e, now, limits.windowMs));
           break;
         }
       }
     }
   }
   return Math.max(0, wait);
+}
+
+function expiresIn(e: WindowEntry, now: number, windowMs: number): number {
+  return e.at > now ? windowMs : e.at + windowMs - now;
 }
 
 /** Drops the entries that left the window at `now` (an entry expires at `at + windowMs`). */

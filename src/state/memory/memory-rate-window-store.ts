@@ -10,6 +10,7 @@ import {
 interface Bucket {
   entries: WindowEntry[];
   blockedUntil: number;
+  seq: number;
 }
 
 /**
@@ -32,8 +33,20 @@ export class MemoryRateWindowStore implements RateWindowStore {
     const blocked = Math.max(0, bucket.blockedUntil - req.now);
     const wait = Math.max(blocked, windowWaitMs(bucket.entries, req.now, req.tokens, req.limits));
     if (wait > 0) return { ok: false, waitMs: wait, requests: bucket.entries.length, tokens };
-    bucket.entries.push({ at: req.now, tokens: req.tokens });
-    return { ok: true, requests: bucket.entries.length, tokens: tokens + req.tokens };
+    const id = String(++bucket.seq);
+    bucket.entries.push({ at: req.now + (req.holdMs ?? 0), tokens: req.tokens, id });
+    return { ok: true, requests: bucket.entries.length, tokens: tokens + req.tokens, entry: id };
+  }
+
+  async restamp(bucket: string, entry: string, at: number): Promise<void> {
+    const entries = this.buckets.get(bucket)?.entries;
+    const i = entries?.findIndex((e) => e.id === entry) ?? -1;
+    if (!entries || i < 0) return;
+    const [moved] = entries.splice(i, 1);
+    // Keep the log ordered by time: the restamped entry goes where `at` belongs.
+    let j = entries.length;
+    while (j > 0 && (entries[j - 1] as WindowEntry).at > at) j--;
+    entries.splice(j, 0, { ...(moved as WindowEntry), at });
   }
 
   async blockUntil(bucket: string, untilMs: number, _now: number): Promise<void> {
@@ -44,7 +57,7 @@ export class MemoryRateWindowStore implements RateWindowStore {
   private bucket(id: string): Bucket {
     let b = this.buckets.get(id);
     if (!b) {
-      b = { entries: [], blockedUntil: 0 };
+      b = { entries: [], blockedUntil: 0, seq: 0 };
       this.buckets.set(id, b);
     }
     return b;

@@ -14,12 +14,19 @@ export const RATE_WINDOW_SCRIPT = new LuaScript(`
 -- ARGV[3]  request limit, or -1 for none
 -- ARGV[4]  token limit, or -1 for none
 -- ARGV[5]  tokens of this request (0 when unknown)
--- returns  { admitted (1 | 0), waitMs, requests in the window, tokens in the window }
+-- ARGV[6]  hold, ms: an admitted request is scored now + hold until restamped (in flight); an
+--          entry scored in the future leaves the window no earlier than one window from now
+-- returns  { admitted (1 | 0), waitMs, requests in the window, tokens in the window, member or '' }
 local now = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[2])
 local reqLimit = tonumber(ARGV[3])
 local tokLimit = tonumber(ARGV[4])
 local tokens = tonumber(ARGV[5])
+local hold = tonumber(ARGV[6])
+local function expiresIn(at)
+  if at > now then return windowMs end
+  return at + windowMs - now
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
 local flat = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local count = #flat / 2
@@ -37,7 +44,7 @@ local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
 if blocked > now then wait = blocked - now end
 if reqLimit >= 0 and count + 1 > reqLimit then
   local oldest = at[count - reqLimit + 1]
-  if oldest and oldest + windowMs - now > wait then wait = oldest + windowMs - now end
+  if oldest and expiresIn(oldest) > wait then wait = expiresIn(oldest) end
 end
 if tokLimit >= 0 and tokens > 0 and used > 0 and used + tokens > tokLimit then
   local need = used + tokens - tokLimit
@@ -45,15 +52,16 @@ if tokLimit >= 0 and tokens > 0 and used > 0 and used + tokens > tokLimit then
   for i = 1, count do
     freed = freed + tok[i]
     if freed >= need then
-      if at[i] + windowMs - now > wait then wait = at[i] + windowMs - now end
+      if expiresIn(at[i]) > wait then wait = expiresIn(at[i]) end
       break
     end
   end
 end
-if wait > 0 then return { 0, wait, count, used } end
+if wait > 0 then return { 0, wait, count, used, '' } end
 local seq = redis.call('INCR', KEYS[3])
-redis.call('ZADD', KEYS[1], now, now .. ':' .. seq .. ':' .. tokens)
-redis.call('PEXPIRE', KEYS[1], windowMs + 1000)
-redis.call('PEXPIRE', KEYS[3], windowMs + 1000)
-return { 1, 0, count + 1, used + tokens }
+local member = now .. ':' .. seq .. ':' .. tokens
+redis.call('ZADD', KEYS[1], now + hold, member)
+redis.call('PEXPIRE', KEYS[1], windowMs + hold + 1000)
+redis.call('PEXPIRE', KEYS[3], windowMs + hold + 1000)
+return { 1, 0, count + 1, used + tokens, member }
 `);

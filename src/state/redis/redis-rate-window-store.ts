@@ -25,10 +25,24 @@ export class RedisRateWindowStore implements RateWindowStore {
         req.limits.requests ?? -1,
         req.limits.tokens ?? -1,
         Math.max(0, Math.round(req.tokens)),
+        Math.max(0, Math.round(req.holdMs ?? 0)),
       ],
-    )) as [number, number, number, number];
-    const [admitted, waitMs, requests, tokens] = reply.map(Number) as [number, number, number, number];
-    return admitted === 1 ? { ok: true, requests, tokens } : { ok: false, waitMs, requests, tokens };
+    )) as [number, number, number, number, string];
+    const [admitted, waitMs, requests, tokens] = reply.slice(0, 4).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return admitted === 1
+      ? { ok: true, requests, tokens, entry: String(reply[4]) }
+      : { ok: false, waitMs, requests, tokens };
+  }
+
+  async restamp(bucket: string, entry: string, at: number): Promise<void> {
+    // XX: only an entry still in the window moves; a pruned one is not brought back.
+    const k = this.keys.rateWindow(bucket);
+    await this.redis.zadd(k.log, 'XX', Math.round(at), entry);
   }
 
   async blockUntil(bucket: string, untilMs: number, now: number): Promise<void> {
