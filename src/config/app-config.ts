@@ -29,6 +29,33 @@ const providerSettings = z
     costModel: costModel.optional(),
     timeoutMs: z.number().int().positive().optional(),
     pollIntervalMs: z.number().int().positive().optional(),
+    /** Proactive rate limits (docs/rate-limits-and-bulkheads.md). */
+    rateLimit: z
+      .object({
+        requestsPerMinute: z.number().int().positive().optional(),
+        tokensPerMinute: z.number().int().positive().optional(),
+        /** Longest a call waits for the limit before it is refused as `rate_limit`. */
+        maxWaitMs: z.number().int().min(0).optional(),
+        /** Window the limits apply to; shorter only to scale tests. */
+        windowMs: z.number().int().positive().optional(),
+        /** Added to the window when counting (network jitter). Default: 1 % of the window. */
+        marginMs: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    /** At most `maxConcurrent` calls at once, a bounded queue; `false` turns a default bulkhead off. */
+    bulkhead: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            maxConcurrent: z.number().int().min(1).optional(),
+            maxQueue: z.number().int().min(0).optional(),
+            queueTimeoutMs: z.number().int().positive().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 

@@ -11,6 +11,12 @@ export interface Heartbeat {
   percent?: number;
   /** Human-readable note, e.g. "rendering scene 3 of 8". */
   message?: string;
+  /**
+   * Set while the call waits for one of Reelay's own limits before reaching the provider (a rate
+   * limit, a bulkhead queue). Such a wait is deliberate, so patience counts the beat as progress
+   * (never a stall), while measuring ignores it (it is not the provider's first progress).
+   */
+  waiting?: 'rate_limit' | 'bulkhead';
 }
 
 /** A function the operation calls to push a heartbeat. */

@@ -21,7 +21,9 @@ import type { ReelayStores } from '../state/stores.js';
 import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobRunner } from './job-runner.js';
+import { registerLimitMetrics } from './limit-metrics.js';
 import { LocalReelayService } from './local-reelay-service.js';
+import { createProviderLimits } from './provider-limits.js';
 import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
 import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
@@ -115,7 +117,12 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const networked =
     options.networked === false
       ? { providers: [], skipped: [] }
-      : createNetworkedProviders(config, { clock, logger });
+      : createNetworkedProviders(config, {
+          clock,
+          logger,
+          // The limiter is built with the router below; responses only arrive once jobs run.
+          observeResponse: (id, headers, status) => limits.rateLimiter.learn(id, headers, status),
+        });
   const byId = new Map<string, Provider>();
   for (const p of [...offline.all, composer, ...networked.providers, ...(options.providers ?? [])])
     byId.set(p.id, p);
@@ -137,6 +144,12 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
   const sharedStore = options.sharedStore ?? (scaleOut !== undefined || options.stores === undefined);
 
+  const limits = createProviderLimits(config, {
+    clock,
+    logger,
+    keyIds: 'keyIds' in networked ? networked.keyIds : {},
+    ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
+  });
   // Router state: breakers, health and failure history on the tiers (shared through Redis with
   // REDIS_URL, breaker transitions atomically there; durable in router-state.db without it).
   const routerState = await openRouterStateTiers({
@@ -147,6 +160,8 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
   });
   const kit = createRoutingKit({
+    rateLimiter: limits.rateLimiter,
+    bulkheads: limits.bulkheads,
     registry,
     profiles,
     audit: stores.audit,
@@ -165,6 +180,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
   const metrics = new ReelayMetrics(kit.breakers);
   routerState.registerMetrics(metrics.registry);
+  registerLimitMetrics(metrics.registry, limits);
   await kit.ready();
   await kit.health.load();
   sink.onStored((event) => metrics.observe(event));

@@ -49,6 +49,10 @@ export function describeProviders(registry: ProviderRegistry, kit: RoutingKit): 
         p99Ms: metrics.calls > 0 ? metrics.p99Ms : null,
       },
       score: scores.get(p.id) ?? null,
+      limits: {
+        bulkhead: kit.bulkheads.get(p.id)?.view() ?? null,
+        rateLimit: kit.rateLimiter.view(p.id) ?? null,
+      },
     };
   });
 }

@@ -45,6 +45,39 @@ export interface ProviderInfo {
     p99Ms: number | null;
   };
   score: { total: number; components: Record<string, number>; reasons: string[] } | null;
+  /** Reelay's own limits on calls to this provider (docs/rate-limits-and-bulkheads.md). */
+  limits: ProviderLimitsView;
+}
+
+/** A provider's bulkhead and proactive rate limit, as `/api/providers` shows them. */
+export interface ProviderLimitsView {
+  /** Call slots: null when the provider has no bulkhead. */
+  bulkhead: {
+    maxConcurrent: number;
+    maxQueue: number;
+    queueTimeoutMs: number;
+    inUse: number;
+    queued: number;
+    /** Calls refused (queue full or queue timeout) since start. */
+    rejected: number;
+    timedOut: number;
+  } | null;
+  /** Rate limit: null when none is configured or learned. */
+  rateLimit: {
+    /** Counter id (provider and key id, never the key). */
+    bucket: string;
+    windowMs: number;
+    requestLimit: number | null;
+    tokenLimit: number | null;
+    remainingRequests: number | null;
+    remainingTokens: number | null;
+    /** Calls waiting for the limit now. */
+    waiting: number;
+    waits: number;
+    waitedMsTotal: number;
+    rejected: number;
+    blockedUntil: string | null;
+  } | null;
 }
 
 /** One hour of a provider's calls (the performance tracker's hourly bucket). */

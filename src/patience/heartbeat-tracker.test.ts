@@ -54,3 +54,15 @@ describe('heartbeat strategies', () => {
     expect(readingToHeartbeat('none', 50)).toBeUndefined();
   });
 });
+
+describe('HeartbeatTracker and waiting beats', () => {
+  it("counts a beat marked waiting (Reelay's own rate limit or queue) as progress, unlike a bare message", () => {
+    const t = new HeartbeatTracker();
+    expect(t.record({ message: 'still thinking' }, 1000).progressed).toBe(false);
+    expect(t.lastProgressAt).toBeUndefined();
+    expect(
+      t.record({ message: "waiting for openai's rate limit, 3 s", waiting: 'rate_limit' }, 2000).progressed,
+    ).toBe(true);
+    expect(t.lastProgressAt).toBe(2000);
+  });
+});

@@ -14,7 +14,8 @@ const nonNegative = (value: number | undefined): number | undefined =>
 /**
  * Tells progress from mere liveness for one operation. Progress counts only when a counter rises
  * above its highest earlier value (tokens, chunks, percent — each strictly, from a baseline of 0).
- * A heartbeat carrying only a `message`, or repeating a counter, is liveness: it is counted and
+ * A heartbeat marked `waiting` (a call queued behind Reelay's own rate limit or bulkhead) counts
+ * as progress too. A heartbeat carrying only a `message`, or repeating a counter, is liveness: it is counted and
  * kept as the latest progress report, but it does NOT reset the stall timer — a provider that
  * keeps saying "still working" without producing anything is still suspected of stalling.
  *
@@ -51,6 +52,8 @@ export class HeartbeatTracker {
       this.maxPercent = percent;
       progressed = true;
     }
+    // A deliberate wait for Reelay's own limits (rate limit, bulkhead queue) is not a stall.
+    if (beat.waiting !== undefined) progressed = true;
     if (progressed) this.lastProgress = now;
     return { progressed, heartbeatCount: this.count };
   }

@@ -44,7 +44,16 @@ describe('wrap', () => {
 
 describe('createCallPipeline', () => {
   it('composes in the one written order, whatever order the parts are given in, skipping absent ones', async () => {
-    expect(CALL_PIPELINE_ORDER).toEqual(['budget', 'retry', 'breaker', 'measure', 'patience', 'timeout']);
+    expect(CALL_PIPELINE_ORDER).toEqual([
+      'budget',
+      'retry',
+      'breaker',
+      'measure',
+      'patience',
+      'bulkhead',
+      'rateLimit',
+      'timeout',
+    ]);
     const log: string[] = [];
     const pipeline = createCallPipeline({
       timeout: tracing('timeout', log),

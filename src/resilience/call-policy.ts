@@ -46,11 +46,25 @@ export function wrap(...policies: readonly CallPolicy[]): CallPolicy {
  *                 the retry policy classifies; an open circuit is not retried);
  * 4. `measure`  — latency, first progress, outcome and spend of each admitted attempt are recorded;
  * 5. `patience` — each attempt is monitored: lock check, latency categories, stalls, heartbeats;
- * 6. `timeout`  — an optional hard limit on one attempt.
+ * 6. `bulkhead` — each attempt holds one of the provider's call slots, queueing when all are busy;
+ * 7. `rateLimit`— each attempt takes its place in the provider's rate window, waiting when full;
+ * 8. `timeout`  — an optional hard limit on one attempt.
  * Why this order: the budget must be checked once per provider, not once per retry; every retry
  * must be seen by the breaker; and patience measures the provider, not our backoff waits.
+ * Bulkhead and rate limit sit inside patience so their waiting heartbeats reach the job and count
+ * as progress; the rate limit is innermost so a request is counted just before it is sent. Their
+ * refusals are not held against the provider by breaker or measuring (`limit-refusal.ts`).
  */
-export const CALL_PIPELINE_ORDER = ['budget', 'retry', 'breaker', 'measure', 'patience', 'timeout'] as const;
+export const CALL_PIPELINE_ORDER = [
+  'budget',
+  'retry',
+  'breaker',
+  'measure',
+  'patience',
+  'bulkhead',
+  'rateLimit',
+  'timeout',
+] as const;
 
 /** One of {@link CALL_PIPELINE_ORDER}. */
 export type CallPipelineStep = (typeof CALL_PIPELINE_ORDER)[number];

@@ -16,6 +16,7 @@ import {
 } from './circuit-breaker-state.js';
 import { CircuitOpenError } from './circuit-open-error.js';
 import { classifyError } from './classify-error.js';
+import { isLimitRefusal } from './limit-refusal.js';
 import { defaultCountsForBreaker } from './recovery-strategies.js';
 
 /** How a call through the breaker ended. */
@@ -143,7 +144,9 @@ export class CircuitBreaker {
     } catch (error) {
       const durationMs = this.clock.now() - startedAt;
       const category = classifyError(error, { provider: this.provider }).category;
-      admission.settle(signal?.aborted ? 'ignored' : this.kindOf({ ok: false, durationMs, category }));
+      // A refusal by Reelay's own limits (rate limit, bulkhead) never reached the provider.
+      const ignored = signal?.aborted === true || isLimitRefusal(error);
+      admission.settle(ignored ? 'ignored' : this.kindOf({ ok: false, durationMs, category }));
       throw error;
     }
   }

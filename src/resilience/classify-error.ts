@@ -28,6 +28,7 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
 const CODE_CATEGORY: Partial<Record<ErrorCode, ErrorCategory>> = {
   REELAY_ERR_STALLED: 'timeout',
   REELAY_ERR_CIRCUIT_OPEN: 'provider_overload',
+  REELAY_ERR_PROVIDER_OVERLOAD: 'provider_overload',
   REELAY_ERR_RATE_LIMITED: 'rate_limit',
   REELAY_ERR_BUDGET_EXCEEDED: 'quota_exceeded',
 };

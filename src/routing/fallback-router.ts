@@ -9,9 +9,13 @@ import type { Provider } from '../domain/provider.js';
 import { PatiencePolicy } from '../patience/patience-policy.js';
 import type { ProviderGateway } from '../patience/provider-gateway.js';
 import { BreakerPolicy } from '../resilience/breaker-policy.js';
+import { BulkheadPolicy } from '../resilience/bulkhead-policy.js';
+import type { BulkheadRegistry } from '../resilience/bulkhead-registry.js';
 import { createCallPipeline } from '../resilience/call-policy.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import type { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
+import { RateLimitPolicy } from '../resilience/rate-limit-policy.js';
+import type { RateLimiter } from '../resilience/rate-limiter.js';
 import { RetryPolicy } from '../resilience/retry-policy.js';
 import type { BudgetGuard } from './budget.js';
 import { BudgetPolicy } from './budget-policy.js';
@@ -41,6 +45,10 @@ export interface FallbackRouterOptions {
   costs?: CostTracker;
   /** Budgets checked before each provider is tried. */
   budget?: BudgetGuard;
+  /** Proactive rate limits, taken by each attempt (`rateLimit` step). @default none */
+  rateLimiter?: RateLimiter;
+  /** Per-provider call slots and queues (`bulkhead` step). @default none */
+  bulkheads?: BulkheadRegistry;
   /** The fallback policy objects. @default createFallbackPolicies({ catalog: registry, neverAutoSelect }) */
   policies?: FallbackPolicies;
   /** Providers never picked automatically on a stall (degradations). @default [] */
@@ -109,6 +117,8 @@ export class FallbackRouter implements ProviderRunner {
       breaker: new BreakerPolicy(options.breakers),
       measure: new MeasurePolicy(recorder, providerOf),
       patience: new PatiencePolicy(options.gateway, this.policies),
+      ...(options.bulkheads ? { bulkhead: new BulkheadPolicy((id) => options.bulkheads?.get(id)) } : {}),
+      ...(options.rateLimiter ? { rateLimit: new RateLimitPolicy(options.rateLimiter) } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
 import type { Provider } from '../domain/provider.js';
 import { classifyError } from '../resilience/classify-error.js';
+import { isLimitRefusal } from '../resilience/limit-refusal.js';
 import type { CallRecorder } from './call-recorder.js';
 
 /**
@@ -25,7 +26,8 @@ export class MeasurePolicy implements CallPolicy {
     const measured: CallContext = {
       ...ctx,
       heartbeat: (beat) => {
-        firstProgressAt ??= clock.now();
+        // Waiting for Reelay's own limits is not the provider's first progress.
+        if (beat.waiting === undefined) firstProgressAt ??= clock.now();
         outer(beat);
       },
     };
@@ -36,6 +38,8 @@ export class MeasurePolicy implements CallPolicy {
       return value;
     } catch (error) {
       if (ctx.signal.aborted) throw error;
+      // Refused by Reelay's own limits: the provider never saw the call, so nothing is measured.
+      if (isLimitRefusal(error)) throw error;
       const classified = classifyError(error, { provider: call.provider });
       if (provider) {
         this.recorder.record({

@@ -3,8 +3,10 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import { ProviderGateway } from '../patience/provider-gateway.js';
+import { BulkheadRegistry } from '../resilience/bulkhead-registry.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
+import { RateLimiter } from '../resilience/rate-limiter.js';
 import type { StrategyOverrides } from '../resilience/recovery-strategies.js';
 import type { AuditTrail } from '../state/audit-trail.js';
 import { createMemoryRouterState } from '../state/memory/memory-router-state.js';
@@ -46,6 +48,10 @@ export interface RoutingKitOptions {
   /** Breaker state shared by every instance with atomic transitions (Redis). @default none */
   sharedBreakers?: SharedBreakerStore;
   strategies?: StrategyOverrides;
+  /** Proactive rate limits (configured and learned from headers). @default one with no configured limits */
+  rateLimiter?: RateLimiter;
+  /** Per-provider bulkheads. @default the defaults (`DEFAULT_BULKHEADS`: local Ollama and Stable Diffusion) */
+  bulkheads?: BulkheadRegistry;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
   /** Providers never picked automatically (degradations). @default ['captions-only'] */
@@ -85,6 +91,10 @@ export interface RoutingKit {
   flush(): Promise<void>;
   /** Stops health checks and listening to other instances; pending writes settle first. */
   close(): Promise<void>;
+  /** Proactive rate limits of every provider (feed it response headers with `learn`). */
+  rateLimiter: RateLimiter;
+  /** Per-provider bulkheads. */
+  bulkheads: BulkheadRegistry;
 }
 
 /**
@@ -109,6 +119,8 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     store: options.state?.breakers ?? memory.breakers,
     ...(options.sharedBreakers ? { shared: options.sharedBreakers } : {}),
   });
+  const rateLimiter = options.rateLimiter ?? new RateLimiter({ clock, logger });
+  const bulkheads = options.bulkheads ?? new BulkheadRegistry({ clock });
   const tracker = new ProviderPerformanceTracker({
     clock,
     logger,
@@ -177,6 +189,8 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     budget,
     policies,
     neverAutoSelect,
+    rateLimiter,
+    bulkheads,
     clock,
     ids,
     logger,
@@ -196,6 +210,8 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     budget,
     failures,
     policies,
+    rateLimiter,
+    bulkheads,
     ready: () => breakers.ready(),
     flush: async () => {
       await Promise.all([breakers.flush(), health.flush(), failures.flush()]);

@@ -236,6 +236,24 @@ export const ProviderInfoSchema = documented<ProviderInfo>(
     breaker: z.looseObject({ state: z.string(), reason: z.string().optional() }),
     latency: z.looseObject({ calls: z.number(), successRate: z.number().nullable() }),
     score: z.looseObject({ total: z.number(), reasons: z.array(z.string()) }).nullable(),
+    limits: z
+      .looseObject({
+        bulkhead: z
+          .looseObject({ inUse: z.number(), queued: z.number(), rejected: z.number() })
+          .nullable()
+          .describe('Call slots in use, calls queued, calls refused; null without a bulkhead'),
+        rateLimit: z
+          .looseObject({
+            remainingRequests: z.number().nullable(),
+            remainingTokens: z.number().nullable(),
+            waiting: z.number(),
+            waitedMsTotal: z.number(),
+            rejected: z.number(),
+          })
+          .nullable()
+          .describe('Room left in the rate window, calls waiting, total wait; null without a limit'),
+      })
+      .optional(),
   }),
 );
 

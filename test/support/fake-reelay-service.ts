@@ -70,6 +70,7 @@ const PROVIDERS: ProviderInfo[] = [
     breaker: { state: 'closed' },
     latency: { calls: 0, successRate: null, p50Ms: null, p95Ms: null, p99Ms: null },
     score: null,
+    limits: { bulkhead: null, rateLimit: null },
   },
   {
     id: 'espeak',
@@ -82,6 +83,7 @@ const PROVIDERS: ProviderInfo[] = [
     breaker: { state: 'closed' },
     latency: { calls: 0, successRate: null, p50Ms: null, p95Ms: null, p99Ms: null },
     score: null,
+    limits: { bulkhead: null, rateLimit: null },
   },
 ];
 

@@ -1,6 +1,8 @@
 import type { ReelayConfig } from '../../config/app-config.js';
 import { ReelayError } from '../../domain/errors.js';
 import type { Provider } from '../../domain/provider.js';
+import { keyIdOf } from '../../resilience/rate-limiter.js';
+import { observingFetch } from '../http/observing-fetch.js';
 import { IMAGE_VIDEO_FACTORIES } from './image-video-factories.js';
 import { LLM_TTS_FACTORIES } from './llm-tts-factories.js';
 import type { NetworkedDeps, NetworkedFactory } from './networked-factory.js';
@@ -21,6 +23,8 @@ export interface SkippedProvider {
 export interface NetworkedProviders {
   providers: Provider[];
   skipped: SkippedProvider[];
+  /** Id of the API key each created provider uses (`keyIdOf`; never the key), by provider id. */
+  keyIds: Record<string, string>;
 }
 
 /**
@@ -42,6 +46,7 @@ export function createNetworkedProviders(
 ): NetworkedProviders {
   const providers: Provider[] = [];
   const skipped: SkippedProvider[] = [];
+  const keyIds: Record<string, string> = {};
   for (const [id, factory] of Object.entries(factories)) {
     const settings = config.providers[id];
     if (settings && !settings.enabled) {
@@ -59,7 +64,12 @@ export function createNetworkedProviders(
       skipped.push({ id, skipped: `no API key: set ${keyEnvVar} to enable it` });
       continue;
     }
-    const created = factory.create({ enabled: true, ...settings, apiKeyEnv: keyEnvVar }, apiKey, deps);
+    const observe = deps.observeResponse;
+    const own: NetworkedDeps = observe
+      ? { ...deps, fetch: observingFetch(deps.fetch, (headers, status) => observe(id, headers, status)) }
+      : deps;
+    const created = factory.create({ enabled: true, ...settings, apiKeyEnv: keyEnvVar }, apiKey, own);
+    if (apiKey !== undefined) keyIds[id] = keyIdOf(apiKey);
     if (created.id !== id) {
       throw new ReelayError(
         'REELAY_ERR_CONFIG',
@@ -75,5 +85,5 @@ export function createNetworkedProviders(
       skipped: `not a networked provider (networked ids: ${Object.keys(factories).join(', ')})`,
     });
   }
-  return { providers, skipped };
+  return { providers, skipped, keyIds };
 }

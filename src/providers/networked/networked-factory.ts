@@ -12,6 +12,11 @@ export interface NetworkedDeps {
   clock?: Clock;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * Sees every response of every created provider (the rate limiter learns from the headers).
+   * @default none
+   */
+  observeResponse?: (provider: string, headers: Headers, status: number) => void;
 }
 
 /**

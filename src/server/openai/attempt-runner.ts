@@ -1,4 +1,6 @@
 import type { ErrorCategory } from '../../domain/error-category.js';
+import { errorMessage } from '../../domain/errors.js';
+import type { RateLimitTicket } from '../../resilience/rate-limiter.js';
 import type { ChatBody } from './chat-body.js';
 import { upstreamBody } from './chat-body.js';
 import type { Deployment } from './deployment-catalog.js';
@@ -54,6 +56,19 @@ export async function attemptDeployment(
   const clock = proxy.clock;
   const startedAt = clock.now();
   const limitMs = body.stream ? limits.firstTokenTimeoutMs : limits.responseTimeoutMs;
+  const limiter = proxy.options.rateLimiter;
+  let ticket: RateLimitTicket | undefined;
+  if (limiter?.governs(d.id)) {
+    try {
+      ticket = await limiter.acquire(d.id, { signal: ctx.signal });
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      return {
+        ok: false,
+        verdict: transportVerdict('limit', `${d.id}: ${errorMessage(error)}`, 'rate_limit'),
+      };
+    }
+  }
   let res: UpstreamResponse;
   try {
     res = await openUpstream({
@@ -65,11 +80,14 @@ export async function attemptDeployment(
       clock,
     });
   } catch (error) {
+    ticket?.settle();
     const f = error instanceof TransportFailure ? error : new TransportFailure('connect', String(error));
     const category: ErrorCategory = f.kind === 'silent' ? 'timeout' : 'network_error';
     return { ok: false, verdict: transportVerdict(f.kind, `${d.id}: ${f.message}`, category) };
   }
   const status = res.status;
+  ticket?.settle();
+  limiter?.learn(d.id, res.headers, status);
   if (status < 200 || status >= 300) {
     const text = await readBody(res, 64 * 1024).catch(() => '');
     return {

@@ -3,6 +3,7 @@ import { DEFAULT_TIMEOUT_PROFILES } from '../../config/timeout-profile-defaults.
 import type { Logger } from '../../domain/logger.js';
 import type { CircuitBreakerRegistry } from '../../resilience/circuit-breaker-registry.js';
 import type { BreakerThresholds } from '../../resilience/circuit-breaker-state.js';
+import type { RateLimiter } from '../../resilience/rate-limiter.js';
 import type { BudgetGuard } from '../../routing/budget.js';
 import type { CostTracker } from '../../routing/cost-tracker.js';
 import type { AttemptTrail } from '../../state/attempt-trail.js';
@@ -30,6 +31,11 @@ export interface OpenAiEndpointOptions {
   costs?: CostTracker;
   /** Budgets checked before each attempt (per deployment id). @default none */
   budgets?: BudgetGuard;
+  /**
+   * Proactive rate limits per deployment id: each attempt takes its place in the window first and
+   * every upstream answer's headers teach it (docs/rate-limits-and-bulkheads.md). @default none
+   */
+  rateLimiter?: RateLimiter;
   /** Receives every attempt, switch and stream event. */
   onEvent?: ProxyEventSink;
   /** HMAC secret of `ask` decision tokens; instances behind one balancer must share it. @default random */

@@ -56,6 +56,15 @@ export class RedisKeys {
     return `${this.prefix}jobs:control`;
   }
 
+  /**
+   * Keys of one rate-limit bucket: the sorted set of admitted requests, the Retry-After block and
+   * the member sequence. The bucket sits in a hash tag so all three land on one cluster slot.
+   */
+  rateWindow(bucket: string): { log: string; block: string; seq: string } {
+    const base = `${this.prefix}ratelimit:{${bucket}}`;
+    return { log: `${base}:log`, block: `${base}:block`, seq: `${base}:seq` };
+  }
+
   /** Name of the BullMQ queue of jobs (BullMQ adds its own prefix). */
   jobQueue(): string {
     return `${this.prefix.replace(/:+$/, '').replace(/:/g, '-')}-jobs`;

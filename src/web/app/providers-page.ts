@@ -8,6 +8,7 @@ import { describeError, getJson, isAuthError, type Session } from './api.js';
 import { budgetsPanel } from './budgets-panel.js';
 import { announce, h, replace } from './dom.js';
 import { formatMs, humanize } from './format.js';
+import { bulkheadText, rateLimitText } from './limit-labels.js';
 import { breakerClosed, breakerText, healthText } from './provider-labels.js';
 import { latencyChart } from './svg-chart.js';
 import type { View } from './view.js';
@@ -69,6 +70,10 @@ function providerCard(
       ),
       h('dt', {}, 'Success rate'),
       h('dd', {}, p.latency.successRate === null ? '—' : `${Math.round(p.latency.successRate * 100)} %`),
+      h('dt', {}, 'Call slots'),
+      h('dd', { 'data-limit': 'bulkhead' }, bulkheadText(p)),
+      h('dt', {}, 'Rate limit'),
+      h('dd', { 'data-limit': 'rate' }, rateLimitText(p)),
       h('dt', {}, 'Score'),
       h(
         'dd',
