@@ -1,3 +1,4 @@
+import type { HedgingConfigInput } from '../config/hedging-schema.js';
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
@@ -31,6 +32,8 @@ export interface RoutingKitOptions {
   /** Durable pending decisions. @default memory only */
   pendingDecisions?: PendingDecisionStore;
   strategies?: StrategyOverrides;
+  /** Hedging of first tokens (docs/hedging.md); per-job and per-call settings work without it. */
+  hedging?: HedgingConfigInput;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
   /** Providers never picked automatically (degradations). @default ['captions-only'] */
@@ -145,6 +148,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     budget,
     policies,
     neverAutoSelect,
+    hedging: options.hedging ? { config: options.hedging } : {},
     clock,
     ids,
     logger,
