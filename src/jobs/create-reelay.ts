@@ -140,6 +140,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ...(stores.spend ? { spend: stores.spend } : {}),
     ...(stores.pendingDecisions ? { pendingDecisions: stores.pendingDecisions } : {}),
     maxSwitchesPerStage: config.maxSwitchesPerStage,
+    ...(config.hedging ? { hedging: config.hedging } : {}),
     ...(config.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: config.decisionTimeoutMs }),
     clock,
     ids,

@@ -75,6 +75,7 @@ export const serveCommand: CommandSpec = {
               audit: reelay.stores.audit,
               costs: reelay.kit.costs,
               budgets: reelay.kit.budget,
+              ...(config.hedging ? { hedging: config.hedging } : {}),
               // Sticky sessions shared by every API instance when Redis is configured.
               ...(reelay.redis
                 ? { sessions: new RedisSessionStore(reelay.redis, `${config.redisPrefix}session:`) }
