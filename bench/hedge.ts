@@ -40,6 +40,8 @@ import { runVirtual, type VirtualRequest } from './lib/hedge-virtual.js';
 const SCALE = Number(process.env.HEDGE_BENCH_SCALE ?? 0.1);
 const REQUESTS = Number(process.env.HEDGE_BENCH_REQUESTS ?? 200);
 const CONCURRENCY = 10;
+/** Requests of the virtual half (cheap: no I/O, no real time). */
+const VIRTUAL_REQUESTS = 1000;
 const SLOW_MS = 20_000 * SCALE;
 const DELAY_MS = 800 * SCALE;
 const GOAL_ALLOWANCE_MS = 50;
@@ -207,24 +209,25 @@ async function measure(
 
 /** The virtual-clock half (unscaled times, exact): see bench/lib/hedge-virtual.ts. */
 async function virtualSection() {
-  const requests = sequence(REQUESTS);
+  const n = VIRTUAL_REQUESTS;
+  const requests = sequence(n);
   const delayMs = 800;
   const run = await runVirtual(requests, delayMs);
   const alternativeP95 = quantiles(requests.map((r) => r.alternativeMs)).p95Ms;
   const cost = (upstream: number): number =>
     (upstream * Math.ceil(PROMPT.length / 4) * PRICE_IN) / 1000 +
-    (REQUESTS * REPLY.split(' ').length * PRICE_OUT) / 1000;
+    (n * REPLY.split(' ').length * PRICE_OUT) / 1000;
   const neitherCost = cost(run.upstream.neither);
-  const extra = (u: number): number => round(((cost(u) - neitherCost) / neitherCost) * 1000) / 10;
+  const extra = (u: number): number => Math.round(((cost(u) - neitherCost) / neitherCost) * 1000) / 10;
   const out = {
     method:
       'raceHedged on a hand-driven clock, unscaled times; neither/failover computed from the same sequence',
     hedgeDelayMs: delayMs,
     ttft: { neither: quantiles(run.neither), failover: quantiles(run.failover), hedge: quantiles(run.hedge) },
     upstreamRequestsPerAnswer: {
-      neither: run.upstream.neither / REQUESTS,
-      failover: run.upstream.failover / REQUESTS,
-      hedge: run.upstream.hedge / REQUESTS,
+      neither: round((run.upstream.neither / n) * 100) / 100,
+      failover: round((run.upstream.failover / n) * 100) / 100,
+      hedge: round((run.upstream.hedge / n) * 100) / 100,
     },
     extraCostPercentVsNeither: { failover: extra(run.upstream.failover), hedge: extra(run.upstream.hedge) },
     goal: {
@@ -255,7 +258,7 @@ async function main(): Promise<void> {
     };
     const goalMs = round(DELAY_MS + modes.alternativeAlone.ttft.p95Ms + GOAL_ALLOWANCE_MS);
     const extra = (m: ModeResult): number =>
-      round(((m.costUsd - modes.neither.costUsd) / modes.neither.costUsd) * 1000) / 10;
+      Math.round(((m.costUsd - modes.neither.costUsd) / modes.neither.costUsd) * 1000) / 10;
     const result = {
       date: new Date().toISOString(),
       node: process.version,
