@@ -220,14 +220,15 @@ async function virtualSection() {
   const neitherCost = cost(run.upstream.neither);
   const extra = (u: number): number => Math.round(((cost(u) - neitherCost) / neitherCost) * 1000) / 10;
   const out = {
+    requests: n,
     method:
       'raceHedged on a hand-driven clock, unscaled times; neither/failover computed from the same sequence',
     hedgeDelayMs: delayMs,
     ttft: { neither: quantiles(run.neither), failover: quantiles(run.failover), hedge: quantiles(run.hedge) },
     upstreamRequestsPerAnswer: {
-      neither: round((run.upstream.neither / n) * 100) / 100,
-      failover: round((run.upstream.failover / n) * 100) / 100,
-      hedge: round((run.upstream.hedge / n) * 100) / 100,
+      neither: Math.round((run.upstream.neither / n) * 100) / 100,
+      failover: Math.round((run.upstream.failover / n) * 100) / 100,
+      hedge: Math.round((run.upstream.hedge / n) * 100) / 100,
     },
     extraCostPercentVsNeither: { failover: extra(run.upstream.failover), hedge: extra(run.upstream.hedge) },
     goal: {
