@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import { type HedgingConfigInput, HedgingConfigSchema } from './hedging-schema.js';
 import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
 
 const costModel = z
@@ -111,6 +112,8 @@ export const ConfigFileSchema = z
     budgets: budgets.optional(),
     /** Model groups of the OpenAI-compatible endpoint (`/v1/chat/completions`). */
     modelGroups: ModelGroupsSchema.optional(),
+    /** Hedged first tokens: default, per stage, per model group (docs/hedging.md). */
+    hedging: HedgingConfigSchema.optional(),
     limits: z
       .object({
         /** width × height × fps × seconds allowed per job. */
@@ -170,6 +173,8 @@ export interface ReelayConfig {
   budgets: z.output<typeof budgets>;
   /** Model groups of the OpenAI-compatible endpoint, by the name clients send as `model`. @default {} */
   modelGroups: Record<string, ModelGroupConfig>;
+  /** Hedged first tokens (docs/hedging.md). @default none (hedging off unless a job or request asks) */
+  hedging?: HedgingConfigInput;
   /** Per-job size limits (`REELAY_MAX_PIXEL_FRAMES`). @default 1920×1080 × 60 fps × 600 s */
   limits: { maxPixelFramesPerJob: number };
   /** Resolved API keys by env var name (never logged). */
@@ -251,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     providers: file.providers ?? {},
     budgets: file.budgets ?? {},
     modelGroups: file.modelGroups ?? {},
+    ...(file.hedging ? { hedging: file.hedging } : {}),
     limits: {
       maxPixelFramesPerJob:
         positiveIntEnv(env, 'REELAY_MAX_PIXEL_FRAMES') ??

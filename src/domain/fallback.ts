@@ -16,6 +16,7 @@ export const FALLBACK_REASONS = [
   'AUTO_AFTER_ERROR',
   'AUTO_AFTER_STALL',
   'AUTO_CIRCUIT_OPEN',
+  'AUTO_HEDGE_WIN',
   'DEGRADED',
 ] as const;
 

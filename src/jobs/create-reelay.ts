@@ -172,6 +172,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ...(routerState.spendStore ? { spend: routerState.spendStore } : {}),
     ...(stores.pendingDecisions ? { pendingDecisions: stores.pendingDecisions } : {}),
     maxSwitchesPerStage: config.maxSwitchesPerStage,
+    ...(config.hedging ? { hedging: config.hedging } : {}),
     ...(config.decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs: config.decisionTimeoutMs }),
     clock,
     ids,

@@ -30,7 +30,12 @@ export interface FallbackDecisionFactoryOptions {
   ids?: IdGenerator;
 }
 
-const AUTOMATIC: readonly string[] = ['AUTO_AFTER_ERROR', 'AUTO_AFTER_STALL', 'AUTO_CIRCUIT_OPEN'];
+const AUTOMATIC: readonly string[] = [
+  'AUTO_AFTER_ERROR',
+  'AUTO_AFTER_STALL',
+  'AUTO_CIRCUIT_OPEN',
+  'AUTO_HEDGE_WIN',
+];
 
 /**
  * Creates {@link FallbackDecision} records — the audit trail's unit — with an id, a timestamp and

@@ -25,6 +25,8 @@ export interface CallOutcome {
   durationMs: number;
   /** Category of the failure (when `ok` is false). @default 'system_error' */
   category?: ErrorCategory;
+  /** We stopped the call (a lost hedge, a gone client): no evidence about the provider, not counted. */
+  aborted?: boolean;
 }
 
 /** The answer of {@link CircuitBreaker.tryAcquire}. */
@@ -274,6 +276,7 @@ export class CircuitBreaker {
   }
 
   private kindOf(outcome: CallOutcome): OutcomeKind {
+    if (outcome.aborted) return 'ignored';
     if (!outcome.ok) return this.counts(outcome.category ?? 'system_error') ? 'failure' : 'ignored';
     return outcome.durationMs >= this.thresholds.slowCallThresholdMs ? 'failure' : 'success';
   }

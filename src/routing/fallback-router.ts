@@ -1,3 +1,4 @@
+import type { HedgingConfigInput } from '../config/hedging-schema.js';
 import type { CallContext, CallPolicy } from '../domain/call-context.js';
 import { type Clock, isoAt, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
@@ -22,6 +23,9 @@ import { BudgetPolicy } from './budget-policy.js';
 import { CallRecorder } from './call-recorder.js';
 import type { CostTracker } from './cost-tracker.js';
 import { createFallbackPolicies, type FailureDecision, type FallbackPolicies } from './fallback-policies.js';
+import type { HedgePlanner } from './hedge-planner.js';
+import { createHedgedTurns } from './hedge-wiring.js';
+import type { HedgedTurns } from './hedged-turn.js';
 import type { JobFailureHistory } from './job-failure-history.js';
 import { MeasurePolicy } from './measure-policy.js';
 import type { ProviderPerformanceTracker } from './performance-tracker.js';
@@ -53,6 +57,11 @@ export interface FallbackRouterOptions {
   policies?: FallbackPolicies;
   /** Providers never picked automatically on a stall (degradations). @default [] */
   neverAutoSelect?: readonly string[];
+  /**
+   * Hedging of first tokens (docs/hedging.md): the `hedging` config section and the planner.
+   * @default no hedging
+   */
+  hedging?: { config?: HedgingConfigInput; planner?: HedgePlanner };
   /** Automatic switches allowed per stage call under `auto`. @default 3 */
   maxSwitchesPerStage?: number;
   clock?: Clock;
@@ -88,6 +97,7 @@ export class FallbackRouter implements ProviderRunner {
   private readonly maxSwitches: number;
   private readonly policies: FallbackPolicies;
   private readonly pipeline: CallPolicy;
+  private readonly hedged: HedgedTurns | undefined;
 
   constructor(private readonly options: FallbackRouterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -120,6 +130,14 @@ export class FallbackRouter implements ProviderRunner {
       ...(options.bulkheads ? { bulkhead: new BulkheadPolicy((id) => options.bulkheads?.get(id)) } : {}),
       ...(options.rateLimiter ? { rateLimit: new RateLimitPolicy(options.rateLimiter) } : {}),
     });
+    this.hedged = options.hedging
+      ? createHedgedTurns(options, options.hedging, {
+          clock: this.clock,
+          logger: this.logger,
+          recorder,
+          providerOf,
+        })
+      : undefined;
   }
 
   /** Listens to router events (`retry-scheduled`). */
@@ -242,7 +260,9 @@ export class FallbackRouter implements ProviderRunner {
       },
     };
     try {
-      const value = await this.pipeline.execute((c) => call.call(provider, c), ctx);
+      const value = this.hedged
+        ? await this.hedged.execute(episode, ctx, this.pipeline)
+        : await this.pipeline.execute((c) => call.call(provider, c), ctx);
       return { ok: true, value };
     } catch (error) {
       if (control.signal.aborted && !call.signal.aborted) return { ok: false, error: control.signal.reason };

@@ -1,3 +1,4 @@
+import type { HedgingConfigInput } from '../config/hedging-schema.js';
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
@@ -52,6 +53,8 @@ export interface RoutingKitOptions {
   rateLimiter?: RateLimiter;
   /** Per-provider bulkheads. @default the defaults (`DEFAULT_BULKHEADS`: local Ollama and Stable Diffusion) */
   bulkheads?: BulkheadRegistry;
+  /** Hedging of first tokens (docs/hedging.md); per-job and per-call settings work without it. */
+  hedging?: HedgingConfigInput;
   /** Automatic switches per stage call. @default 3 */
   maxSwitchesPerStage?: number;
   /** Providers never picked automatically (degradations). @default ['captions-only'] */
@@ -191,6 +194,7 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     neverAutoSelect,
     rateLimiter,
     bulkheads,
+    hedging: options.hedging ? { config: options.hedging } : {},
     clock,
     ids,
     logger,

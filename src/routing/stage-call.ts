@@ -1,3 +1,4 @@
+import type { HedgeSettingsInput } from '../config/hedging-schema.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { Provider, ProviderCallContext, Usage } from '../domain/provider.js';
 import type { Stage } from '../domain/stages.js';
@@ -21,8 +22,25 @@ export interface StageCall<T, P extends Provider = Provider> {
   estimatedUsage?: Usage;
   /** Ordered ids of cheaper providers allowed when a strategy says `degrade`. */
   degradations?: readonly string[];
+  /**
+   * Hedging of this call (docs/hedging.md): the job's and the request's own settings over the
+   * configured stage defaults, and facts that restrict it. @default none (config decides)
+   */
+  hedge?: StageCallHedge;
   /** The work, run against whichever provider the router settles on. */
   call: (provider: P, ctx: ProviderCallContext) => Promise<T>;
+}
+
+/** Per-job and per-request hedge settings of a {@link StageCall}. */
+export interface StageCallHedge {
+  /** The job's settings (job options). */
+  job?: HedgeSettingsInput;
+  /** This call's own settings. */
+  request?: HedgeSettingsInput;
+  /** The call starts a remote job with side effects (async render). */
+  asyncJob?: boolean;
+  /** The call continues output already delivered (narration after its first scene). */
+  continuesOutput?: boolean;
 }
 
 /** What a stage call returns: the value and the provider that produced it. */

@@ -59,6 +59,8 @@ export async function runNarrationStage(ctx: PipelineContext, script: Script): P
         estimateNarrationMs(scene.narration, request.options.pacing),
       ),
       degradations: [CAPTIONS_ONLY_PROVIDER],
+      // After the first scene a hedge may only repeat the same voice (docs/hedging.md#never).
+      hedge: { continuesOutput: index > 0 },
       ...(preferred ? { preferred } : {}),
       call: (provider, call) =>
         provider.synthesize(

@@ -61,6 +61,8 @@ export async function runRenderStage(
     kind: 'video',
     policy: ctx.policy,
     signal: ctx.signal,
+    // Render jobs have side effects; never hedged unless the adapter can delete the loser's job.
+    hedge: { asyncJob: true },
     preferred: request.providers.video ?? DEFAULT_VIDEO_PROVIDER,
     call: (provider, call) =>
       provider.renderVideo(

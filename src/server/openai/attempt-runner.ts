@@ -106,7 +106,12 @@ export async function attemptDeployment(
   const remaining = Math.max(1, limitMs - (clock.now() - startedAt));
   if (body.stream) {
     const stream = new UpstreamStream(res.body, clock);
-    const first = await awaitFirstContent(stream, clock, remaining, () => countMalformed(ctx, d));
+    // Aborted while waiting for the first token (a lost hedge, a gone client): close at once.
+    const onAbort = (): void => stream.close();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const first = await awaitFirstContent(stream, clock, remaining, () => countMalformed(ctx, d)).finally(
+      () => ctx.signal.removeEventListener('abort', onAbort),
+    );
     if (first.ok) return { ok: true, kind: 'stream', stream, recorder: first.recorder };
     const slow = first.reason === 'slow_first_token' || first.reason === 'stalled';
     const message = slow

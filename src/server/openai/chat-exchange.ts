@@ -5,7 +5,9 @@ import type { ExchangeContext } from './attempt-runner.js';
 import { parseChatBody } from './chat-body.js';
 import type { Deployment } from './deployment-catalog.js';
 import type { ProxyLimits } from './endpoint-options.js';
-import { type Acquired, acquireDeployment, type Refusal } from './failover-loop.js';
+import type { Refusal } from './failover-loop.js';
+import { readHedgeHeader } from './hedge-header.js';
+import { acquireHedged, type HedgedAcquired } from './hedged-acquire.js';
 import type { OpenAiProxy } from './openai-proxy.js';
 import { readReelayHeaders } from './reelay-headers.js';
 import { refusalToReply } from './refusal-reply.js';
@@ -39,6 +41,7 @@ export async function handleChat(
 ): Promise<unknown> {
   const body = parseChatBody(request.body);
   const h = readReelayHeaders(request.headers);
+  const hedgeRequest = readHedgeHeader(request.headers);
   const { catalog, clock } = proxy;
   const { group, pinned } = catalog.resolveGroup(body.model);
   const config = catalog.group(group);
@@ -56,10 +59,12 @@ export async function handleChat(
   let policy: FallbackPolicy = h.fallback ?? config.policy;
   const auditKey = h.session ? `session:${h.session}` : `request:${request.id}`;
   let chain = catalog.chain(group, pinned, h.fallbackModels);
+  let locked: Deployment | undefined;
   if (h.session && !pinned && !h.fallbackModels) {
     const pin = await proxy.sessions.get(h.session);
     const kept = pin && pin.group === group ? chain.find((d) => d.id === pin.deployment) : undefined;
     if (kept) chain = [kept, ...chain.filter((d) => d !== kept)];
+    locked = kept;
   }
   if (h.decision) {
     const check = proxy.tokens.verify(h.decision.token, clock.now());
@@ -110,7 +115,11 @@ export async function handleChat(
     signal: abort.signal,
     attempts: 0,
   };
-  const got: Acquired | Refusal = await acquireDeployment(ctx, { chain, policy });
+  const got: HedgedAcquired | Refusal = await acquireHedged(
+    ctx,
+    { chain, policy },
+    { config: proxy.options.hedging, request: hedgeRequest, locked },
+  );
   if (!got.ok) return refusalToReply(proxy, ctx, got, h.session, request, reply);
 
   const d = got.deployment;
@@ -118,7 +127,7 @@ export async function handleChat(
     if (h.session)
       void proxy.sessions.set(h.session, { deployment: to.id, group }, limits.stickyTtlMs).catch(() => {});
   };
-  pinTo(d);
+  pinTo(got.pin);
   if (got.result.kind === 'json') {
     const obj = got.result.obj;
     obj.model = d.id;

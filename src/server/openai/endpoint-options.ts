@@ -1,3 +1,4 @@
+import type { HedgingConfigInput } from '../../config/hedging-schema.js';
 import type { ModelGroupConfig, ModelGroupInput } from '../../config/model-groups-schema.js';
 import { DEFAULT_TIMEOUT_PROFILES } from '../../config/timeout-profile-defaults.js';
 import type { Logger } from '../../domain/logger.js';
@@ -44,6 +45,8 @@ export interface OpenAiEndpointOptions {
   decisionTtlMs?: number;
   /** Endpoint-wide timing defaults (a group's own settings win). @default the cloud_llm profile */
   limits?: Partial<ProxyLimits>;
+  /** Hedging of first tokens per model group (`hedging.modelGroups`, docs/hedging.md). @default none */
+  hedging?: HedgingConfigInput;
   /** Largest chat request body. @default 4194304 */
   maxBodyBytes?: number;
   /** Structured logger. @default the server's logger */

@@ -158,7 +158,13 @@ export async function acquireDeployment(
       last = v;
       const healthy =
         v.action === 'return' || v.action === 'context_length' || v.action === 'prefill_rejected';
-      permit.release(healthy ? { ok: true, durationMs } : { ok: false, durationMs, category: v.category });
+      permit.release(
+        ctx.signal.aborted
+          ? { ok: false, durationMs, aborted: true }
+          : healthy
+            ? { ok: true, durationMs }
+            : { ok: false, durationMs, category: v.category },
+      );
       event(d, 'failed', v.category, v.status || undefined, started);
       if (ctx.signal.aborted) return { ok: false, kind: 'exhausted', verdict: v, failures, circuitOpen };
       if (v.action === 'return' || v.action === 'prefill_rejected')
