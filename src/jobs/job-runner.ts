@@ -112,11 +112,23 @@ export class JobRunner {
       const job = await this.options.jobs.get(jobId);
       if (job === null || isTerminalStatus(job.status) || this.running.has(jobId)) return;
       const now = this.clock.now();
-      if (job.status === 'queued' || isLeaseExpired(job, now)) {
-        const taken = await this.options.jobs
+      const { jobs } = this.options;
+      // A holder proven dead (pid gone on this host, database session ended) need not be waited for.
+      const gone =
+        job.status === 'running' && !isLeaseExpired(job, now) && (await jobs.isHolderGone?.(job)) === true;
+      if (job.status === 'queued' || isLeaseExpired(job, now) || gone) {
+        const holder = await jobs.leaseHolder?.();
+        const taken = await jobs
           .update(jobId, (r) => {
-            const ready = r.status === 'running' ? recoverJob(r, this.clock.now()) : r;
-            return startJob(ready, { owner: this.owner, leaseMs: this.leaseMs, now: this.clock.now() });
+            const at = this.clock.now();
+            const holderGone = gone && r.lease?.owner === job.lease?.owner;
+            const ready = r.status === 'running' ? recoverJob(r, at, { holderGone }) : r;
+            return startJob(ready, {
+              owner: this.owner,
+              leaseMs: this.leaseMs,
+              now: at,
+              ...(holder ? { holder } : {}),
+            });
           })
           .catch(() => null);
         if (taken !== null) {

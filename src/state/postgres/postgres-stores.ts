@@ -38,15 +38,19 @@ export async function createPostgresStores(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.maxUpdateAttempts === undefined ? {} : { maxUpdateAttempts: options.maxUpdateAttempts }),
   };
+  const jobs = new PostgresJobStore(db, jobOptions);
   return {
     db,
-    jobs: new PostgresJobStore(db, jobOptions),
+    jobs,
     checkpoints: new PostgresCheckpointStore(db),
     jobLogs: new PostgresJobLogStore(db),
     events: new PostgresEventLog(db, options.onListenerError),
     audit: new PostgresAuditTrail(db),
     spend: new PostgresSpendStore(db),
     pendingDecisions: new PostgresPendingDecisionStore(db),
-    close: () => db.close(),
+    close: () => {
+      jobs.releaseSession();
+      return db.close();
+    },
   };
 }
