@@ -239,7 +239,13 @@ export class JobRunner {
       // Accepted at submit under the limits then in force: not re-judged here.
       const request = parseVideoRequest(job.request, { maxPixelFramesPerJob: Number.POSITIVE_INFINITY });
       const result = await this.options.orchestrator.run(
-        { id: job.id, correlationId: job.correlationId, request, policy: job.fallbackPolicy },
+        {
+          id: job.id,
+          correlationId: job.correlationId,
+          request,
+          policy: job.fallbackPolicy,
+          attempt: job.attempts,
+        },
         {
           emit: (event) => {
             void emit(event);

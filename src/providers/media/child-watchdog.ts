@@ -52,8 +52,8 @@ export function watchdogArgv(command: string, args: readonly string[], niceness 
   return niceness > 0 ? ['nice', ['-n', String(niceness), ...sh]] : ['/bin/sh', sh.slice(1)];
 }
 
-/** Sends `signal` to the process group `pgid`; false when it no longer exists. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/** Sends `signal` to the process group `pgid` (0: only check it exists); false when it no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
