@@ -22,6 +22,7 @@ import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobRunner } from './job-runner.js';
 import { LocalReelayService } from './local-reelay-service.js';
+import { openDecisionFromLog } from './pending-decision-from-log.js';
 import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
 import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
@@ -178,6 +179,23 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     concurrency: config.concurrency.jobs,
     leaseMs: options.leaseMs ?? (scaleOut ? 6_000 : 30_000),
     pollIntervalMs: options.pollIntervalMs ?? 1000,
+    onAttemptStart: async (job) => {
+      if (job.attempts < 2) return;
+      // The previous attempt's worker died: a decision it left open is carried over, not asked again.
+      const open = openDecisionFromLog(await stores.events.read(job.id, 0, 100_000));
+      if (!open) return;
+      const { decisionId, stage, provider } = open.decision;
+      kit.gateway.carryOverDecision(job.id, {
+        decisionId,
+        stage,
+        provider,
+        ...(open.answer ? { answer: open.answer } : {}),
+      });
+      sink.log(job.id, 'info', 'Carried over the decision the previous attempt left open', {
+        decisionId,
+        answered: open.answer !== undefined,
+      });
+    },
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');

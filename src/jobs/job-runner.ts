@@ -27,6 +27,11 @@ export interface JobRunnerOptions {
   sink: JobEventSink;
   /** Called when a job ends, whatever the outcome (release locks, withdraw decisions). */
   onJobEnd?: (jobId: string) => void;
+  /**
+   * Called before an attempt runs, once the job is leased here (e.g. to carry over the decision
+   * a dead attempt left open). A failure is logged and does not stop the job.
+   */
+  onAttemptStart?: (job: JobRecord) => Promise<void>;
   /** This worker's id, written into leases. @default ids('worker') */
   owner?: string;
   /** Lease length; renewed every third of it while the job runs. @default 30000 */
@@ -236,6 +241,14 @@ export class JobRunner {
         worker: this.owner,
         correlationId: job.correlationId,
       });
+      await this.options
+        .onAttemptStart?.(job)
+        .catch((err: unknown) =>
+          this.logger.warn(
+            { tag: 'ATTEMPT_START_HOOK_FAILED', jobId: job.id, err },
+            'Attempt start hook failed',
+          ),
+        );
       // Accepted at submit under the limits then in force: not re-judged here.
       const request = parseVideoRequest(job.request, { maxPixelFramesPerJob: Number.POSITIVE_INFINITY });
       const result = await this.options.orchestrator.run(

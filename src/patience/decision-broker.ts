@@ -80,6 +80,18 @@ export interface DecisionBrokerOptions {
   store?: PendingDecisionStore;
 }
 
+/**
+ * A decision an earlier attempt of the job asked (its worker died while it was pending), with
+ * the answer given to it meanwhile, if any.
+ */
+export interface CarriedDecision {
+  decisionId: string;
+  stage: string;
+  provider: string;
+  /** The answer recorded for it while no worker held it. */
+  answer?: DecisionAnswerInput;
+}
+
 interface Slot {
   pending: PendingDecision;
   resolve: (answer: DecisionAnswer) => void;
@@ -94,6 +106,7 @@ interface Slot {
  */
 export class DecisionBroker {
   private readonly slots = new Map<string, Slot>();
+  private readonly carried = new Map<string, CarriedDecision>();
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: Logger;
@@ -119,7 +132,8 @@ export class DecisionBroker {
         { stage: req.stage, provider: req.provider },
       );
     }
-    const decisionId = this.ids('decision');
+    const carried = this.takeCarried(req);
+    const decisionId = carried?.decisionId ?? this.ids('decision');
     const timestamp = new Date(this.clock.now()).toISOString();
     const pending: PendingDecision = {
       ...req,
@@ -136,6 +150,11 @@ export class DecisionBroker {
     answer.catch(() => {}); // a withdrawn decision nobody awaits must not be an unhandled rejection
     const slot: Slot = { pending, resolve, reject, handle: { decisionId, answer }, timer: undefined };
     this.slots.set(req.jobId, slot);
+    if (carried?.answer) {
+      // Answered while no worker held it: apply the answer, do not ask again.
+      this.settle(slot, { ...carried.answer, decisionId }, 'user');
+      return slot.handle;
+    }
     this.options.store
       ?.put({ jobId: req.jobId, decisionId, requestedAt: timestamp, data: { ...pending } })
       .catch((err: unknown) => this.logger.warn({ tag: 'DECISION_STORE_WRITE_FAILED', decisionId, err }));
@@ -197,6 +216,24 @@ export class DecisionBroker {
     return this.settle(slot, input, 'user');
   }
 
+  /**
+   * Carries over a decision an earlier attempt of the job asked and could not settle (its worker
+   * died). When this attempt needs a decision on the same stage and provider, it gets that one:
+   * answered at once with `prior.answer` when one was recorded (no `decision-required` again),
+   * else asked under the same decision id (an answer already on its way still fits).
+   */
+  carryOver(jobId: string, prior: CarriedDecision): void {
+    this.carried.set(jobId, prior);
+  }
+
+  private takeCarried(req: DecisionRequest): CarriedDecision | undefined {
+    const prior = this.carried.get(req.jobId);
+    if (!prior || prior.stage !== req.stage || prior.provider.toLowerCase() !== req.provider.toLowerCase())
+      return undefined;
+    this.carried.delete(req.jobId);
+    return prior;
+  }
+
   /** The job's pending decision, if any. */
   getPending(jobId: string): PendingDecision | undefined {
     return this.slots.get(jobId)?.pending;
@@ -212,6 +249,7 @@ export class DecisionBroker {
 
   /** Withdraws the job's pending decision, if any. */
   withdrawForJob(jobId: string, reason: string): void {
+    this.carried.delete(jobId);
     const slot = this.slots.get(jobId);
     if (slot) this.withdraw(slot, reason);
   }
