@@ -8,7 +8,8 @@
  * - a watcher subshell blocks reading the pipe; when the worker process dies for any reason,
  *   even `kill -9`, the kernel closes the pipe's write end, the read returns end-of-file, and the
  *   watcher kills the whole group (`kill -s KILL 0`): the command and anything it started;
- * - the watchdog waits for the command, stops the watcher and exits with the command's status (a
+ * - the watchdog waits for the command, stops and reaps the watcher (so no orphan is left for
+ *   init to reap) and exits with the command's status (a
  *   command ended by a signal ends the watchdog with the same signal); it catches SIGTERM, so a
  *   graceful stop sent to the group reaches the command, and a command that ignores it is still
  *   waited for until SIGKILL;
@@ -30,7 +31,7 @@ while :; do
   wait "$c"; s=$?
   kill -0 "$c" 2>/dev/null || break
 done
-kill "$w" 2>/dev/null
+kill -s KILL "$w" 2>/dev/null; wait "$w" 2>/dev/null
 if [ "$s" -gt 128 ]; then trap - TERM; kill -s "$(kill -l "$s")" $$; fi
 exit "$s"`;
 
