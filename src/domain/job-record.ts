@@ -43,10 +43,27 @@ export interface JobOutput {
   height: number;
 }
 
+/**
+ * Which process holds a lease, so that another worker can tell at once that it died (instead of
+ * waiting for the lease to lapse). Written by the store that grants the lease.
+ */
+export interface LeaseHolder {
+  /** Host identity: hostname, boot id and PID namespace (Linux), so a pid is only judged on its own host. */
+  host: string;
+  /** Process id of the worker on `host`. */
+  pid: number;
+  /** The process's start time (Linux `/proc/<pid>/stat`), so a reused pid is not mistaken for it. */
+  startTime?: string;
+  /** PostgreSQL: key of the advisory lock the worker's database session holds while it lives. */
+  session?: number;
+}
+
 /** Who is working on a running job and until when (ISO-8601); renewed while work goes on. */
 export interface JobLease {
   owner: string;
   expiresAt: string;
+  /** The process behind `owner`, when the store can check its liveness. */
+  holder?: LeaseHolder;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { ReelayError } from '../domain/errors.js';
 import type { FailureDetails } from '../domain/events.js';
-import { isTerminalStatus, type JobOutput, type JobRecord, type JobStatus } from './job-record.js';
+import {
+  isTerminalStatus,
+  type JobOutput,
+  type JobRecord,
+  type JobStatus,
+  type LeaseHolder,
+} from './job-record.js';
 
 /**
  * The legal moves between job statuses. `running → queued` is crash recovery only (the worker's
@@ -64,6 +70,8 @@ export interface StartJobOptions {
   leaseMs: number;
   /** Current time, ms since epoch. */
   now: number;
+  /** The worker process, for liveness checks by other workers. */
+  holder?: LeaseHolder;
 }
 
 /** `queued → running`: counts the attempt, takes a lease, keeps the first `startedAt`. */
@@ -74,20 +82,34 @@ export function startJob(job: JobRecord, options: StartJobOptions): JobRecord {
     ...job,
     status: 'running',
     attempts: job.attempts + 1,
-    lease: { owner: options.owner, expiresAt: iso(options.now + options.leaseMs) },
+    lease: {
+      owner: options.owner,
+      expiresAt: iso(options.now + options.leaseMs),
+      ...(options.holder ? { holder: options.holder } : {}),
+    },
     startedAt: job.startedAt ?? at,
     message: job.attempts === 0 ? 'Running' : `Running (attempt ${job.attempts + 1})`,
     updatedAt: at,
   };
 }
 
+/** Options of {@link recoverJob}. */
+export interface RecoverJobOptions {
+  /**
+   * The caller proved that the lease's holder process is gone (dead pid on this host, or its
+   * database session ended): the job may be requeued before the lease lapses.
+   */
+  holderGone?: boolean;
+}
+
 /**
  * `running → queued`, crash recovery only: refused with `REELAY_ERR_CONFLICT` while the lease
- * is still held. Progress, stage and artifacts are kept so the next worker resumes.
+ * is still held (unless its holder is proven gone). Progress, stage and artifacts are kept so the
+ * next worker resumes.
  */
-export function recoverJob(job: JobRecord, now: number): JobRecord {
+export function recoverJob(job: JobRecord, now: number, options: RecoverJobOptions = {}): JobRecord {
   assertTransition(job, 'queued', 'be requeued');
-  if (!isLeaseExpired(job, now)) {
+  if (!isLeaseExpired(job, now) && options.holderGone !== true) {
     throw new ReelayError(
       'REELAY_ERR_CONFLICT',
       `Job ${job.id} is running under a lease held by ${job.lease?.owner} until ${job.lease?.expiresAt}; ` +
@@ -103,7 +125,9 @@ export function recoverJob(job: JobRecord, now: number): JobRecord {
     ...job,
     status: 'queued',
     lease: null,
-    message: `Requeued: worker ${previous} stopped renewing its lease`,
+    message: options.holderGone
+      ? `Requeued: worker ${previous} is gone`
+      : `Requeued: worker ${previous} stopped renewing its lease`,
     updatedAt: iso(now),
   };
 }
@@ -119,7 +143,7 @@ export function renewJobLease(job: JobRecord, owner: string, leaseMs: number, no
       { correlationId: job.correlationId, details: { jobId: job.id, status: job.status, owner } },
     );
   }
-  return { ...job, lease: { owner, expiresAt: iso(now + leaseMs) }, updatedAt: iso(now) };
+  return { ...job, lease: { ...job.lease, owner, expiresAt: iso(now + leaseMs) }, updatedAt: iso(now) };
 }
 
 /** A progress report from the running pipeline. */

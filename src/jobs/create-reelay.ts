@@ -23,6 +23,7 @@ import { JobEventSink } from './job-event-sink.js';
 import { JobRunner } from './job-runner.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { LocalReelayService } from './local-reelay-service.js';
+import { openDecisionFromLog } from './pending-decision-from-log.js';
 import { createProviderLimits } from './provider-limits.js';
 import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
@@ -210,6 +211,23 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     // With wake-ups (PostgreSQL NOTIFY) the claim poll is only the backstop.
     pollIntervalMs: options.pollIntervalMs ?? (stores.wake ? 5_000 : 1000),
     ...(stores.wake ? { wake: (listener: () => void) => stores.wake!.onJobs(listener) } : {}),
+    onAttemptStart: async (job) => {
+      if (job.attempts < 2) return;
+      // The previous attempt's worker died: a decision it left open is carried over, not asked again.
+      const open = openDecisionFromLog(await stores.events.read(job.id, 0, 100_000));
+      if (!open) return;
+      const { decisionId, stage, provider } = open.decision;
+      kit.gateway.carryOverDecision(job.id, {
+        decisionId,
+        stage,
+        provider,
+        ...(open.answer ? { answer: open.answer } : {}),
+      });
+      sink.log(job.id, 'info', 'Carried over the decision the previous attempt left open', {
+        decisionId,
+        answered: open.answer !== undefined,
+      });
+    },
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');

@@ -8,6 +8,7 @@ export {
   type JobOutput,
   type JobRecord,
   type JobStatus,
+  type LeaseHolder,
   type NewJobDeps,
   type NewJobInput,
   TERMINAL_JOB_STATUSES,

@@ -28,6 +28,11 @@ export interface JobRunnerOptions {
   sink: JobEventSink;
   /** Called when a job ends, whatever the outcome (release locks, withdraw decisions). */
   onJobEnd?: (jobId: string) => void;
+  /**
+   * Called before an attempt runs, once the job is leased here (e.g. to carry over the decision
+   * a dead attempt left open). A failure is logged and does not stop the job.
+   */
+  onAttemptStart?: (job: JobRecord) => Promise<void>;
   /** This worker's id, written into leases. @default ids('worker') */
   owner?: string;
   /** Lease length; renewed every third of it while the job runs. @default 30000 */
@@ -122,11 +127,23 @@ export class JobRunner {
       const job = await this.options.jobs.get(jobId);
       if (job === null || isTerminalStatus(job.status) || this.running.has(jobId)) return;
       const now = this.clock.now();
-      if (job.status === 'queued' || isLeaseExpired(job, now)) {
-        const taken = await this.options.jobs
+      const { jobs } = this.options;
+      // A holder proven dead (pid gone on this host, database session ended) need not be waited for.
+      const gone =
+        job.status === 'running' && !isLeaseExpired(job, now) && (await jobs.isHolderGone?.(job)) === true;
+      if (job.status === 'queued' || isLeaseExpired(job, now) || gone) {
+        const holder = await jobs.leaseHolder?.();
+        const taken = await jobs
           .update(jobId, (r) => {
-            const ready = r.status === 'running' ? recoverJob(r, this.clock.now()) : r;
-            return startJob(ready, { owner: this.owner, leaseMs: this.leaseMs, now: this.clock.now() });
+            const at = this.clock.now();
+            const holderGone = gone && r.lease?.owner === job.lease?.owner;
+            const ready = r.status === 'running' ? recoverJob(r, at, { holderGone }) : r;
+            return startJob(ready, {
+              owner: this.owner,
+              leaseMs: this.leaseMs,
+              now: at,
+              ...(holder ? { holder } : {}),
+            });
           })
           .catch(() => null);
         if (taken !== null) {
@@ -234,10 +251,24 @@ export class JobRunner {
         worker: this.owner,
         correlationId: job.correlationId,
       });
+      await this.options
+        .onAttemptStart?.(job)
+        .catch((err: unknown) =>
+          this.logger.warn(
+            { tag: 'ATTEMPT_START_HOOK_FAILED', jobId: job.id, err },
+            'Attempt start hook failed',
+          ),
+        );
       // Accepted at submit under the limits then in force: not re-judged here.
       const request = parseVideoRequest(job.request, { maxPixelFramesPerJob: Number.POSITIVE_INFINITY });
       const result = await this.options.orchestrator.run(
-        { id: job.id, correlationId: job.correlationId, request, policy: job.fallbackPolicy },
+        {
+          id: job.id,
+          correlationId: job.correlationId,
+          request,
+          policy: job.fallbackPolicy,
+          attempt: job.attempts,
+        },
         {
           emit: (event) => {
             void emit(event);

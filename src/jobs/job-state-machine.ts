@@ -9,6 +9,7 @@ export {
   isLeaseExpired,
   JOB_TRANSITIONS,
   type ProgressUpdate,
+  type RecoverJobOptions,
   recoverJob,
   renewJobLease,
   reportProgress,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../domain/events.js';
-import { pendingDecisionFromLog, pendingDecisionView } from './pending-decision-from-log.js';
+import {
+  openDecisionFromLog,
+  pendingDecisionFromLog,
+  pendingDecisionView,
+} from './pending-decision-from-log.js';
 
 const base = { jobId: 'job_1', timestamp: '2025-01-01T00:00:00.000Z' };
 let nextId = 0;
@@ -63,5 +67,30 @@ describe('pendingDecisionFromLog', () => {
       alternatives: [{ provider: 'espeak', score: 80, reasons: ['offline'] }],
       requestedAt: '2025-01-01T00:01:00.000Z',
     });
+  });
+});
+
+describe('openDecisionFromLog (what a resumed job carries over)', () => {
+  it('is null when no decision is open', () => {
+    expect(openDecisionFromLog([required('d1'), answered('d1')])).toBeNull();
+  });
+
+  it('returns the open decision with the answer submitted for it while no worker held it', () => {
+    const open = required('d3');
+    const answer = stored({
+      type: 'decision-answer-submitted',
+      decisionId: 'd3',
+      option: 'try_alternative',
+      provider: 'espeak',
+    });
+    expect(openDecisionFromLog([open, progress(), answer, submitted('d3')])).toEqual({
+      decision: open,
+      answer: { option: 'try_alternative', provider: 'espeak' },
+    });
+  });
+
+  it('returns the open decision without an answer when none was submitted, or only for another one', () => {
+    const open = required('d4');
+    expect(openDecisionFromLog([submitted('d0'), open, progress()])).toEqual({ decision: open });
   });
 });

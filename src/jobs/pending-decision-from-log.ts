@@ -43,3 +43,35 @@ export function pendingDecisionView(event: StoredDecisionRequired): PendingDecis
     requestedAt: event.timestamp,
   };
 }
+
+/** A decision a dead attempt left open, and the answer recorded for it since (if any). */
+export interface OpenDecisionFromLog {
+  decision: StoredDecisionRequired;
+  /** The first `decision-answer-submitted` for it: given while no worker held the decision. */
+  answer?: { option: ReelayEventOf<'decision-answer-submitted'>['option']; provider?: string };
+}
+
+/**
+ * What a resumed job must carry over from its log: the decision its previous attempt asked and
+ * never settled (see {@link pendingDecisionFromLog}), with the answer submitted for it meanwhile.
+ * Null when no decision is open.
+ * @example
+ * const open = openDecisionFromLog(await stores.events.read(jobId, 0));
+ * if (open) gateway.carryOverDecision(jobId, { ...open.decision, answer: open.answer });
+ */
+export function openDecisionFromLog(events: readonly StoredEvent[]): OpenDecisionFromLog | null {
+  const decision = pendingDecisionFromLog(events);
+  if (!decision) return null;
+  const submitted = events.find(
+    (e): e is ReelayEventOf<'decision-answer-submitted'> & { id: number } =>
+      e.type === 'decision-answer-submitted' && e.decisionId === decision.decisionId && e.id > decision.id,
+  );
+  if (!submitted) return { decision };
+  return {
+    decision,
+    answer: {
+      option: submitted.option,
+      ...(submitted.provider === undefined ? {} : { provider: submitted.provider }),
+    },
+  };
+}

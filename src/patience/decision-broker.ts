@@ -88,6 +88,17 @@ export interface DecisionBrokerOptions {
 
 /** Longest interval Node accepts; the hold never fires, it only keeps the event loop open. */
 const HOLD_INTERVAL_MS = 2 ** 31 - 1;
+/**
+ * A decision an earlier attempt of the job asked (its worker died while it was pending), with
+ * the answer given to it meanwhile, if any.
+ */
+export interface CarriedDecision {
+  decisionId: string;
+  stage: string;
+  provider: string;
+  /** The answer recorded for it while no worker held it. */
+  answer?: DecisionAnswerInput;
+}
 
 interface Slot {
   pending: PendingDecision;
@@ -103,6 +114,7 @@ interface Slot {
  */
 export class DecisionBroker {
   private readonly slots = new Map<string, Slot>();
+  private readonly carried = new Map<string, CarriedDecision>();
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: Logger;
@@ -130,7 +142,8 @@ export class DecisionBroker {
         { stage: req.stage, provider: req.provider },
       );
     }
-    const decisionId = this.ids('decision');
+    const carried = this.takeCarried(req);
+    const decisionId = carried?.decisionId ?? this.ids('decision');
     const timestamp = new Date(this.clock.now()).toISOString();
     const pending: PendingDecision = {
       ...req,
@@ -148,6 +161,11 @@ export class DecisionBroker {
     const slot: Slot = { pending, resolve, reject, handle: { decisionId, answer }, timer: undefined };
     this.slots.set(req.jobId, slot);
     this.updateHold();
+    if (carried?.answer) {
+      // Answered while no worker held it: apply the answer, do not ask again.
+      this.settle(slot, { ...carried.answer, decisionId }, 'user');
+      return slot.handle;
+    }
     this.options.store
       ?.put({ jobId: req.jobId, decisionId, requestedAt: timestamp, data: { ...pending } })
       .catch((err: unknown) => this.logger.warn({ tag: 'DECISION_STORE_WRITE_FAILED', decisionId, err }));
@@ -209,6 +227,24 @@ export class DecisionBroker {
     return this.settle(slot, input, 'user');
   }
 
+  /**
+   * Carries over a decision an earlier attempt of the job asked and could not settle (its worker
+   * died). When this attempt needs a decision on the same stage and provider, it gets that one:
+   * answered at once with `prior.answer` when one was recorded (no `decision-required` again),
+   * else asked under the same decision id (an answer already on its way still fits).
+   */
+  carryOver(jobId: string, prior: CarriedDecision): void {
+    this.carried.set(jobId, prior);
+  }
+
+  private takeCarried(req: DecisionRequest): CarriedDecision | undefined {
+    const prior = this.carried.get(req.jobId);
+    if (!prior || prior.stage !== req.stage || prior.provider.toLowerCase() !== req.provider.toLowerCase())
+      return undefined;
+    this.carried.delete(req.jobId);
+    return prior;
+  }
+
   /** The job's pending decision, if any. */
   getPending(jobId: string): PendingDecision | undefined {
     return this.slots.get(jobId)?.pending;
@@ -224,6 +260,7 @@ export class DecisionBroker {
 
   /** Withdraws the job's pending decision, if any. */
   withdrawForJob(jobId: string, reason: string): void {
+    this.carried.delete(jobId);
     const slot = this.slots.get(jobId);
     if (slot) this.withdraw(slot, reason);
   }

@@ -8,6 +8,7 @@ import { type Logger, silentLogger } from '../domain/logger.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { AuditTrail } from '../state/audit-trail.js';
 import {
+  type CarriedDecision,
   type DecisionAnswer,
   type DecisionAnswerInput,
   DecisionBroker,
@@ -225,6 +226,11 @@ export class ProviderGateway {
   /** Answers the job's pending decision; see {@link DecisionBroker.answer}. */
   answerDecision(jobId: string, answer: DecisionAnswerInput): DecisionAnswer {
     return this.broker.answer(jobId, answer);
+  }
+
+  /** Carries over a decision a dead attempt of the job left open; see {@link DecisionBroker.carryOver}. */
+  carryOverDecision(jobId: string, prior: CarriedDecision): void {
+    this.broker.carryOver(jobId, prior);
   }
 
   /** The job's pending decision, if any. */

@@ -2,10 +2,12 @@ import { stat } from 'node:fs/promises';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import { STAGES, type Stage } from '../domain/stages.js';
+import { runTracked } from '../providers/media/work-tracking.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
+import { AttemptRecord, clearPredecessorDebris } from './attempt-debris.js';
 import { CheckpointKeeper } from './checkpoint-keeper.js';
-import { prepareWorkspace } from './job-workspace.js';
+import { type JobWorkspace, prepareWorkspace } from './job-workspace.js';
 import type { JobLogLevel, PipelineContext, StageEvent } from './pipeline-context.js';
 import { runPreflight } from './preflight.js';
 import { PreflightHealthGate } from './preflight-health-gate.js';
@@ -42,6 +44,8 @@ export interface OrchestratorJob {
   correlationId: string;
   request: VideoRequest;
   policy: FallbackPolicy;
+  /** Which attempt this is (1 for the first run; more after a worker died). @default 1 */
+  attempt?: number;
 }
 
 /** Where the orchestrator reports. */
@@ -88,10 +92,38 @@ export class VideoOrchestrator {
     return new CheckpointKeeper(this.options.checkpoints, jobId, this.clock).artifacts();
   }
 
+  /**
+   * Runs one attempt of a job. What earlier attempts left behind (their FFmpeg still running on
+   * this host, temporary files) is cleared first; this attempt's children and temporary files
+   * are recorded in the work directory while it runs, for the next attempt should this worker die.
+   */
   async run(
     job: OrchestratorJob,
     hooks: OrchestratorHooks,
     signal: AbortSignal,
+  ): Promise<OrchestratorResult> {
+    const workspace = await prepareWorkspace(this.options.dataDir, this.options.outputDir, job.id);
+    const attempt = job.attempt ?? 1;
+    const debris = await clearPredecessorDebris(workspace.workDir, attempt, { clock: this.clock });
+    if (debris.killedGroups.length > 0 || debris.removedPaths.length > 0) {
+      hooks.log('info', 'Cleared what earlier attempts left behind', {
+        killedProcessGroups: debris.killedGroups.length,
+        removedTempFiles: debris.removedPaths.length,
+      });
+    }
+    const record = new AttemptRecord(workspace.workDir, attempt);
+    try {
+      return await runTracked(record, () => this.runStages(job, hooks, signal, workspace));
+    } finally {
+      record.close();
+    }
+  }
+
+  private async runStages(
+    job: OrchestratorJob,
+    hooks: OrchestratorHooks,
+    signal: AbortSignal,
+    workspace: JobWorkspace,
   ): Promise<OrchestratorResult> {
     const { request } = job;
     const served: Partial<Record<Stage, string>> = {};
@@ -107,7 +139,6 @@ export class VideoOrchestrator {
       ...(calibration.samples > 0 ? { weights: weightsFromRates(calibration.rates) } : {}),
     });
     const stageMs: Partial<Record<Stage, number>> = {};
-    const workspace = await prepareWorkspace(this.options.dataDir, this.options.outputDir, job.id);
     const checkpoints = new CheckpointKeeper(this.options.checkpoints, job.id, this.clock);
     const ctx: PipelineContext = {
       jobId: job.id,

@@ -1,4 +1,4 @@
-import type { JobRecord, JobStatus } from '../domain/job-record.js';
+import type { JobRecord, JobStatus, LeaseHolder } from '../domain/job-record.js';
 
 /** Filter and page of {@link JobStore.list}. */
 export interface JobListQuery {
@@ -38,8 +38,9 @@ export interface JobStore {
   list(query?: JobListQuery): Promise<JobPage>;
   /**
    * Atomically takes the oldest claimable job — queued, or running with a lease expired at
-   * `now` (crash recovery: requeued, then started again) — sets it running with a lease for
-   * `owner` until `now + leaseMs`, and returns it; null when nothing is claimable.
+   * `now` or whose holder is proven gone (crash recovery: requeued, then started again) — sets
+   * it running with a lease for `owner` until `now + leaseMs`, and returns it; null when nothing
+   * is claimable.
    */
   claim(owner: string, leaseMs: number, now: number): Promise<JobRecord | null>;
   /**
@@ -47,4 +48,15 @@ export interface JobStore {
    * `REELAY_ERR_CONFLICT` when the job ended or another worker holds it: stop working on it.
    */
   renewLease(id: string, owner: string, leaseMs: number): Promise<JobRecord>;
+  /**
+   * The process stamp this store puts on the leases it grants to this process, so that other
+   * workers can see it die (SQLite: host and pid; PostgreSQL: also its session's advisory lock).
+   * Absent in stores without liveness checks (memory).
+   */
+  leaseHolder?(): Promise<LeaseHolder | undefined>;
+  /**
+   * True only when the running job's lease holder is proven gone (its process died, or its
+   * database session ended) although the lease has not lapsed yet; false when alive or unknown.
+   */
+  isHolderGone?(job: JobRecord): Promise<boolean>;
 }

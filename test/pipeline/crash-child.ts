@@ -2,8 +2,8 @@
  * Child process of crash-resume.test.ts: `node --import tsx test/pipeline/crash-child.ts <dataDir>
  * <leaseMs>`. Creates a container on the data directory, submits a small job, and prints one JSON
  * line per milestone: `{"jobId"}` after the submit, `{"narrated":true}` once the narration stage
- * is complete. The parent then kills it with SIGKILL; it never exits on its own before that
- * (a 60 s guard aside).
+ * is complete, `{"rendering":true}` when the render stage starts. The parent then kills it with SIGKILL; it never exits on its own before that
+ * (a 180 s guard aside).
  */
 import { startReelay } from '../support/pipeline-harness.js';
 import { CRASH_REQUEST } from './crash-request.js';
@@ -18,6 +18,9 @@ reelay.service.subscribe(job.id, (event) => {
   if (event.type === 'stage-complete' && event.stage === 'narration') {
     process.stdout.write(`${JSON.stringify({ narrated: true })}\n`);
   }
+  if (event.type === 'stage-started' && event.stage === 'render') {
+    process.stdout.write(`${JSON.stringify({ rendering: true })}\n`);
+  }
 });
 // A guard so a forgotten child never outlives the test run.
-setTimeout(() => process.exit(3), 60_000);
+setTimeout(() => process.exit(3), 180_000);

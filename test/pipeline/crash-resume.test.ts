@@ -1,9 +1,12 @@
 /**
- * Crash and resume: a worker process is killed with SIGKILL after the narration checkpoints
- * exist; a new container on the same data directory claims the job once the lease lapses and
- * finishes it, redoing only the missing steps.
+ * Crash and resume: a worker process is killed with SIGKILL while FFmpeg renders (the narration
+ * checkpoints exist). Its FFmpeg dies with it within a second (the child watchdog); a new
+ * container on the same data directory sees the dead worker's pid and takes the job over at once
+ * — long before its 30 s lease lapses — removes the temporary files the dead attempt left, and
+ * finishes the job, redoing only the missing steps.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +16,8 @@ import { probeMedia } from '../../src/providers/media/ffprobe.js';
 import type { Checkpoint } from '../../src/state/checkpoint-store.js';
 import { createSqliteStores } from '../../src/state/sqlite/sqlite-stores.js';
 import { removeDir, startReelay, tempDir, waitForEnd, within } from '../support/pipeline-harness.js';
-import { ffmpegProcessesFor } from './media-checks.js';
 
-const LEASE_MS = 1500;
+const LEASE_MS = 30_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
@@ -33,8 +35,14 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-/** Starts the child worker and resolves with its job id and a promise of its "narrated" line. */
-function startChild(): Promise<{ jobId: string; narrated: Promise<void> }> {
+interface ChildMilestones {
+  jobId: string;
+  narrated: Promise<void>;
+  rendering: Promise<void>;
+}
+
+/** Starts the child worker and resolves with its job id and promises of its milestone lines. */
+function startChild(): Promise<ChildMilestones> {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, String(LEASE_MS)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,20 +53,67 @@ function startChild(): Promise<{ jobId: string; narrated: Promise<void> }> {
     stderr += chunk.toString();
   });
   const lines = createInterface({ input: proc.stdout! });
-  return new Promise((resolve, reject) => {
-    let markNarrated: () => void = () => {};
-    const narrated = new Promise<void>((r) => {
-      markNarrated = r;
+  const milestone = (): { promise: Promise<void>; mark: () => void } => {
+    let mark: () => void = () => {};
+    const promise = new Promise<void>((r) => {
+      mark = r;
     });
+    return { promise, mark };
+  };
+  const narrated = milestone();
+  const rendering = milestone();
+  return new Promise((resolve, reject) => {
     proc.on('exit', (code, signal) => {
       if (signal !== 'SIGKILL') reject(new Error(`child exited early (${code ?? signal}): ${stderr}`));
     });
     lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { jobId?: string; narrated?: boolean };
-      if (msg.jobId) resolve({ jobId: msg.jobId, narrated });
-      if (msg.narrated) markNarrated();
+      const msg = JSON.parse(line) as { jobId?: string; narrated?: boolean; rendering?: boolean };
+      if (msg.jobId) resolve({ jobId: msg.jobId, narrated: narrated.promise, rendering: rendering.promise });
+      if (msg.narrated) narrated.mark();
+      if (msg.rendering) rendering.mark();
     });
   });
+}
+
+/** Pids of running (not zombie) FFmpeg processes whose command line mentions `part`, from /proc. */
+function ffmpegRunning(part: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'Z' && cmd[0]?.endsWith('ffmpeg') && cmd.some((a) => a.includes(part)))
+        pids.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** Temporary files (`.<name>.<hex>.tmp.<ext>`) under `root`. */
+function tempFiles(root: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (/^\..+\.[0-9a-f]{8}\.tmp/.test(e.name)) found.push(join(d, e.name));
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/** Polls `check` every 20 ms until it holds; throws after `limitMs` (bounded, no fixed sleep). */
+async function pollUntil(check: () => boolean, limitMs: number, what: string): Promise<number> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - start;
 }
 
 async function killChild(): Promise<void> {
@@ -74,13 +129,26 @@ function byStep(list: readonly Checkpoint[]): Map<string, Checkpoint> {
 }
 
 describe('crash and resume', () => {
-  it('resumes a SIGKILLed job in a new worker and redoes only the missing steps', async () => {
-    const { jobId, narrated } = await startChild();
-    await within(narrated, 45_000, 'the child worker to finish narration');
+  it('resumes a SIGKILLed job at once in a new worker, without its FFmpeg or temp files, redoing only the missing steps', async () => {
+    const { jobId, narrated, rendering } = await startChild();
+    await within(narrated, 120_000, 'the child worker to finish narration');
+    await within(rendering, 45_000, 'the child worker to start rendering');
+    const workDir = join(dir, 'jobs', jobId);
+    await pollUntil(
+      () => ffmpegRunning(jobId).length > 0 && tempFiles(workDir).length > 0,
+      30_000,
+      'FFmpeg rendering into a temporary file',
+    );
     await killChild();
-    // FFmpeg processes the dead worker had started would finish on their own; end them (by pid)
-    // so the machine looks like one that lost the whole worker.
-    for (const pid of await ffmpegProcessesFor(jobId)) process.kill(pid, 'SIGKILL');
+    // The dead worker's FFmpeg dies with it (the watchdog saw its pipe close).
+    const goneMs = await pollUntil(
+      () => ffmpegRunning(jobId).length === 0,
+      1_000,
+      'FFmpeg gone after the kill',
+    );
+    expect(goneMs).toBeLessThanOrEqual(1_000);
+    const debris = tempFiles(workDir);
+    expect(debris.length, 'the dead attempt left temporary files').toBeGreaterThan(0);
 
     const db = createSqliteStores(join(dir, 'reelay.db'));
     const before = await db.checkpoints.list(jobId);
@@ -103,9 +171,13 @@ describe('crash and resume', () => {
     expect(job.attempts).toBe(2);
     const started = events.filter((e) => e.type === 'job-started');
     expect(started.map((e) => (e.type === 'job-started' ? e.attempt : 0))).toEqual([1, 2]);
-    // Claimed only once the dead worker's lease had lapsed.
+    // Taken over as soon as the dead worker's pid was seen gone, long before its lease lapsed.
     const leaseEnd = Date.parse(crashed?.lease?.expiresAt ?? '');
-    expect(Date.parse(started[1]?.timestamp ?? '')).toBeGreaterThanOrEqual(leaseEnd);
+    expect(crashed?.lease?.holder?.pid).toBe(child?.pid);
+    expect(Date.parse(started[1]?.timestamp ?? '')).toBeLessThan(leaseEnd - 10_000);
+    // Nothing of the dead attempt stays: no temporary file, no attempt record.
+    expect(tempFiles(workDir)).toEqual([]);
+    expect(readdirSync(join(workDir, 'attempts'))).toEqual([]);
 
     const after = byStep(await reelay.stores.checkpoints.list(jobId));
     for (const cp of before) {
@@ -115,6 +187,8 @@ describe('crash and resume', () => {
     expect(after.has('post')).toBe(true);
 
     const log = await reelay.stores.jobLogs.read(jobId);
+    const cleared = log.find((l) => l.message === 'Cleared what earlier attempts left behind');
+    expect(cleared?.fields?.removedTempFiles).toBeGreaterThanOrEqual(debris.length);
     expect(log.some((l) => l.message === 'Job resumed (attempt 2)')).toBe(true);
     const resumed = log.find((l) => l.message === 'Resumed from checkpoints');
     expect(resumed?.fields?.skipped).toEqual(expect.arrayContaining(beforeIds));
@@ -128,5 +202,5 @@ describe('crash and resume', () => {
     expect(info.video).toMatchObject({ codec: 'h264', width: 480, height: 270 });
     expect(info.audio?.codec).toBe('aac');
     expect(info.durationMs).toBeGreaterThan(5000);
-  }, 120_000);
+  }, 300_000);
 });

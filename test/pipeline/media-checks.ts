@@ -2,6 +2,7 @@
  * Media facts the pipeline tests assert on, measured with the real FFmpeg: loudness of a stretch
  * of audio, raw gray frames and their difference, and FFmpeg processes still running for a job.
  */
+import { readFileSync } from 'node:fs';
 import { runProcess } from '../../src/providers/media/run-process.js';
 
 /**
@@ -52,4 +53,14 @@ export async function ffmpegProcessesFor(pathPart: string): Promise<number[]> {
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** True when the process has exited and awaits its reaper (or is gone altogether). */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
 }

@@ -33,18 +33,30 @@ export interface WorkerProcess {
 }
 
 /** Starts a worker process on `dataDir` and `prefix`; resolves once it is ready. */
-export async function startWorkerProcess(
+export function startWorkerProcess(
   name: string,
   dataDir: string,
   prefix: string,
   concurrency = 1,
   guardMs = 180_000,
 ): Promise<WorkerProcess> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', CHILD, dataDir, prefix, String(concurrency), String(guardMs)],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } },
-  );
+  return startWorkerScript(name, CHILD, [dataDir, prefix, String(concurrency), String(guardMs)]);
+}
+
+/**
+ * Starts `script` (a TypeScript file printing the milestone lines of worker-child.ts) with
+ * `args`; resolves once it printed `{"ready":true}`.
+ */
+export async function startWorkerScript(
+  name: string,
+  script: string,
+  args: string[],
+): Promise<WorkerProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);

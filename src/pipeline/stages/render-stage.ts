@@ -2,6 +2,7 @@ import { copyFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VideoProvider, VideoRenderResult } from '../../domain/provider.js';
 import { writeFileAtomic } from '../../providers/media/atomic-file.js';
+import { withTrackedTemp } from '../../providers/media/work-tracking.js';
 import { buildCues, timeline, toSrt } from '../../providers/video/subtitles.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { layoutTimeline } from '../scene-timing.js';
@@ -109,7 +110,9 @@ async function publish(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch {
     const temp = `${to}.partial`;
-    await copyFile(from, temp);
-    await rename(temp, to);
+    await withTrackedTemp(temp, async () => {
+      await copyFile(from, temp);
+      await rename(temp, to);
+    });
   }
 }

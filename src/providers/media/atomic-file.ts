@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { withTrackedTemp } from './work-tracking.js';
 
 /**
  * A hidden sibling path for writing `path` atomically: same directory (so `rename` is atomic),
@@ -26,14 +27,17 @@ export async function produceAtomically<T>(
   produce: (tempPath: string) => Promise<T>,
 ): Promise<T> {
   const temp = tempSiblingPath(path);
-  try {
-    const result = await produce(temp);
-    await rename(temp, path);
-    return result;
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  // Recorded while it may exist, so the next attempt removes it should this process die.
+  return withTrackedTemp(temp, async () => {
+    try {
+      const result = await produce(temp);
+      await rename(temp, path);
+      return result;
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  });
 }
 
 /** Writes a whole file atomically (temporary sibling + rename). */

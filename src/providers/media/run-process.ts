@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { type Clock, systemClock, type TimerHandle } from '../../domain/clock.js';
+import {
+  CHILD_MISSING_LINE,
+  CHILD_PID_LINE,
+  signalGroup,
+  WATCHDOG_SUPPORTED,
+  watchdogArgv,
+} from './child-watchdog.js';
+import { currentWorkTracker } from './work-tracking.js';
 
 /** Options of {@link runProcess}. */
 export interface RunProcessOptions {
@@ -12,7 +20,7 @@ export interface RunProcessOptions {
   onStdout?: (chunk: string) => void;
   /** Keep the whole stdout in the result (for small outputs such as ffprobe JSON). @default false */
   collectStdout?: boolean;
-  /** Called once with the child's pid right after it starts (e.g. to sample its memory). */
+  /** Called once with the command's pid right after it starts (e.g. to sample its memory). */
   onSpawn?: (pid: number) => void;
   /**
    * CPU priority of the process (POSIX nice, 0–19): heavy work such as rendering runs below the
@@ -25,6 +33,12 @@ export interface RunProcessOptions {
   stderrTailLines?: number;
   /** Clock for the kill timer. @default systemClock */
   clock?: Clock;
+  /**
+   * Run the command under the watchdog of `child-watchdog.ts`, in its own process group, so that
+   * it dies with this process (even on `kill -9`) and is stopped as a group.
+   * @default true on POSIX systems
+   */
+  supervised?: boolean;
 }
 
 /** How a process ended (when it was not aborted and did start). */
@@ -43,6 +57,9 @@ export interface ProcessOutcome {
  * Runs a command to completion with prompt, certain cancellation. Resolves with the outcome
  * whatever the exit code (callers decide what a failure is); rejects with the spawn error (e.g.
  * `ENOENT`) or, on abort, with the signal's reason once the process has exited.
+ * The command runs supervised (see {@link RunProcessOptions.supervised}): its own process group,
+ * reported to the current {@link WorkTracker} (the job attempt that started it), ended with this
+ * process.
  *
  * @example
  * const { exitCode, stdout } = await runProcess('ffprobe', ['-version'], { collectStdout: true });
@@ -58,25 +75,54 @@ export function runProcess(
       reject(signal.reason);
       return;
     }
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const supervised = (options.supervised ?? true) && WATCHDOG_SUPPORTED;
+    const tracker = supervised ? currentWorkTracker() : undefined;
+    const niceness = Math.max(0, Math.min(19, Math.round(options.niceness ?? 0)));
+    const [file, argv] = supervised ? watchdogArgv(command, args, niceness) : [command, [...args]];
+    const child = spawn(file, argv, {
+      cwd: options.cwd,
+      // The watchdog's stdin is a pipe nobody writes to: it closes when this process dies.
+      stdio: 'pipe',
+      detached: supervised,
+    });
+    child.stdin.on('error', () => {});
+    if (!supervised) child.stdin.end();
     let stdout = '';
     let stderrPartial = '';
     const tail: string[] = [];
     let aborted = false;
+    let missing = false;
     let killTimer: TimerHandle | undefined;
     let settled = false;
 
     const pushStderrLine = (line: string): void => {
       const trimmed = line.trimEnd();
       if (trimmed === '') return;
+      if (supervised) {
+        const pid = CHILD_PID_LINE.exec(trimmed);
+        if (pid) {
+          options.onSpawn?.(Number(pid[1]));
+          return;
+        }
+        if (CHILD_MISSING_LINE.test(trimmed)) {
+          missing = true;
+          return;
+        }
+      }
       tail.push(trimmed);
       if (tail.length > stderrTailLines) tail.shift();
     };
+    const kill = (sig: NodeJS.Signals): void => {
+      if (supervised && child.pid !== undefined) signalGroup(child.pid, sig);
+      else child.kill(sig);
+    };
     const onAbort = (): void => {
       aborted = true;
-      child.kill('SIGTERM');
+      kill('SIGTERM');
       killTimer = clock.setTimeout(() => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) kill('SIGKILL');
+        // The group may outlive its leader (a command that ignores SIGTERM): end it all.
+        else if (supervised && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       }, killGraceMs);
     };
     const finish = (fn: () => void): void => {
@@ -84,6 +130,7 @@ export function runProcess(
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (killTimer !== undefined) clock.clearTimeout(killTimer);
+      if (tracker && child.pid !== undefined) tracker.childEnded(child.pid);
       fn();
     };
 
@@ -100,23 +147,38 @@ export function runProcess(
       for (const line of lines) pushStderrLine(line);
     });
     child.once('spawn', () => {
-      if (child.pid !== undefined && options.niceness) {
+      if (child.pid === undefined) return;
+      tracker?.childStarted(child.pid);
+      if (supervised) return; // niceness through `nice`, pid from the watchdog's first line
+      if (niceness) {
         try {
-          setPriority(child.pid, options.niceness);
+          setPriority(child.pid, niceness);
         } catch {
           // Not permitted here: run at normal priority rather than fail the work.
         }
       }
-      if (child.pid !== undefined) options.onSpawn?.(child.pid);
+      options.onSpawn?.(child.pid);
     });
     child.once('error', (error) => finish(() => reject(error)));
     child.once('close', (exitCode, exitSignal) => {
       pushStderrLine(stderrPartial);
       finish(() => {
         if (aborted) reject(signal?.reason);
+        else if (missing && exitCode === 127) reject(notFound(command, args));
         else resolve({ exitCode, exitSignal, stdout, stderrTail: tail });
       });
     });
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The error `spawn` gives for a missing command, for a command the watchdog could not find. */
+function notFound(command: string, args: readonly string[]): NodeJS.ErrnoException {
+  return Object.assign(new Error(`spawn ${command} ENOENT`), {
+    errno: -2,
+    code: 'ENOENT',
+    syscall: `spawn ${command}`,
+    path: command,
+    spawnargs: [...args],
   });
 }

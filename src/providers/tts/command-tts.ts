@@ -13,6 +13,7 @@ import type {
   TtsProvider,
 } from '../../domain/provider.js';
 import { type ProcessOutcome, runProcess } from '../media/run-process.js';
+import { currentWorkTracker } from '../media/work-tracking.js';
 import { splitIntoChunks } from './espeak-voices.js';
 import { concatWavs } from './wav.js';
 
@@ -146,6 +147,8 @@ export abstract class CommandTtsProvider implements TtsProvider {
       message: `speaking ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} with ${spec.name} voice ${voice}`,
     });
     const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), `reelay-${this.id}-`));
+    const tracker = currentWorkTracker();
+    tracker?.tempCreated(dir);
     try {
       const wavs: string[] = [];
       for (const [i, chunk] of chunks.entries()) {
@@ -182,6 +185,7 @@ export abstract class CommandTtsProvider implements TtsProvider {
       };
     } finally {
       await rm(dir, { recursive: true, force: true });
+      tracker?.tempSettled(dir);
     }
   }
 

@@ -13,6 +13,7 @@ import type {
   TtsProvider,
 } from '../../domain/provider.js';
 import { type ProcessOutcome, runProcess } from '../media/run-process.js';
+import { currentWorkTracker } from '../media/work-tracking.js';
 import {
   type EspeakVoice,
   hasVoice,
@@ -138,6 +139,8 @@ export class EspeakProvider implements TtsProvider {
       message: `speaking ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} with voice ${voice}`,
     });
     const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'reelay-espeak-'));
+    const tracker = currentWorkTracker();
+    tracker?.tempCreated(dir);
     try {
       const wavs: string[] = [];
       for (const [i, chunk] of chunks.entries()) {
@@ -158,6 +161,7 @@ export class EspeakProvider implements TtsProvider {
       };
     } finally {
       await rm(dir, { recursive: true, force: true });
+      tracker?.tempSettled(dir);
     }
   }
 

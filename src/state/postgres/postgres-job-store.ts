@@ -1,6 +1,6 @@
 import { type Clock, isoAt, systemClock } from '../../domain/clock.js';
-import type { JobRecord } from '../../domain/job-record.js';
-import { recoverJob, renewJobLease, startJob } from '../../domain/job-state-machine.js';
+import type { JobRecord, LeaseHolder } from '../../domain/job-record.js';
+import { isLeaseExpired, recoverJob, renewJobLease, startJob } from '../../domain/job-state-machine.js';
 import type { JobListQuery, JobPage, JobStore } from '../job-store.js';
 import {
   DEFAULT_MAX_UPDATE_ATTEMPTS,
@@ -12,8 +12,10 @@ import {
   pageSize,
   updateContention,
 } from '../job-store-support.js';
+import { localLeaseHolder } from '../process-liveness.js';
 import { inTransaction, type PostgresDatabase } from './open-postgres.js';
 import { NOTIFY_SQL, wakePayload } from './postgres-notifier.js';
+import { HOLDER_SESSION_ENDED, PostgresSessionLock } from './postgres-session-lock.js';
 
 /** Options of {@link PostgresJobStore}. */
 export interface PostgresJobStoreOptions {
@@ -35,10 +37,13 @@ const leaseMs = (r: JobRecord): number | null => (r.lease ? Date.parse(r.lease.e
 /**
  * {@link JobStore} on PostgreSQL. `update` is a compare-and-swap on `version`; `claim` locks the
  * chosen row with `FOR UPDATE SKIP LOCKED`, so concurrent workers never take the same job.
+ * A worker's leases name its session's advisory lock ({@link PostgresSessionLock}): a running
+ * job whose worker's session ended is claimable at once, without waiting for the lease to lapse.
  */
 export class PostgresJobStore implements JobStore {
   private readonly clock: Clock;
   private readonly maxUpdateAttempts: number;
+  private readonly session: PostgresSessionLock;
 
   constructor(
     private readonly db: PostgresDatabase,
@@ -46,6 +51,26 @@ export class PostgresJobStore implements JobStore {
   ) {
     this.clock = options.clock ?? systemClock;
     this.maxUpdateAttempts = options.maxUpdateAttempts ?? DEFAULT_MAX_UPDATE_ATTEMPTS;
+    this.session = new PostgresSessionLock(db.pool);
+  }
+
+  async leaseHolder(): Promise<LeaseHolder> {
+    const session = await this.session.sessionKey();
+    return localLeaseHolder(session);
+  }
+
+  async isHolderGone(job: JobRecord): Promise<boolean> {
+    if (job.status !== 'running' || job.lease?.holder?.session === undefined) return false;
+    const { rows } = await this.db.pool.query<{ gone: boolean }>(
+      `SELECT ${HOLDER_SESSION_ENDED} AS gone FROM jobs WHERE id = $1`,
+      [job.id],
+    );
+    return rows[0]?.gone === true;
+  }
+
+  /** Ends this process's liveness session (call before closing the pool). */
+  releaseSession(): void {
+    this.session.release();
   }
 
   async create(record: JobRecord): Promise<JobRecord> {
@@ -92,20 +117,26 @@ export class PostgresJobStore implements JobStore {
   }
 
   async claim(owner: string, lease: number, now: number): Promise<JobRecord | null> {
+    const holder = await this.leaseHolder();
     return inTransaction(this.db.pool, async (client) => {
       const { rows } = await client.query<JobRow>(
         `SELECT seq, data FROM jobs
          WHERE status = 'queued'
-            OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= $1))
+            OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= $1
+                OR ${HOLDER_SESSION_ENDED}))
          ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [now],
       );
       const current = rows[0]?.data;
       if (!current) return null;
-      const requeued = current.status === 'running' ? recoverJob(current, now) : current;
+      // Selected while its lease still runs: only because its holder's session ended.
+      const requeued =
+        current.status === 'running'
+          ? recoverJob(current, now, { holderGone: !isLeaseExpired(current, now) })
+          : current;
       const next = nextVersion(
         current,
-        startJob(requeued, { owner, leaseMs: lease, now }),
+        startJob(requeued, { owner, leaseMs: lease, now, holder }),
         new Date(now).toISOString(),
       );
       if (!(await swap(client, next, current.version))) throw updateContention(current.id, 1);

@@ -56,10 +56,11 @@ export async function createPostgresStores(
     // A failed first LISTEN is retried in the background; polling covers the gap.
     await notifier.start().catch(() => undefined);
   }
+  const jobs = new PostgresJobStore(db, jobOptions);
   return {
     db,
     ...(notifier ? { wake: notifier } : {}),
-    jobs: new PostgresJobStore(db, jobOptions),
+    jobs,
     checkpoints: new PostgresCheckpointStore(db),
     jobLogs: new PostgresJobLogStore(db),
     events: new PostgresEventLog(db, options.onListenerError),
@@ -67,6 +68,7 @@ export async function createPostgresStores(
     spend: new PostgresSpendStore(db),
     pendingDecisions: new PostgresPendingDecisionStore(db),
     close: async () => {
+      jobs.releaseSession();
       await notifier?.close();
       await db.close();
     },

@@ -1,6 +1,6 @@
 import { type Clock, isoAt, systemClock } from '../../domain/clock.js';
-import type { JobRecord } from '../../domain/job-record.js';
-import { recoverJob, renewJobLease, startJob } from '../../domain/job-state-machine.js';
+import type { JobRecord, LeaseHolder } from '../../domain/job-record.js';
+import { isLeaseExpired, recoverJob, renewJobLease, startJob } from '../../domain/job-state-machine.js';
 import type { JobListQuery, JobPage, JobStore } from '../job-store.js';
 import {
   DEFAULT_MAX_UPDATE_ATTEMPTS,
@@ -12,6 +12,7 @@ import {
   pageSize,
   updateContention,
 } from '../job-store-support.js';
+import { isLocalHolderGone, localLeaseHolder } from '../process-liveness.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 
 /** Options of {@link SqliteJobStore}. */
@@ -105,7 +106,16 @@ export class SqliteJobStore implements JobStore {
     };
   }
 
+  async leaseHolder(): Promise<LeaseHolder> {
+    return localLeaseHolder();
+  }
+
+  async isHolderGone(job: JobRecord): Promise<boolean> {
+    return job.status === 'running' && isLocalHolderGone(job.lease?.holder);
+  }
+
   async claim(owner: string, leaseMs: number, now: number): Promise<JobRecord | null> {
+    const holder = localLeaseHolder();
     return this.db
       .transaction((): JobRecord | null => {
         const row = this.db
@@ -116,12 +126,16 @@ export class SqliteJobStore implements JobStore {
              ORDER BY seq LIMIT 1`,
           )
           .get({ now }) as JobRow | undefined;
-        if (!row) return null;
-        const current = parse(row);
-        const requeued = current.status === 'running' ? recoverJob(current, now) : current;
+        // One file means one host: a running job whose worker process is dead is taken at once.
+        const current = row ? parse(row) : this.orphanedJob();
+        if (!current) return null;
+        const requeued =
+          current.status === 'running'
+            ? recoverJob(current, now, { holderGone: !isLeaseExpired(current, now) })
+            : current;
         const next = nextVersion(
           current,
-          startJob(requeued, { owner, leaseMs, now }),
+          startJob(requeued, { owner, leaseMs, now, holder }),
           new Date(now).toISOString(),
         );
         // Inside the write lock the swap cannot lose; checked anyway so a bug cannot double-claim.
@@ -129,6 +143,18 @@ export class SqliteJobStore implements JobStore {
         return next;
       })
       .immediate();
+  }
+
+  /** The oldest running job whose lease holder is a dead process on this host, if any. */
+  private orphanedJob(): JobRecord | undefined {
+    const rows = this.db
+      .prepare(`SELECT seq, data FROM jobs WHERE status = 'running' ORDER BY seq`)
+      .all() as JobRow[];
+    for (const row of rows) {
+      const job = parse(row);
+      if (isLocalHolderGone(job.lease?.holder)) return job;
+    }
+    return undefined;
   }
 
   async renewLease(id: string, owner: string, leaseMs: number): Promise<JobRecord> {

@@ -233,7 +233,7 @@ export function jobStoreContract(
         progress: 35,
         stage: 'narration',
       });
-      expect(taken?.lease).toEqual({ owner: 'w2', expiresAt: '2025-01-01T00:00:10.000Z' });
+      expect(taken?.lease).toMatchObject({ owner: 'w2', expiresAt: '2025-01-01T00:00:10.000Z' });
       expect(taken?.startedAt).toBe('2025-01-01T00:00:00.000Z');
     });
 
@@ -249,7 +249,9 @@ export function jobStoreContract(
       await store.claim('w1', 5000, T0);
       clock.set(T0 + 4000);
       const renewed = await store.renewLease('job-1', 'w1', 5000);
-      expect(renewed.lease).toEqual({ owner: 'w1', expiresAt: '2025-01-01T00:00:09.000Z' });
+      expect(renewed.lease).toMatchObject({ owner: 'w1', expiresAt: '2025-01-01T00:00:09.000Z' });
+      // Renewing keeps the holder stamp the claim put on the lease (liveness checks rely on it).
+      expect(renewed.lease?.holder).toEqual((await store.leaseHolder?.()) ?? undefined);
       expect(await store.claim('w2', 5000, T0 + 8999)).toBeNull();
       expectCode(await caught(() => store.renewLease('job-1', 'w2', 5000)), 'REELAY_ERR_CONFLICT');
       await store.claim('w2', 5000, T0 + 9000);
