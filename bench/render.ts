@@ -21,9 +21,8 @@ import { FfmpegComposer } from '../src/providers/video/ffmpeg-composer.js';
 import {
   type EncodeSettings,
   encoderArgs,
-  type SegmentPlan,
-  segmentAudioFilter,
-  segmentVideoFilter,
+  sceneAudioFilter,
+  viewFilter,
 } from '../src/providers/video/ffmpeg-composer-args.js';
 import { buildCues, timeline, toSrt } from '../src/providers/video/subtitles.js';
 import { toAss } from '../src/providers/video/subtitles-ass.js';
@@ -117,15 +116,10 @@ async function bareFfmpeg(dir: string, scenes: RenderScene[], track: (pid: numbe
   const chains: string[] = [];
   const pairs: string[] = [];
   scenes.forEach((s, i) => {
-    const plan: SegmentPlan = {
-      position: i,
-      imagePath: s.imagePath,
-      audioPath: s.audioPath,
-      frames: Math.round((s.durationMs * FPS) / 1000),
-      fadeMs: 0,
-    };
-    chains.push(`[${i}:v]${segmentVideoFilter(plan, settings)}[v${i}]`);
-    chains.push(`[${scenes.length + i}:a]${segmentAudioFilter(plan, settings)}[a${i}]`);
+    const frames = Math.round((s.durationMs * FPS) / 1000);
+    const view = { position: i, imagePath: s.imagePath, sceneFrames: frames, offset: 0 };
+    chains.push(`[${i}:v]${viewFilter(view, frames, settings, undefined)}[v${i}]`);
+    chains.push(`[${scenes.length + i}:a]${sceneAudioFilter(frames, FPS)}[a${i}]`);
     pairs.push(`[v${i}][a${i}]`);
   });
   const graph = `${chains.join(';')};${pairs.join('')}concat=n=${scenes.length}:v=1:a=1[vc][a];[vc]ass=filename=captions.ass[v]`;
