@@ -22,9 +22,8 @@ import { probeMedia } from '../src/providers/media/ffprobe.js';
 import {
   type EncodeSettings,
   encoderArgs,
-  type SegmentPlan,
-  segmentAudioFilter,
-  segmentVideoFilter,
+  sceneAudioFilter,
+  viewFilter,
 } from '../src/providers/video/ffmpeg-composer-args.js';
 import { parseSrt } from '../src/providers/video/subtitles.js';
 import { toAss } from '../src/providers/video/subtitles-ass.js';
@@ -36,7 +35,6 @@ const HEIGHT = 1080;
 const FPS = 30;
 /** The composer's defaults, so (b) encodes exactly like (a). */
 const PRESET = 'veryfast';
-const FADE_MS = 300;
 /** One job may take this long before the benchmark gives up. */
 const JOB_LIMIT_MS = 10 * 60_000;
 
@@ -124,15 +122,10 @@ async function bareFfmpeg(inputs: JobInputs, outDir: string): Promise<VariantRes
   const chains: string[] = [];
   const pairs: string[] = [];
   for (let i = 0; i < n; i++) {
-    const plan: SegmentPlan = {
-      position: i,
-      imagePath: inputs.images[i] ?? '',
-      audioPath: inputs.audio[i] ?? '',
-      frames: Math.max(1, Math.round(((inputs.durationsMs[i] ?? 0) * FPS) / 1000)),
-      fadeMs: FADE_MS,
-    };
-    chains.push(`[${i}:v]${segmentVideoFilter(plan, settings)}[v${i}]`);
-    chains.push(`[${n + i}:a]${segmentAudioFilter(plan, settings)}[a${i}]`);
+    const frames = Math.max(1, Math.round(((inputs.durationsMs[i] ?? 0) * FPS) / 1000));
+    const view = { position: i, imagePath: inputs.images[i] ?? '', sceneFrames: frames, offset: 0 };
+    chains.push(`[${i}:v]${viewFilter(view, frames, settings, undefined)}[v${i}]`);
+    chains.push(`[${n + i}:a]${sceneAudioFilter(frames, FPS)}[a${i}]`);
     pairs.push(`[v${i}][a${i}]`);
   }
   const graph = `${chains.join(';')};${pairs.join('')}concat=n=${n}:v=1:a=1[vc][a];[vc]ass=filename=captions.ass[v]`;
@@ -150,6 +143,7 @@ async function bareFfmpeg(inputs: JobInputs, outDir: string): Promise<VariantRes
         '-map',
         '[a]',
         ...encoderArgs(settings),
+        ...['-c:a', 'aac', '-b:a', settings.audioBitrate, '-ar', '48000', '-ac', '2'],
         '-movflags',
         '+faststart',
         out,

@@ -3,13 +3,16 @@
  * captions) rendered three ways in one run:
  *   (a) the FFmpeg composer with motion off,
  *   (b) one bare FFmpeg command encoding the same stills, audio and captions (same codec settings),
- *   (c) the FFmpeg composer with motion on.
+ *   (c) the FFmpeg composer with motion on,
+ *   (d) the FFmpeg composer with motion on and crossfades between the scenes.
  * Prints a table and writes bench/results/render.json.
  *
- * Run: `npx tsx bench/render.ts [--runs N]` (N rounds; the fastest of each is kept).
+ * Run: `npx tsx bench/render.ts [--runs N] [--scenes N] [--scene-seconds S]` (N rounds; the fastest
+ * of each is kept). Times are wall seconds and FFmpeg CPU seconds (the latter steadier on a busy machine).
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RenderScene, VideoRenderRequest } from '../src/domain/provider.js';
@@ -21,9 +24,8 @@ import { FfmpegComposer } from '../src/providers/video/ffmpeg-composer.js';
 import {
   type EncodeSettings,
   encoderArgs,
-  type SegmentPlan,
-  segmentAudioFilter,
-  segmentVideoFilter,
+  sceneAudioFilter,
+  viewFilter,
 } from '../src/providers/video/ffmpeg-composer-args.js';
 import { buildCues, timeline, toSrt } from '../src/providers/video/subtitles.js';
 import { toAss } from '../src/providers/video/subtitles-ass.js';
@@ -32,8 +34,21 @@ import { MemorySampler } from './lib/memory-sampler.js';
 const WIDTH = 1920;
 const HEIGHT = 1080;
 const FPS = 30;
-const SCENE_MS = 10_000;
-const SCENES = 6;
+/** `--scenes N` and `--scene-seconds S` shrink the run on a busy machine (defaults: 6 × 10 s). */
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : Number.NaN;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+const SCENE_MS = Math.round(flag('--scene-seconds', 10) * 1000);
+const SCENES = Math.round(flag('--scenes', 6));
+const CLOCK_TICKS = 100;
+
+/** CPU seconds used by finished child processes (FFmpeg) of this process: less load-sensitive than wall time. */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
 const VIDEO_BITRATE = '5000k';
 const AUDIO_BITRATE = '192k';
 const PRESET = 'veryfast';
@@ -48,6 +63,8 @@ const NARRATION = [
 
 interface VariantResult {
   seconds: number;
+  /** CPU seconds of the FFmpeg processes. */
+  cpuSeconds: number;
   durationMs: number;
   ffmpegPeakMb: number;
   combinedPeakMb: number;
@@ -57,12 +74,15 @@ async function measure(run: (track: (pid: number) => void) => Promise<string>): 
   const sampler = new MemorySampler();
   sampler.start();
   const started = performance.now();
+  const cpuBefore = childCpuSeconds();
   try {
     const out = await run(sampler.track);
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = childCpuSeconds() - cpuBefore;
     const info = await probeMedia(out);
     return {
       seconds: round(seconds, 2),
+      cpuSeconds: round(cpuSeconds, 2),
       durationMs: info.durationMs,
       ffmpegPeakMb: round(sampler.ffmpegPeakKb / 1024, 1),
       combinedPeakMb: round(sampler.combinedPeakKb / 1024, 1),
@@ -117,15 +137,10 @@ async function bareFfmpeg(dir: string, scenes: RenderScene[], track: (pid: numbe
   const chains: string[] = [];
   const pairs: string[] = [];
   scenes.forEach((s, i) => {
-    const plan: SegmentPlan = {
-      position: i,
-      imagePath: s.imagePath,
-      audioPath: s.audioPath,
-      frames: Math.round((s.durationMs * FPS) / 1000),
-      fadeMs: 0,
-    };
-    chains.push(`[${i}:v]${segmentVideoFilter(plan, settings)}[v${i}]`);
-    chains.push(`[${scenes.length + i}:a]${segmentAudioFilter(plan, settings)}[a${i}]`);
+    const frames = Math.round((s.durationMs * FPS) / 1000);
+    const view = { position: i, imagePath: s.imagePath, sceneFrames: frames, offset: 0 };
+    chains.push(`[${i}:v]${viewFilter(view, frames, settings, undefined)}[v${i}]`);
+    chains.push(`[${scenes.length + i}:a]${sceneAudioFilter(frames, FPS)}[a${i}]`);
     pairs.push(`[v${i}][a${i}]`);
   });
   const graph = `${chains.join(';')};${pairs.join('')}concat=n=${scenes.length}:v=1:a=1[vc][a];[vc]ass=filename=captions.ass[v]`;
@@ -154,6 +169,7 @@ async function composer(
   scenes: RenderScene[],
   motion: boolean,
   tag: string,
+  crossfade: boolean,
   track: (pid: number) => void,
 ): Promise<string> {
   const srt = join(dir, 'captions.srt');
@@ -170,7 +186,7 @@ async function composer(
     workDir,
     subtitlesPath: srt,
     motion,
-    crossfade: false,
+    crossfade,
     videoBitrate: VIDEO_BITRATE,
     audioBitrate: AUDIO_BITRATE,
   };
@@ -195,6 +211,7 @@ async function main(): Promise<void> {
   const runsFlag = process.argv.indexOf('--runs');
   const runs = runsFlag >= 0 ? Math.max(1, Number(process.argv[runsFlag + 1]) || 1) : 1;
   const info = await detectFfmpeg();
+  const loadBefore = loadavg().map((l) => round(l, 2));
   const dir = await mkdtemp(join(tmpdir(), 'reelay-bench-render-'));
   try {
     console.log(`Preparing ${SCENES} scenes × ${SCENE_MS / 1000} s at ${WIDTH}×${HEIGHT}@${FPS} in ${dir}…`);
@@ -202,15 +219,18 @@ async function main(): Promise<void> {
     let a: VariantResult | undefined;
     let b: VariantResult | undefined;
     let c: VariantResult | undefined;
+    let d: VariantResult | undefined;
     for (let round = 1; round <= runs; round++) {
       console.log(`Round ${round}/${runs}: (b) bare FFmpeg…`);
       b = best(b, await measure((track) => bareFfmpeg(dir, scenes, track)));
       console.log(`Round ${round}/${runs}: (a) composer, motion off…`);
-      a = best(a, await measure((track) => composer(dir, scenes, false, 'static', track)));
+      a = best(a, await measure((track) => composer(dir, scenes, false, 'static', false, track)));
       console.log(`Round ${round}/${runs}: (c) composer, motion on…`);
-      c = best(c, await measure((track) => composer(dir, scenes, true, 'motion', track)));
+      c = best(c, await measure((track) => composer(dir, scenes, true, 'motion', false, track)));
+      console.log(`Round ${round}/${runs}: (d) composer, motion on, crossfades…`);
+      d = best(d, await measure((track) => composer(dir, scenes, true, 'xfade', true, track)));
     }
-    if (!a || !b || !c) throw new Error('no runs');
+    if (!a || !b || !c || !d) throw new Error('no runs');
     const nodePeakMb = round(process.resourceUsage().maxRSS / 1024, 1);
     const result = {
       benchmark: 'render',
@@ -229,9 +249,14 @@ async function main(): Promise<void> {
       composerMotionOff: a,
       bareFfmpeg: b,
       composerMotionOn: c,
+      composerMotionOnCrossfade: d,
       ratioMotionOffToBare: round(a.seconds / b.seconds, 3),
       ratioMotionOnToBare: round(c.seconds / b.seconds, 3),
       ratioMotionOnToOff: round(c.seconds / a.seconds, 3),
+      cpuRatioMotionOnToOff: round(c.cpuSeconds / a.cpuSeconds, 3),
+      ratioCrossfadeToMotionOn: round(d.seconds / c.seconds, 3),
+      cpuRatioCrossfadeToMotionOn: round(d.cpuSeconds / c.cpuSeconds, 3),
+      load: { before: loadBefore, after: loadavg().map((l) => round(l, 2)) },
       goalRatio: 1.15,
       nodePeakRssMb: nodePeakMb,
       goalNodePeakRssMb: 300,
@@ -241,6 +266,7 @@ async function main(): Promise<void> {
       '(a) composer, motion off': a,
       '(b) bare FFmpeg': b,
       '(c) composer, motion on': c,
+      '(d) composer, motion on, crossfades': d,
     });
     console.log(
       `(a)/(b) = ${result.ratioMotionOffToBare}× (goal ≤ 1.15×)   (c)/(b) = ${result.ratioMotionOnToBare}×   (c)/(a) = ${result.ratioMotionOnToOff}× (goal ≤ 1.15×)`,

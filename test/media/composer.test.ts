@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { RenderScene } from '../../src/domain/provider.js';
 import { probeMedia } from '../../src/providers/media/ffprobe.js';
 import { FfmpegComposer } from '../../src/providers/video/ffmpeg-composer.js';
 import { context, grayFrame, makeScenes, request, rowDiff, writeCaptions } from './composer-helpers.js';
-import { isAlive, makeTone } from './fixtures.js';
+import { isAlive, makeStill, makeTone } from './fixtures.js';
 
 let root: string;
 let scenes: RenderScene[];
@@ -114,10 +114,11 @@ describe('FfmpegComposer renders', { timeout: 180_000 }, () => {
 describe('FfmpegComposer checkpoints', { timeout: 180_000 }, () => {
   it('reuses unchanged segments on a second render and re-renders only a changed scene', async () => {
     const dir = await freshDir('reuse');
-    const own = await makeScenes(join(root), [800, 900]);
+    await mkdir(join(root, 'reuse-inputs'), { recursive: true });
+    const own = await makeScenes(join(root, 'reuse-inputs'), [800, 900]);
     const first = new FfmpegComposer({ preset: 'ultrafast' });
     await first.renderVideo(request(dir, own), context().ctx);
-    expect(first.lastRun).toEqual({ rendered: expect.arrayContaining([0, 1]), reused: [] });
+    expect(first.lastRun).toMatchObject({ rendered: expect.arrayContaining([0, 1]), reused: [] });
     const mtime = (await stat(join(dir, 'work', 'segment-0.mp4'))).mtimeMs;
 
     await first.renderVideo(request(dir, own), context().ctx);
@@ -125,9 +126,14 @@ describe('FfmpegComposer checkpoints', { timeout: 180_000 }, () => {
     expect(first.lastRun.reused.sort()).toEqual([0, 1]);
     expect((await stat(join(dir, 'work', 'segment-0.mp4'))).mtimeMs).toBe(mtime);
 
+    // Segments are video only: new narration re-renders no picture, only the final join.
     await makeTone(own[1]!.audioPath, 500, 1000);
     await first.renderVideo(request(dir, own), context().ctx);
-    expect(first.lastRun).toEqual({ rendered: [1], reused: [0] });
+    expect(first.lastRun).toMatchObject({ rendered: [], reused: expect.arrayContaining([0, 1]) });
+
+    await makeStill(own[1]!.imagePath, 400, 300, 200);
+    await first.renderVideo(request(dir, own), context().ctx);
+    expect(first.lastRun).toMatchObject({ rendered: [1], reused: [0] });
   });
 
   it('abort kills FFmpeg within 1 s, keeps the finished segment and leaves no temp files', async () => {

@@ -3,13 +3,14 @@ import {
   concatList,
   type EncodeSettings,
   encoderArgs,
-  finalArgs,
   panPlan,
   type SegmentPlan,
+  sceneAudioFilter,
   segmentArgs,
-  segmentAudioFilter,
-  segmentVideoFilter,
+  segmentGraph,
+  viewFilter,
 } from './ffmpeg-composer-args.js';
+import { finalArgs } from './ffmpeg-composer-final.js';
 
 const settings: EncodeSettings = {
   width: 1920,
@@ -19,26 +20,31 @@ const settings: EncodeSettings = {
   crf: 23,
   audioBitrate: '192k',
 };
+const view = { position: 0, imagePath: '/in/a.png', sceneFrames: 300, offset: 0 };
 const plan: SegmentPlan = {
-  position: 0,
-  imagePath: '/in/a.png',
-  audioPath: '/in/a.wav',
+  name: 'segment-0',
+  kind: 'scene',
+  sceneIndex: 0,
+  startFrame: 0,
   frames: 300,
-  fadeMs: 0,
+  views: [view],
+  fadeInFrames: 0,
+  fadeOutFrames: 0,
 };
 
 describe('segment filters', () => {
   it('converts to yuv420p with a BT.709 matrix before multiplying the single frame', () => {
-    const filter = segmentVideoFilter(plan, settings);
+    const filter = segmentGraph(plan, settings);
     expect(filter).toContain('out_color_matrix=bt709');
     expect(filter.indexOf('format=yuv420p')).toBeLessThan(filter.indexOf('tpad=stop=299:stop_mode=clone'));
     expect(filter).toContain('pad=1920:1080:(ow-iw)/2:(oh-ih)/2');
     expect(filter).not.toContain('fade');
     expect(filter).not.toContain('ass=');
+    expect(filter).toMatch(/^\[0:v\].*\[v\]$/);
   });
 
   it('pans a moving crop over the still scaled once, after the yuv420p conversion and the clones', () => {
-    const filter = segmentVideoFilter({ ...plan, motion: { travel: 0.12 } }, settings);
+    const filter = viewFilter(view, 300, settings, { travel: 0.12 });
     // 12 % of 1920 = 230 px of travel: the still is scaled to the frame plus that margin.
     expect(filter).toContain('scale=2152:1212:');
     expect(filter.indexOf('format=yuv420p')).toBeLessThan(filter.indexOf('tpad'));
@@ -47,20 +53,59 @@ describe('segment filters', () => {
     expect(filter).not.toContain('zoompan');
   });
 
-  it('fades video and audio at both edges and burns the caption file', () => {
-    const faded = { ...plan, fadeMs: 300, assFile: 'segment-0.ass' };
-    expect(segmentVideoFilter(faded, settings)).toMatch(
-      /ass=filename=segment-0\.ass,fade=t=in:st=0:d=0\.300,fade=t=out:st=9\.700:d=0\.300$/,
+  it('continues the pan of the scene in a view that starts later or earlier than the scene', () => {
+    expect(viewFilter({ ...view, offset: 100 }, 20, settings, { travel: 0.12 })).toContain(
+      "x='clip(n+66,0,230)'",
     );
-    expect(segmentAudioFilter(faded, settings)).toBe(
-      'aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_dur=10.000,atrim=end=10.000,' +
-        'afade=t=in:st=0:d=0.300,afade=t=out:st=9.700:d=0.300',
+    expect(viewFilter({ ...view, offset: -10 }, 20, settings, { travel: 0.12 })).toContain(
+      "x='clip(n-44,0,230)'",
     );
   });
 
-  it('never fades longer than half a very short segment', () => {
-    expect(segmentVideoFilter({ ...plan, frames: 9, fadeMs: 300 }, settings)).toContain(
-      'fade=t=out:st=0.150:d=0.150',
+  it('burns the captions, then fades from and to black at the edges of the video', () => {
+    const faded = { ...plan, fadeInFrames: 9, fadeOutFrames: 9, assFile: 'segment-0.ass' };
+    expect(segmentGraph(faded, settings)).toMatch(
+      /ass=filename=segment-0\.ass,fade=t=in:s=0:n=9,fade=t=out:s=291:n=9\[v\]$/,
+    );
+  });
+
+  it('blends the outgoing and incoming scenes of a transition with xfade, captions over the blend', () => {
+    const transition: SegmentPlan = {
+      ...plan,
+      name: 'transition-0-1',
+      kind: 'transition',
+      frames: 15,
+      views: [
+        { ...view, offset: 293 },
+        { ...view, position: 1, imagePath: '/in/b.png', offset: -7 },
+      ],
+      transitionKind: 'wipeleft',
+      assFile: 'transition-0-1.ass',
+    };
+    const graph = segmentGraph(transition, settings);
+    expect(graph).toContain('[0:v]scale=1920:1080');
+    expect(graph).toContain('[1:v]scale=1920:1080');
+    expect(graph).toContain(
+      '[a][b]xfade=transition=wipeleft:duration=0.500000:offset=0,ass=filename=transition-0-1.ass[v]',
+    );
+    const args = segmentArgs(transition, settings, '/w/t.mp4');
+    expect(args.slice(0, 8)).toEqual([
+      '-framerate',
+      '30',
+      '-i',
+      '/in/a.png',
+      '-framerate',
+      '30',
+      '-i',
+      '/in/b.png',
+    ]);
+    expect(args).toContain('-an');
+  });
+
+  it('pads or cuts each narration to its scene in whole samples, with click-free edges', () => {
+    expect(sceneAudioFilter(300, 30)).toBe(
+      'aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_len=480000,' +
+        'atrim=end_sample=480000,afade=t=in:st=0:d=0.010,afade=t=out:st=9.990000:d=0.010',
     );
   });
 });
@@ -96,24 +141,30 @@ describe('motion directions', () => {
 });
 
 describe('encoder and final arguments', () => {
-  it('uses CRF without a bitrate, and a capped bitrate when one is requested', () => {
+  it('uses CRF, capped at the bitrate when one is requested, and encodes no audio in segments', () => {
     expect(encoderArgs(settings)).toEqual(expect.arrayContaining(['-crf', '23', '-preset', 'veryfast']));
     const capped = encoderArgs({ ...settings, videoBitrate: '5000k' });
-    expect(capped.join(' ')).toContain('-b:v 5000k -maxrate 5000k -bufsize 10000k');
-    expect(capped).not.toContain('-crf');
+    expect(capped.join(' ')).toContain('-crf 23 -maxrate 5000k -bufsize 10000k');
+    expect(capped).not.toContain('-b:v');
     expect(capped.join(' ')).toContain('-colorspace bt709 -color_primaries bt709 -color_trc bt709');
-    expect(capped.join(' ')).toContain('-c:a aac -b:a 192k -ar 48000 -ac 2');
+    expect(capped).not.toContain('-c:a');
   });
 
   it('renders the exact frame count into the given output', () => {
     const args = segmentArgs(plan, settings, '/w/.seg.tmp.mp4');
     expect(args.slice(0, 4)).toEqual(['-framerate', '30', '-i', '/in/a.png']);
+    expect(args).toContain('-an');
     expect(args.slice(-5)).toEqual(['-frames:v', '300', '-f', 'mp4', '/w/.seg.tmp.mp4']);
   });
 
-  it('copies everything without music or normalisation, and re-encodes only audio otherwise', () => {
+  it('copies the video, joins the narrations in one track, and re-encodes only that audio', () => {
     const base = {
       listPath: '/w/list',
+      narration: [
+        { audioPath: '/a0.wav', frames: 300 },
+        { audioPath: '/a1.wav', frames: 1500 },
+      ],
+      fps: 30,
       totalMs: 60_000,
       musicVolumeDb: -18,
       duckRatio: 8,
@@ -121,14 +172,18 @@ describe('encoder and final arguments', () => {
       audioBitrate: '192k',
     };
     const plain = finalArgs(base, '/o.mp4').join(' ');
-    expect(plain).toContain('-f concat -safe 0 -i /w/list');
-    expect(plain).toContain('-c copy -movflags +faststart');
+    expect(plain).toContain('-f concat -safe 0 -i /w/list -i /a0.wav -i /a1.wav');
+    expect(plain).toContain('[1:a]aresample=48000');
+    expect(plain).toContain('apad=whole_len=2400000');
+    expect(plain).toContain('[n0][n1]concat=n=2:v=0:a=1');
+    expect(plain).toContain('-map 0:v -map [a] -c:v copy -c:a aac -b:a 192k');
+    expect(plain).not.toContain('loudnorm');
     const normalised = finalArgs({ ...base, loudnessLufs: -14 }, '/o.mp4').join(' ');
     expect(normalised).toContain('loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000[a]');
-    expect(normalised).toContain('-c:v copy -c:a aac');
     expect(normalised).not.toContain('-stream_loop');
     const mixed = finalArgs({ ...base, musicPath: '/m.mp3', loudnessLufs: -14 }, '/o.mp4').join(' ');
-    expect(mixed).toContain('-stream_loop -1 -i /m.mp3');
+    expect(mixed).toContain('-i /a1.wav -stream_loop -1 -i /m.mp3');
+    expect(mixed).toContain('[3:a]aresample=48000');
     expect(mixed).toContain('volume=-18dB,afade=t=out:st=59.000:d=1.000');
     // The narration keys the compressor that ducks the music, then the mix is normalised.
     expect(mixed).toContain('[music][key]sidechaincompress=threshold=0.01:ratio=8:');

@@ -1,3 +1,10 @@
+import type {
+  MotionSettings,
+  SceneView,
+  TimelineSegment,
+  TransitionKind,
+} from './ffmpeg-composer-timeline.js';
+
 /** Encoder settings shared by every segment, so segments join with `-c copy`. */
 export interface EncodeSettings {
   width: number;
@@ -13,35 +20,18 @@ export interface EncodeSettings {
   audioBitrate: string;
 }
 
-/** Ken Burns parameters for one segment. */
-export interface MotionSettings {
-  /** How far the view travels across the still, as a fraction of the frame width (0.12 = 12 %). */
-  travel: number;
-}
-
-/** Everything needed to render one scene segment. Paths are absolute except `assFile` (relative to the work dir). */
-export interface SegmentPlan {
-  /** Position of the scene in the request (drives the motion direction). */
-  position: number;
-  imagePath: string;
-  audioPath: string;
-  /** Exact number of video frames; the segment lasts `frames / fps` seconds. */
-  frames: number;
+/** Everything needed to render one video segment. `assFile` is relative to the work dir. */
+export interface SegmentPlan extends TimelineSegment {
   /** ASS file name inside the work dir, when captions are burned in. */
   assFile?: string;
-  /** Fade from/to black (and audio fade) length at each edge; 0 disables. */
-  fadeMs: number;
   /** Ken Burns motion, when wanted. */
   motion?: MotionSettings;
-}
-
-/** Seconds with millisecond precision, as FFmpeg option text. */
-function sec(ms: number): string {
-  return (Math.round(ms) / 1000).toFixed(3);
+  /** `xfade` transition of a transition segment. @default 'fade' */
+  transitionKind?: TransitionKind;
 }
 
 /** Duration of a segment in milliseconds (exact frame count over fps). */
-export function segmentDurationMs(plan: SegmentPlan, settings: EncodeSettings): number {
+export function segmentDurationMs(plan: { frames: number }, settings: { fps: number }): number {
   return (plan.frames * 1000) / settings.fps;
 }
 
@@ -66,12 +56,14 @@ export interface PanPlan {
  * The distance is `travel × width`, or the frame count when the scene is shorter; a longer scene
  * holds still for equal times at both ends. Even positions pan left to right, odd ones right to
  * left; positions 2–3 (mod 4) pan vertically (the margin scales with the frame's aspect).
+ * `offset` is the scene frame shown at the segment's frame 0 (segments show parts of a scene).
  */
 export function panPlan(
   position: number,
   frames: number,
   s: { width: number; height: number },
   travel: number,
+  offset = 0,
 ): PanPlan {
   const vertical = position % 4 >= 2;
   const along = vertical ? s.height : s.width;
@@ -80,7 +72,8 @@ export function panPlan(
   const width = even(s.width + marginW + 1);
   const height = even((width * s.height) / s.width + 1);
   const hold = Math.floor((frames - 1 - distance) / 2);
-  const step = `clip(n-${hold},0,${distance})`;
+  const shift = hold - offset;
+  const step = `clip(n${shift >= 0 ? '-' : '+'}${Math.abs(shift)},0,${distance})`;
   const moving = position % 2 === 0 ? step : `${distance}-${step}`;
   const centreX = String(Math.floor((width - s.width) / 2));
   const centreY = String(Math.floor((height - s.height) / 2));
@@ -94,142 +87,102 @@ export function panPlan(
 }
 
 /**
- * The video filter chain of a segment. The still is read once as a single frame, scaled and
- * padded to fit the frame (any aspect), converted to yuv420p with a BT.709 matrix, and only then
- * multiplied into frames (`tpad` clones) — converting before raising the frame count is much
- * faster. Motion crops a moving window out of the clones ({@link panPlan}; `crop` only moves
- * pointers, so it costs nothing). Captions and fades come last.
+ * The filter chain turning one still into the frames of a {@link SceneView}. The still is read
+ * once as a single frame, scaled and padded to fit (any aspect), converted to yuv420p with a
+ * BT.709 matrix, and only then multiplied into frames (`tpad` clones) — converting before raising
+ * the frame count is much faster. Motion crops a moving window out of the clones ({@link panPlan};
+ * `crop` only moves pointers, so it costs nothing).
  */
-export function segmentVideoFilter(plan: SegmentPlan, s: EncodeSettings): string {
+export function viewFilter(
+  view: SceneView,
+  frames: number,
+  s: EncodeSettings,
+  motion: MotionSettings | undefined,
+): string {
   const scaleTo = (w: number, h: number): string =>
     `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:out_color_matrix=bt709:out_range=tv:flags=lanczos,format=yuv420p,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`;
-  const parts: string[] = [];
-  if (plan.motion) {
-    const pan = panPlan(plan.position, plan.frames, s, plan.motion.travel);
-    parts.push(
-      scaleTo(pan.width, pan.height),
-      `tpad=stop=${plan.frames - 1}:stop_mode=clone`,
-      `crop=w=${s.width}:h=${s.height}:x='${pan.x}':y='${pan.y}':exact=1`,
-    );
-  } else {
-    parts.push(scaleTo(s.width, s.height), `tpad=stop=${plan.frames - 1}:stop_mode=clone`);
-  }
-  parts.push('setsar=1');
-  if (plan.assFile) parts.push(`ass=filename=${plan.assFile}`);
-  const durMs = segmentDurationMs(plan, s);
-  const fadeMs = Math.min(plan.fadeMs, durMs / 2);
-  if (fadeMs > 0) {
-    parts.push(`fade=t=in:st=0:d=${sec(fadeMs)}`, `fade=t=out:st=${sec(durMs - fadeMs)}:d=${sec(fadeMs)}`);
-  }
-  return parts.join(',');
-}
-
-/** The audio filter chain of a segment: 48 kHz stereo, padded or cut to the exact segment length, faded at the edges. */
-export function segmentAudioFilter(plan: SegmentPlan, s: EncodeSettings): string {
-  const durMs = segmentDurationMs(plan, s);
-  const parts = [
-    'aresample=48000',
-    'aformat=sample_fmts=fltp:channel_layouts=stereo',
-    `apad=whole_dur=${sec(durMs)}`,
-    `atrim=end=${sec(durMs)}`,
-  ];
-  const fadeMs = Math.min(plan.fadeMs, durMs / 2);
-  if (fadeMs > 0) {
-    parts.push(`afade=t=in:st=0:d=${sec(fadeMs)}`, `afade=t=out:st=${sec(durMs - fadeMs)}:d=${sec(fadeMs)}`);
-  }
-  return parts.join(',');
-}
-
-/** The H.264 + AAC encoder arguments every segment shares (BT.709 tagged, yuv420p, 48 kHz stereo). */
-export function encoderArgs(s: EncodeSettings): string[] {
-  const rate = s.videoBitrate
-    ? ['-b:v', s.videoBitrate, '-maxrate', s.videoBitrate, '-bufsize', doubleRate(s.videoBitrate)]
-    : ['-crf', String(s.crf)];
+  const clones = `tpad=stop=${frames - 1}:stop_mode=clone`;
+  if (!motion) return [scaleTo(s.width, s.height), clones, 'setsar=1'].join(',');
+  const pan = panPlan(view.position, view.sceneFrames, s, motion.travel, view.offset);
   return [
-    ['-c:v', 'libx264', '-preset', s.preset, ...rate, '-pix_fmt', 'yuv420p', '-profile:v', 'high'],
-    ['-g', String(Math.round(s.fps * 2)), '-r', String(s.fps)],
-    ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'],
-    ['-c:a', 'aac', '-b:a', s.audioBitrate, '-ar', '48000', '-ac', '2'],
-  ].flat();
-}
-
-/** Full argument list (after runFfmpeg's base arguments) rendering one segment into `outPath`. */
-export function segmentArgs(plan: SegmentPlan, s: EncodeSettings, outPath: string): string[] {
-  const graph = `[0:v]${segmentVideoFilter(plan, s)}[v];[1:a]${segmentAudioFilter(plan, s)}[a]`;
-  return [
-    ['-framerate', String(s.fps), '-i', plan.imagePath, '-i', plan.audioPath],
-    ['-filter_complex', graph, '-map', '[v]', '-map', '[a]'],
-    encoderArgs(s),
-    ['-frames:v', String(plan.frames), '-f', 'mp4', outPath],
-  ].flat();
-}
-
-/** Options of the final join. */
-export interface FinalPlan {
-  /** Concat-demuxer list file (absolute). */
-  listPath: string;
-  /** Total duration, for the music fade-out. */
-  totalMs: number;
-  /** Background music, looped under the narration. */
-  musicPath?: string;
-  /** Music level in the pauses of the narration, in dB (it ducks further under speech). */
-  musicVolumeDb: number;
-  /** How much the music ducks under speech: side-chain compression ratio. */
-  duckRatio: number;
-  /** Integrated loudness of the final mix in LUFS; `undefined` keeps the levels (and copies the audio). */
-  loudnessLufs?: number;
-  /** Highest true peak of the final mix, dBTP. */
-  truePeakDb: number;
-  audioBitrate: string;
+    scaleTo(pan.width, pan.height),
+    clones,
+    `crop=w=${s.width}:h=${s.height}:x='${pan.x}':y='${pan.y}':exact=1`,
+    'setsar=1',
+  ].join(',');
 }
 
 /**
- * The audio graph of the final join. The music (looped, at `musicVolumeDb`, faded out over the
- * last second) is ducked by side-chain compression keyed by the narration — it drops under speech
- * and comes back up in the pauses — then mixed under the voice. The mix is normalised to
- * `loudnessLufs` integrated with a true-peak ceiling by `loudnorm` (which works at 192 kHz; the
- * result is resampled back to 48 kHz). `undefined` when there is nothing to do.
+ * The filter graph of a segment, ending in `[v]`. A scene body is one view; a transition blends
+ * the outgoing and incoming views with `xfade` over its whole length. Captions (already timed for
+ * the segment) are burned after the blend, so they never fade with the picture; the video's first
+ * and last segments fade from and to black.
  */
-export function finalAudioGraph(plan: FinalPlan): string | undefined {
-  const norm =
-    plan.loudnessLufs === undefined
-      ? ''
-      : `,loudnorm=I=${plan.loudnessLufs}:TP=${(plan.truePeakDb - 0.5).toFixed(1)}:LRA=11,aresample=48000`;
-  const fmt = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
-  if (!plan.musicPath) return norm ? `[0:a]${fmt}${norm}[a]` : undefined;
-  const fadeSec = Math.min(1000, plan.totalMs / 2);
-  const music = [
-    'aresample=48000',
-    fmt,
-    `volume=${plan.musicVolumeDb}dB`,
-    `afade=t=out:st=${sec(plan.totalMs - fadeSec)}:d=${sec(fadeSec)}`,
-  ].join(',');
+export function segmentGraph(plan: SegmentPlan, s: EncodeSettings): string {
+  const tail: string[] = [];
+  if (plan.assFile) tail.push(`ass=filename=${plan.assFile}`);
+  const fps = s.fps;
+  if (plan.fadeInFrames > 0) tail.push(`fade=t=in:s=0:n=${plan.fadeInFrames}`);
+  if (plan.fadeOutFrames > 0)
+    tail.push(`fade=t=out:s=${plan.frames - plan.fadeOutFrames}:n=${plan.fadeOutFrames}`);
+  const [first, second] = plan.views;
+  if (!first) throw new Error(`segment ${plan.name} shows no scene`);
+  if (!second) {
+    return `[0:v]${[viewFilter(first, plan.frames, s, plan.motion), ...tail].join(',')}[v]`;
+  }
+  const blend = `xfade=transition=${plan.transitionKind ?? 'fade'}:duration=${(plan.frames / fps).toFixed(6)}:offset=0`;
   return [
-    `[0:a]${fmt},asplit=2[voice][key]`,
-    `[1:a]${music}[music]`,
-    `[music][key]sidechaincompress=threshold=0.01:ratio=${plan.duckRatio}:attack=20:release=400:makeup=1[ducked]`,
-    `[voice][ducked]amix=inputs=2:duration=first:dropout_transition=0:normalize=0${norm}[a]`,
+    `[0:v]${viewFilter(first, plan.frames, s, plan.motion)}[a]`,
+    `[1:v]${viewFilter(second, plan.frames, s, plan.motion)}[b]`,
+    `[a][b]${[blend, ...tail].join(',')}[v]`,
   ].join(';');
 }
 
 /**
- * Joins segments without re-encoding video (stream copy). The audio is re-encoded only when there
- * is music to duck and mix or loudness to normalise ({@link finalAudioGraph}); otherwise the whole
- * stream is copied.
+ * The audio chain of one scene's narration in the final join: 48 kHz stereo, padded or cut to the
+ * scene's exact length in samples (so the narration stays in step with the frames), with 10 ms
+ * fades at both ends so a cut never clicks.
  */
-export function finalArgs(plan: FinalPlan, outPath: string): string[] {
-  const input = ['-f', 'concat', '-safe', '0', '-i', plan.listPath];
-  const tail = ['-movflags', '+faststart', '-f', 'mp4', outPath];
-  const graph = finalAudioGraph(plan);
-  if (!graph) return [...input, '-map', '0:v', '-map', '0:a', '-c', 'copy', ...tail];
-  const music = plan.musicPath ? ['-stream_loop', '-1', '-i', plan.musicPath] : [];
+export function sceneAudioFilter(frames: number, fps: number): string {
+  const samples = Math.round((frames * 48_000) / fps);
+  const durSec = samples / 48_000;
+  const edge = Math.min(0.01, durSec / 4);
   return [
-    ...input,
-    ...music,
-    ...['-filter_complex', graph, '-map', '0:v', '-map', '[a]', '-c:v', 'copy'],
-    ...['-c:a', 'aac', '-b:a', plan.audioBitrate, '-ar', '48000', '-ac', '2'],
-    ...tail,
-  ];
+    'aresample=48000',
+    'aformat=sample_fmts=fltp:channel_layouts=stereo',
+    `apad=whole_len=${samples}`,
+    `atrim=end_sample=${samples}`,
+    `afade=t=in:st=0:d=${edge.toFixed(3)}`,
+    `afade=t=out:st=${(durSec - edge).toFixed(6)}:d=${edge.toFixed(3)}`,
+  ].join(',');
+}
+
+/**
+ * The H.264 arguments every segment shares (BT.709 tagged, yuv420p, one keyframe interval), so
+ * segments — scene bodies and transitions alike — join by stream copy. With a `videoBitrate` the
+ * rate is capped CRF (`-crf` with `-maxrate`/`-bufsize`): quality-driven, never above the
+ * bitrate. A plain bitrate target would spend the whole budget on every frame (near-lossless
+ * quantisers on a still), which costs most on moving frames and only grows the file.
+ */
+export function encoderArgs(s: EncodeSettings): string[] {
+  const cap = s.videoBitrate ? ['-maxrate', s.videoBitrate, '-bufsize', doubleRate(s.videoBitrate)] : [];
+  return [
+    ['-c:v', 'libx264', '-preset', s.preset, '-crf', String(s.crf), ...cap],
+    ['-pix_fmt', 'yuv420p', '-profile:v', 'high'],
+    ['-g', String(Math.round(s.fps * 2)), '-r', String(s.fps)],
+    ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'],
+  ].flat();
+}
+
+/** Full argument list (after runFfmpeg's base arguments) rendering one video-only segment into `outPath`. */
+export function segmentArgs(plan: SegmentPlan, s: EncodeSettings, outPath: string): string[] {
+  const inputs = plan.views.flatMap((v) => ['-framerate', String(s.fps), '-i', v.imagePath]);
+  return [
+    inputs,
+    ['-filter_complex', segmentGraph(plan, s), '-map', '[v]', '-an'],
+    encoderArgs(s),
+    ['-frames:v', String(plan.frames), '-f', 'mp4', outPath],
+  ].flat();
 }
 
 /** A concat-demuxer list naming files relative to the list's directory. */

@@ -6,7 +6,7 @@ import { runFfmpeg } from '../media/ffmpeg-process.js';
 import { type EncodeSettings, type SegmentPlan, segmentArgs } from './ffmpeg-composer-args.js';
 
 /** Bump when the segment recipe changes, so old checkpoints are not reused. */
-const RECIPE_VERSION = 2;
+const RECIPE_VERSION = 3;
 
 /** The sidecar written next to a finished segment: what it was made from. */
 export interface SegmentSidecar {
@@ -17,8 +17,9 @@ export interface SegmentSidecar {
 }
 
 /**
- * The checkpoint key of a segment: a SHA-256 of the image and audio bytes, the caption script and
- * the plan and encoder settings (paths excluded, so moving the inputs does not invalidate it).
+ * The checkpoint key of a segment: a SHA-256 of the stills' bytes, the caption script and the plan
+ * and encoder settings (paths excluded, so moving the inputs does not invalidate it). Segments are
+ * video only: a changed narration does not invalidate them.
  */
 export async function segmentKey(
   plan: SegmentPlan,
@@ -26,15 +27,11 @@ export async function segmentKey(
   assText: string | undefined,
   signal?: AbortSignal,
 ): Promise<string> {
-  const [image, audio] = await Promise.all([
-    sha256File(plan.imagePath, signal),
-    sha256File(plan.audioPath, signal),
-  ]);
-  const { imagePath: _i, audioPath: _a, ...params } = plan;
+  const images = await Promise.all(plan.views.map((v) => sha256File(v.imagePath, signal)));
+  const params = { ...plan, views: plan.views.map(({ imagePath: _i, ...view }) => view) };
   const material = JSON.stringify({
     v: RECIPE_VERSION,
-    image,
-    audio,
+    images,
     assText: assText ?? null,
     params,
     settings,

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type Clock, systemClock } from '../../domain/clock.js';
+import { ReelayError } from '../../domain/errors.js';
 import type { Logger } from '../../domain/logger.js';
 import { silentLogger } from '../../domain/logger.js';
 import type {
@@ -16,10 +17,12 @@ import { produceAtomically, writeFileAtomic } from '../media/atomic-file.js';
 import { requireFfmpeg, toolVersion } from '../media/ffmpeg-info.js';
 import { runFfmpeg } from '../media/ffmpeg-process.js';
 import { probeMedia } from '../media/ffprobe.js';
-import { concatList, type EncodeSettings, finalArgs, type SegmentPlan } from './ffmpeg-composer-args.js';
+import { concatList, type EncodeSettings, type SegmentPlan } from './ffmpeg-composer-args.js';
+import { finalArgs } from './ffmpeg-composer-final.js';
 import { assertInputsReadable, validateRenderRequest } from './ffmpeg-composer-inputs.js';
 import { RenderProgress } from './ffmpeg-composer-progress.js';
 import { isReusable, renderSegment, segmentKey } from './ffmpeg-composer-segment.js';
+import { planTimeline, TRANSITION_KINDS, type TransitionKind } from './ffmpeg-composer-timeline.js';
 import { parseSrt, type SubtitleCue, sliceCues } from './subtitles.js';
 import { type AssStyleOptions, toAss } from './subtitles-ass.js';
 
@@ -31,6 +34,8 @@ export const COMPOSER_REQUIREMENTS = {
     'crop',
     'tpad',
     'fade',
+    'xfade',
+    'concat',
     'afade',
     'apad',
     'amix',
@@ -53,8 +58,12 @@ export interface FfmpegComposerOptions {
   preset?: string;
   /** Constant-quality factor used when the request gives no `videoBitrate`. @default 23 */
   crf?: number;
-  /** Fade from/to black (video) and fade in/out (audio) at each segment edge, in ms; 0 disables. @default 300 */
+  /** With `crossfade`: fade from black at the video's start and to black at its end, in ms; 0 disables. @default 300 */
   fadeMs?: number;
+  /** With `crossfade`: length of each crossfade between scenes, in ms (cut to half the shortest scene). @default 500 */
+  transitionMs?: number;
+  /** With `crossfade`: the `xfade` transition between scenes. @default 'fade' */
+  transitionKind?: TransitionKind;
   /** Ken Burns pan over one scene, as a fraction of the frame width (one pixel per frame at most). @default 0.12 */
   motionTravel?: number;
   /** Background music level in the pauses of the narration, in dB; it ducks under speech. @default -12 */
@@ -85,17 +94,22 @@ export interface FfmpegComposerOptions {
   logger?: Logger;
 }
 
-/** What one render did (also logged): rendered and reused segment indexes. */
+/** What one render did (also logged): scene-body segments rendered and reused (scene indexes), and transitions. */
 export interface ComposerRunStats {
   rendered: number[];
   reused: number[];
+  /** Transition segments rendered and reused (file stems, e.g. `transition-0-1`). */
+  transitions: { rendered: string[]; reused: string[] };
 }
 
 /**
  * The offline video provider: composes one H.264/AAC MP4 from per-scene stills, narration and
- * captions with FFmpeg. Each scene becomes `workDir/segment-<index>.mp4` (a checkpoint reused when
- * its inputs and parameters are unchanged); segments are joined with the concat demuxer without
- * re-encoding video.
+ * captions with FFmpeg. Each scene's picture becomes `workDir/segment-<index>.mp4`, and with
+ * `crossfade` each cut becomes a short `transition-<a>-<b>.mp4` blending the end of one scene into
+ * the start of the next (`xfade`); all are video-only checkpoints (reused when their inputs and
+ * parameters are unchanged) rendered in parallel with the same encoder settings, then joined with
+ * the concat demuxer by stream copy. The narration is joined into one track and encoded once in
+ * that final step, with the music ducked under it and the loudness normalised.
  *
  * @example
  * const composer = new FfmpegComposer({ concurrency: 2 });
@@ -114,7 +128,7 @@ export class FfmpegComposer implements VideoProvider {
   readonly capabilities: ProviderCapabilities = { heartbeat: 'percentage', offline: true };
   readonly costModel: CostModel = { unit: 'free', usdPerUnit: 0 };
   /** Segment reuse of the last render (for diagnostics and tests). */
-  lastRun: ComposerRunStats = { rendered: [], reused: [] };
+  lastRun: ComposerRunStats = { rendered: [], reused: [], transitions: { rendered: [], reused: [] } };
 
   private readonly ffmpegPath: string;
   private readonly ffprobePath: string;
@@ -147,6 +161,19 @@ export class FfmpegComposer implements VideoProvider {
   /** Renders the request; see the class description. Aborting kills FFmpeg within a second and keeps finished segments. */
   async renderVideo(request: VideoRenderRequest, ctx: ProviderCallContext): Promise<VideoRenderResult> {
     validateRenderRequest(request);
+    const kind = this.options.transitionKind ?? 'fade';
+    if (!TRANSITION_KINDS.includes(kind)) {
+      throw new ReelayError(
+        'REELAY_ERR_VALIDATION',
+        `Unknown transition "${kind}"; use one of ${TRANSITION_KINDS.join(', ')}.`,
+        {
+          provider: this.id,
+          stage: 'render',
+          category: 'processing_error',
+          retryable: false,
+        },
+      );
+    }
     await assertInputsReadable(request);
     await requireFfmpeg(COMPOSER_REQUIREMENTS, { ...this.paths(), signal: ctx.signal });
     const workDir = resolve(request.workDir);
@@ -164,60 +191,69 @@ export class FfmpegComposer implements VideoProvider {
       audioBitrate: request.audioBitrate ?? this.options.audioBitrate ?? '192k',
     };
     const cues = request.subtitlesPath ? parseSrt(await readFile(request.subtitlesPath, 'utf8')) : [];
-    const plans = this.plan(request, settings);
+    const frames = request.scenes.map((scene) =>
+      Math.max(1, Math.round((scene.durationMs * settings.fps) / 1000)),
+    );
+    const plans = this.plan(request, frames, settings);
     const durations = plans.map((p) => (p.frames * 1000) / settings.fps);
     const progress = new RenderProgress(durations, ctx.heartbeat);
-    const stats: ComposerRunStats = { rendered: [], reused: [] };
+    const stats: ComposerRunStats = { rendered: [], reused: [], transitions: { rendered: [], reused: [] } };
     this.lastRun = stats;
-    ctx.heartbeat({ message: `rendering ${plans.length} scenes with FFmpeg` });
+    ctx.heartbeat({ message: `rendering ${request.scenes.length} scenes with FFmpeg` });
 
-    let startMs = 0;
-    const jobs = plans.map((plan, position) => {
-      const scene = request.scenes[position]!;
-      const job = { plan, scene, position, startMs, durationMs: durations[position]! };
-      startMs += scene.durationMs;
-      return job;
-    });
-    await this.pool(jobs, ctx.signal, async (job, signal) => {
-      const name = `segment-${job.scene.index}`;
-      const segmentCues = sliceCues(cues, job.startMs, job.startMs + job.scene.durationMs);
+    const jobs = plans.map((plan, position) => ({ plan, position }));
+    await this.pool(jobs, ctx.signal, async ({ plan: base, position }, signal) => {
+      const startMs = (base.startFrame * 1000) / settings.fps;
+      const segmentCues = sliceCues(cues, startMs, startMs + durations[position]!);
       const assText = this.assFor(segmentCues, settings);
-      const plan: SegmentPlan = assText ? { ...job.plan, assFile: `${name}.ass` } : job.plan;
+      const plan: SegmentPlan = assText ? { ...base, assFile: `${base.name}.ass` } : base;
       const paths = {
-        outPath: join(workDir, `${name}.mp4`),
-        sidecarPath: join(workDir, `${name}.json`),
+        outPath: join(workDir, `${plan.name}.mp4`),
+        sidecarPath: join(workDir, `${plan.name}.json`),
         key: await segmentKey(plan, settings, assText, signal),
       };
-      const label = `scene ${job.position + 1} of ${plans.length}`;
+      const label =
+        plan.kind === 'scene'
+          ? `scene ${plan.views[0]!.position + 1} of ${request.scenes.length}`
+          : `transition after scene ${plan.views[0]!.position + 1}`;
+      const record = (reused: boolean): void => {
+        if (plan.kind === 'scene') (reused ? stats.reused : stats.rendered).push(plan.sceneIndex);
+        else (reused ? stats.transitions.reused : stats.transitions.rendered).push(plan.name);
+      };
       if (await isReusable(paths.outPath, paths.sidecarPath, paths.key)) {
-        stats.reused.push(job.scene.index);
-        this.logger.debug({ segment: name }, 'segment reused');
-        progress.segment(job.position, job.durationMs, `reused ${label}`);
+        record(true);
+        this.logger.debug({ segment: plan.name }, 'segment reused');
+        progress.segment(position, durations[position]!, `reused ${label}`);
         return;
       }
-      if (assText) await writeFileAtomic(join(workDir, `${name}.ass`), assText);
+      if (assText) await writeFileAtomic(join(workDir, `${plan.name}.ass`), assText);
       await renderSegment(plan, settings, paths, {
         ffmpegPath: this.ffmpegPath,
         cwd: workDir,
         signal,
-        onProgress: (ms) => progress.segment(job.position, ms, `rendering ${label}`),
+        onProgress: (ms) => progress.segment(position, ms, `rendering ${label}`),
         onSpawn: this.options.onFfmpegSpawn,
         niceness: this.options.niceness ?? 10,
         progressIntervalMs: this.options.progressIntervalMs ?? 250,
         clock: this.clock,
       });
-      stats.rendered.push(job.scene.index);
-      progress.segment(job.position, job.durationMs, `rendered ${label}`);
+      record(false);
+      progress.segment(position, durations[position]!, `rendered ${label}`);
     });
 
     const totalMs = durations.reduce((a, b) => a + b, 0);
     const listPath = join(workDir, 'segments.ffconcat');
-    await writeFile(listPath, concatList(jobs.map((j) => `segment-${j.scene.index}.mp4`)));
+    await writeFile(listPath, concatList(plans.map((p) => `${p.name}.mp4`)));
     await produceAtomically(outPath, (temp) =>
       runFfmpeg(
         finalArgs(
           {
             listPath,
+            narration: request.scenes.map((scene, i) => ({
+              audioPath: resolve(scene.audioPath),
+              frames: frames[i]!,
+            })),
+            fps: settings.fps,
             totalMs,
             musicPath: request.musicPath ? resolve(request.musicPath) : undefined,
             musicVolumeDb: this.options.musicVolumeDb ?? -12,
@@ -249,15 +285,28 @@ export class FfmpegComposer implements VideoProvider {
     return { path: outPath, durationMs: info.durationMs, usage: { seconds: info.durationMs / 1000 } };
   }
 
-  private plan(request: VideoRenderRequest, s: EncodeSettings): SegmentPlan[] {
-    const motion = request.motion ?? true;
-    return request.scenes.map((scene, position) => ({
-      position,
-      imagePath: resolve(scene.imagePath),
-      audioPath: resolve(scene.audioPath),
-      frames: Math.max(1, Math.round((scene.durationMs * s.fps) / 1000)),
-      fadeMs: request.crossfade ? (this.options.fadeMs ?? 300) : 0,
-      ...(motion ? { motion: { travel: this.options.motionTravel ?? 0.12 } } : {}),
+  private plan(request: VideoRenderRequest, frames: readonly number[], s: EncodeSettings): SegmentPlan[] {
+    const motion = (request.motion ?? true) ? { motion: { travel: this.options.motionTravel ?? 0.12 } } : {};
+    const toFrames = (ms: number): number => Math.round((ms * s.fps) / 1000);
+    const timeline = planTimeline(
+      request.scenes.map((scene, position) => ({
+        index: scene.index,
+        position,
+        imagePath: resolve(scene.imagePath),
+        frames: frames[position]!,
+      })),
+      request.crossfade
+        ? {
+            transitionFrames: toFrames(this.options.transitionMs ?? 500),
+            edgeFadeFrames: toFrames(this.options.fadeMs ?? 300),
+          }
+        : { transitionFrames: 0, edgeFadeFrames: 0 },
+    );
+    const kind = this.options.transitionKind ?? 'fade';
+    return timeline.map((segment) => ({
+      ...segment,
+      ...motion,
+      ...(segment.kind === 'transition' ? { transitionKind: kind } : {}),
     }));
   }
 
