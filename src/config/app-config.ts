@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { ApiKeySpec } from '../domain/access.js';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import { ApiKeyEntrySchema, parseApiKeysEnv, resolveApiKeyEntries } from './api-keys-config.js';
+import { enumEnv, intEnv, listEnv, positiveIntEnv } from './env-values.js';
 import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
 
 const costModel = z
@@ -75,6 +78,8 @@ export const ConfigFileSchema = z
         port: z.number().int().min(0).max(65535).optional(),
         bodyLimitBytes: z.number().int().positive().optional(),
         generateRatePerMinute: z.number().int().positive().optional(),
+        /** API keys with owner names and scopes; `REELAY_API_KEYS` replaces the list when set. */
+        apiKeys: z.array(ApiKeyEntrySchema).optional(),
         /** Origins allowed to call the API from a browser (CORS); empty = CORS off. `*` = any. */
         corsOrigins: z.array(z.string().min(1)).optional(),
       })
@@ -122,8 +127,11 @@ export interface ReelayConfig {
     port: number;
     bodyLimitBytes: number;
     generateRatePerMinute: number;
-    /** Bearer tokens accepted by the API (REELAY_API_KEYS); empty = no auth. */
-    apiKeys: string[];
+    /**
+     * API keys with owner names and scopes (REELAY_API_KEYS, else `server.apiKeys`); empty = no
+     * auth. Never logged.
+     */
+    apiKeys: ApiKeySpec[];
     /** Browser origins allowed by CORS (REELAY_CORS_ORIGINS, comma-separated); empty = CORS off. */
     corsOrigins: string[];
   };
@@ -187,7 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = env[name];
     if (value && value.trim() !== '') secrets[name] = value.trim();
   }
-  const apiKeys = listEnv(env.REELAY_API_KEYS);
+  const apiKeys =
+    env.REELAY_API_KEYS !== undefined && env.REELAY_API_KEYS.trim() !== ''
+      ? parseApiKeysEnv(env.REELAY_API_KEYS)
+      : resolveApiKeyEntries(file.server?.apiKeys ?? [], env);
   const corsOrigins = env.REELAY_CORS_ORIGINS !== undefined ? listEnv(env.REELAY_CORS_ORIGINS) : undefined;
   return {
     dataDir,
@@ -262,47 +273,4 @@ export function parseConfigFile(path: string): z.output<typeof ConfigFileSchema>
     });
   }
   return result.data;
-}
-
-function listEnv(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-}
-
-function intEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new ReelayError(
-      'REELAY_ERR_CONFIG',
-      `Environment variable ${name}=${raw} must be a non-negative integer`,
-    );
-  }
-  return n;
-}
-
-function positiveIntEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const n = intEnv(env, name);
-  if (n === 0)
-    throw new ReelayError('REELAY_ERR_CONFIG', `Environment variable ${name} must be a positive integer`);
-  return n;
-}
-
-function enumEnv<T extends string>(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  allowed: readonly T[],
-): T | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ReelayError(
-      'REELAY_ERR_CONFIG',
-      `Environment variable ${name}=${raw} must be one of ${allowed.join(', ')}`,
-    );
-  }
-  return raw as T;
 }

@@ -1,3 +1,4 @@
+import { canAccessJob, type Principal } from '../domain/access.js';
 import { ReelayError } from '../domain/errors.js';
 import { isTerminalStatus, type JobRecord, toApiStatus } from '../jobs/job-record.js';
 import type { JobStepView, ReelayService } from '../jobs/reelay-service.js';
@@ -19,10 +20,13 @@ export function parseJobId(raw: unknown, field = 'id'): string {
   );
 }
 
-/** The job, or a 404 `REELAY_ERR_NOT_FOUND` naming it. */
-export async function requireJob(service: ReelayService, id: string): Promise<JobRecord> {
+/**
+ * The job, or a 404 `REELAY_ERR_NOT_FOUND` naming it — also when it exists but belongs to another
+ * key owner and the caller is no admin (the answer never tells whether someone else's job exists).
+ */
+export async function requireJob(service: ReelayService, id: string, caller: Principal): Promise<JobRecord> {
   const job = await service.getJob(id);
-  if (job) return job;
+  if (job && canAccessJob(caller, job.submittedBy)) return job;
   throw new ReelayError('REELAY_ERR_NOT_FOUND', `Job ${id} does not exist; check the job id.`, {
     details: { jobId: id },
   });
@@ -88,7 +92,9 @@ export function toStatusView(job: JobRecord, steps: readonly JobStepView[] = [])
           height: job.output.height,
         }
       : null,
-    videoUrl: job.status === 'done' ? links.download : null,
+    videoUrl: job.status === 'done' && !job.pruned?.videoAt ? links.download : null,
+    videoPrunedAt: job.pruned?.videoAt ?? null,
+    submittedBy: job.submittedBy ?? null,
     correlationId: job.correlationId,
     createdAt: job.createdAt,
     startedAt: job.startedAt,

@@ -63,7 +63,7 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     },
     handler: async (request, reply) => {
       const id = parseJobId(request.params.id);
-      const job = await requireJob(service, id);
+      const job = await requireJob(service, id, request.principal);
       if (job.status !== 'done' || !job.output) throw notReady(job, 'video');
       // `send` does ranges (206/416), If-Range, ETag / If-None-Match (304), Last-Modified /
       // If-Modified-Since and If-Match (412); the name, type and caching policy are ours.
@@ -115,7 +115,7 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     { schema: metadataSchema },
     async (request, reply): Promise<VideoMetadata> => {
       const id = parseJobId(request.params.id);
-      const job = await requireJob(service, id);
+      const job = await requireJob(service, id, request.principal);
       const file = await finishedVideo(job, 'metadata');
       const abort = new AbortController();
       const onClose = (): void => {

@@ -20,7 +20,7 @@ export async function thumbnailRoutes(app: FastifyInstance, deps: RouteDeps): Pr
 
   app.get<{ Params: { id: string } }>('/:id/thumbnail', async (request, reply) => {
     const id = parseJobId(request.params.id);
-    const job = await requireJob(service, id);
+    const job = await requireJob(service, id, request.principal);
     if (job.status !== 'done' || !job.output) throw notReady(job, 'thumbnail');
     const video = job.output.path;
     const target = join(dirname(video), THUMBNAIL_FILE);
