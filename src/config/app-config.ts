@@ -6,6 +6,7 @@ import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
 import { ApiKeyEntrySchema, parseApiKeysEnv, resolveApiKeyEntries } from './api-keys-config.js';
 import { enumEnv, intEnv, listEnv, positiveIntEnv } from './env-values.js';
+import { mediaToolsConfig } from './media-tools-config.js';
 import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
 
 const costModel = z
@@ -60,6 +61,10 @@ export const ConfigFileSchema = z
     dataDir: z.string().min(1).optional(),
     outputDir: z.string().min(1).optional(),
     timeoutProfilesPath: z.string().min(1).optional(),
+    /** FFmpeg executable (a command on PATH or a path). */
+    ffmpegPath: z.string().min(1).optional(),
+    /** FFprobe executable; default: the `ffprobe` beside `ffmpegPath`. */
+    ffprobePath: z.string().min(1).optional(),
     patienceProfile: z.enum(['conservative', 'balanced', 'longForm']).optional(),
     fallbackPolicy: z.enum(FALLBACK_POLICIES).optional(),
     maxSwitchesPerStage: z.number().int().min(0).max(20).optional(),
@@ -110,6 +115,13 @@ export interface ReelayConfig {
   outputDir: string;
   /** Timeout-profile file; absent → the shipped defaults. */
   timeoutProfilesPath: string | undefined;
+  /** FFmpeg executable (REELAY_FFMPEG_PATH, else `ffmpegPath`). @default 'ffmpeg' (on PATH) */
+  ffmpegPath: string;
+  /**
+   * FFprobe executable (REELAY_FFPROBE_PATH, else `ffprobePath`). @default the `ffprobe` beside
+   * `ffmpegPath` when that is a path, else 'ffprobe' (on PATH)
+   */
+  ffprobePath: string;
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -204,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     outputDir: resolve(cwd, env.REELAY_OUTPUT_DIR ?? file.outputDir ?? resolve(dataDir, 'videos')),
     timeoutProfilesPath: env.REELAY_TIMEOUT_PROFILES ?? file.timeoutProfilesPath,
+    ...mediaToolsConfig(env, file, cwd),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??

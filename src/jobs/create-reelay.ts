@@ -7,6 +7,7 @@ import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
 import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
+import { configureMediaTools } from '../providers/media/media-tools.js';
 import {
   createNetworkedProviders,
   type SkippedProvider,
@@ -98,6 +99,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const ids = options.ids ?? randomIds;
   const logger = options.logger ?? silentLogger;
   const worker = options.worker ?? true;
+  configureMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
 
   const profiles = new ProviderTimeoutProfileLoader({
     ...(config.timeoutProfilesPath ? { path: config.timeoutProfilesPath } : {}),

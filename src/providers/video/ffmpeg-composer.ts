@@ -16,6 +16,7 @@ import { produceAtomically, writeFileAtomic } from '../media/atomic-file.js';
 import { requireFfmpeg, toolVersion } from '../media/ffmpeg-info.js';
 import { runFfmpeg } from '../media/ffmpeg-process.js';
 import { probeMedia } from '../media/ffprobe.js';
+import { mediaToolPaths } from '../media/media-tools.js';
 import { concatList, type EncodeSettings, finalArgs, type SegmentPlan } from './ffmpeg-composer-args.js';
 import { assertInputsReadable, validateRenderRequest } from './ffmpeg-composer-inputs.js';
 import { RenderProgress } from './ffmpeg-composer-progress.js';
@@ -122,8 +123,8 @@ export class FfmpegComposer implements VideoProvider {
   private readonly logger: Logger;
 
   constructor(private readonly options: FfmpegComposerOptions = {}) {
-    this.ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
-    this.ffprobePath = options.ffprobePath ?? 'ffprobe';
+    this.ffmpegPath = options.ffmpegPath ?? mediaToolPaths().ffmpeg;
+    this.ffprobePath = options.ffprobePath ?? mediaToolPaths().ffprobe;
     this.clock = options.clock ?? systemClock;
     this.logger = (options.logger ?? silentLogger).child({ provider: this.id });
   }
