@@ -8,6 +8,7 @@ import { ApiKeyEntrySchema, parseApiKeysEnv, resolveApiKeyEntries } from './api-
 import { enumEnv, intEnv, listEnv, positiveIntEnv } from './env-values.js';
 import { mediaToolsConfig } from './media-tools-config.js';
 import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
+import { type RetentionConfig, RetentionFileSchema, retentionConfig } from './retention-config.js';
 
 const costModel = z
   .object({
@@ -94,6 +95,8 @@ export const ConfigFileSchema = z
     budgets: budgets.optional(),
     /** Model groups of the OpenAI-compatible endpoint (`/v1/chat/completions`). */
     modelGroups: ModelGroupsSchema.optional(),
+    /** How long finished jobs' work files and videos are kept. */
+    retention: RetentionFileSchema.optional(),
     limits: z
       .object({
         /** width × height × fps × seconds allowed per job. */
@@ -165,6 +168,11 @@ export interface ReelayConfig {
   modelGroups: Record<string, ModelGroupConfig>;
   /** Per-job size limits (`REELAY_MAX_PIXEL_FRAMES`). @default 1920×1080 × 60 fps × 600 s */
   limits: { maxPixelFramesPerJob: number };
+  /**
+   * How long finished jobs' files are kept (REELAY_RETENTION_WORK_FILES / REELAY_RETENTION_VIDEOS,
+   * else `retention`); null = forever. @default work files 24 h, videos 30 days
+   */
+  retention: RetentionConfig;
   /** Resolved API keys by env var name (never logged). */
   secrets: Record<string, string>;
   /** The config file that was read, if any. */
@@ -254,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         file.limits?.maxPixelFramesPerJob ??
         1920 * 1080 * 60 * 600,
     },
+    retention: retentionConfig(env, file.retention),
     secrets,
     configPath,
   };

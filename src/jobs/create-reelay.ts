@@ -21,10 +21,12 @@ import { createSqliteStores } from '../state/sqlite/sqlite-stores.js';
 import type { ReelayStores } from '../state/stores.js';
 import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
+import { JobPruner } from './job-pruner.js';
 import { JobRunner } from './job-runner.js';
 import { LocalReelayService } from './local-reelay-service.js';
 import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
+import { RetentionSweeper } from './retention-sweeper.js';
 import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
 
 /** Options of {@link createReelay}. */
@@ -62,6 +64,8 @@ export interface CreateReelayOptions {
   sharedStore?: boolean;
   /** Poll interval, in ms, of the shared event log when `sharedStore`. @default 500 */
   sharedPollMs?: number;
+  /** Apply retention (`config.retention`) periodically in this process. @default worker */
+  retentionSweep?: boolean;
 }
 
 /** The wired container every entry point (server, CLI, worker) uses. */
@@ -72,6 +76,8 @@ export interface Reelay {
   registry: ProviderRegistry;
   stores: ReelayStores;
   runner: JobRunner;
+  /** Retention of finished jobs' files (`reelay prune`, and the worker's hourly sweep). */
+  pruner: JobPruner;
   sink: JobEventSink;
   orchestrator: VideoOrchestrator;
   metrics: ReelayMetrics;
@@ -189,6 +195,17 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   if (worker && queue) await queue.startWorker();
   else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();
+  const pruner = new JobPruner({
+    jobs: stores.jobs,
+    dataDir: config.dataDir,
+    clock,
+    logger,
+    workFilesMs: config.retention.workFilesMs,
+    videosMs: config.retention.videosMs,
+  });
+  const sweeper =
+    (options.retentionSweep ?? worker) ? new RetentionSweeper({ pruner, clock, logger }) : undefined;
+  sweeper?.start();
 
   let relay: DecisionAnswerRelay | undefined;
   let closed = false;
@@ -197,6 +214,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     closed = true;
     relay?.dispose();
     kit.health.stop();
+    await sweeper?.stop();
     await runner.stop();
     await queue?.close();
     await routerState.close();
@@ -238,6 +256,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     registry,
     stores,
     runner,
+    pruner,
     sink,
     orchestrator,
     metrics,

@@ -48,6 +48,20 @@ export function notReady(job: JobRecord, what: string): ReelayError {
   );
 }
 
+/**
+ * A 410 `REELAY_ERR_GONE` when retention deleted the job's video (`pruned.videoAt`): the job is
+ * known, its video will never come back. Null otherwise.
+ */
+export function prunedVideo(job: JobRecord): ReelayError | null {
+  const at = job.pruned?.videoAt;
+  if (!at) return null;
+  return new ReelayError(
+    'REELAY_ERR_GONE',
+    `The video of job ${job.id} was deleted by the retention policy on ${at}; generate it again (the server keeps videos for the age set by retention.videos / REELAY_RETENTION_VIDEOS).`,
+    { correlationId: job.correlationId, details: { jobId: job.id, prunedAt: at } },
+  );
+}
+
 /** The links of a job's resources. */
 export function jobLinks(id: string): JobLinks {
   const base = `${VIDEO_PREFIX}/${encodeURIComponent(id)}`;
