@@ -5,6 +5,7 @@ import { createLogger } from '../config/logger.js';
 import type { Logger } from '../domain/logger.js';
 import { createReelay, type Reelay } from '../jobs/create-reelay.js';
 import type { ReelayService } from '../jobs/reelay-service.js';
+import { configureMediaTools } from '../providers/media/media-tools.js';
 import { stringValue } from './arg-parser.js';
 import type { CliIo } from './cli-io.js';
 import type { ParsedArgs } from './command-spec.js';
@@ -46,7 +47,9 @@ export function serverUrl(io: CliIo, args: ParsedArgs): string | undefined {
 /** The local configuration, honouring `--data-dir`. */
 export function cliConfig(io: CliIo, args: ParsedArgs): ReelayConfig {
   const dataDir = stringValue(args, 'data-dir');
-  return loadConfig(dataDir ? { ...io.env, REELAY_DATA_DIR: dataDir } : io.env, io.cwd);
+  const config = loadConfig(dataDir ? { ...io.env, REELAY_DATA_DIR: dataDir } : io.env, io.cwd);
+  configureMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
+  return config;
 }
 
 /**

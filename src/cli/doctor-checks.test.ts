@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderSpec } from '../domain/provider.js';
-import { checkDirectory, checkEspeak, checkProvider, formatChecks, skippedCheck } from './doctor-checks.js';
+import { configureMediaTools, mediaToolPaths } from '../providers/media/media-tools.js';
+import {
+  checkDirectory,
+  checkEspeak,
+  checkFfmpeg,
+  checkProvider,
+  formatChecks,
+  skippedCheck,
+} from './doctor-checks.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -120,5 +128,28 @@ describe('doctor checks', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('doctor FFmpeg check', () => {
+  it('checks the configured ffmpegPath and names it in the fix', async () => {
+    const before = { ffmpegPath: mediaToolPaths().ffmpeg, ffprobePath: mediaToolPaths().ffprobe };
+    try {
+      configureMediaTools({ ffmpegPath: '/nonexistent/ff/ffmpeg' });
+      expect(mediaToolPaths()).toEqual({
+        ffmpeg: '/nonexistent/ff/ffmpeg',
+        ffprobe: '/nonexistent/ff/ffprobe',
+      });
+      const check = await checkFfmpeg({ encoders: ['libx264'] });
+      expect(check.status).toBe('fail');
+      expect(check.message).toContain('/nonexistent/ff/ffmpeg');
+      expect(check.fix).toContain('ffmpegPath');
+      expect(check.fix).toContain('/nonexistent/ff/ffmpeg');
+    } finally {
+      configureMediaTools(before);
+    }
+    const ok = await checkFfmpeg({ encoders: ['libx264'] });
+    expect(ok.status).toBe('ok');
+    expect(ok.message).toContain('(ffmpeg)');
   });
 });

@@ -5,6 +5,7 @@ import { errorMessage } from '../domain/errors.js';
 import type { ProviderSpec } from '../domain/provider.js';
 import { redactKeyLike } from '../domain/redact.js';
 import { type FfmpegRequirements, requireFfmpeg } from '../providers/media/ffmpeg-info.js';
+import { type MediaToolPaths, mediaToolPaths } from '../providers/media/media-tools.js';
 import { runProcess } from '../providers/media/run-process.js';
 import type { SkippedProvider } from '../providers/networked/create-networked-providers.js';
 
@@ -20,27 +21,32 @@ export interface DoctorCheck {
 /** Free space below which the data directory fails the check (matches readiness). @default 200 MB */
 export const MIN_FREE_BYTES = 200 * 1024 * 1024;
 
-/** FFmpeg and ffprobe present, with the filters and encoders the composer needs. */
+/**
+ * FFmpeg and ffprobe present at the configured paths (default: those set by
+ * `configureMediaTools`), with the filters and encoders the composer needs.
+ */
 export async function checkFfmpeg(
   requirements: FfmpegRequirements,
   signal?: AbortSignal,
+  paths: MediaToolPaths = mediaToolPaths(),
 ): Promise<DoctorCheck> {
+  const at = { ffmpegPath: paths.ffmpeg, ffprobePath: paths.ffprobe, refresh: true };
   try {
-    const info = await requireFfmpeg(requirements, signal ? { signal, refresh: true } : { refresh: true });
+    const info = await requireFfmpeg(requirements, signal ? { ...at, signal } : at);
     const needs = [...(requirements.encoders ?? []), `${requirements.filters?.length ?? 0} filters`].join(
       ', ',
     );
     return {
       name: 'ffmpeg',
       status: 'ok',
-      message: `FFmpeg ${info.ffmpegVersion}, ffprobe ${info.ffprobeVersion}; has ${needs} the composer needs`,
+      message: `FFmpeg ${info.ffmpegVersion} (${paths.ffmpeg}), ffprobe ${info.ffprobeVersion} (${paths.ffprobe}); has ${needs} the composer needs`,
     };
   } catch (error) {
     return {
       name: 'ffmpeg',
       status: 'fail',
       message: errorMessage(error),
-      fix: 'Install FFmpeg with libx264 (Debian/Ubuntu: sudo apt-get install -y ffmpeg)',
+      fix: `Install FFmpeg with libx264 (Debian/Ubuntu: sudo apt-get install -y ffmpeg), or point ffmpegPath / ffprobePath in the config (REELAY_FFMPEG_PATH / REELAY_FFPROBE_PATH) at one; checked: ${paths.ffmpeg}, ${paths.ffprobe}`,
     };
   }
 }

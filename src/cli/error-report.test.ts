@@ -78,6 +78,21 @@ describe('reportError', () => {
     );
   });
 
+  it('403 names the missing scope (from the server) and says how to check a key, exit 2', () => {
+    const r = reportError(
+      new ReelayApiError({
+        status: 403,
+        code: 'REELAY_ERR_FORBIDDEN',
+        detail: 'POST /api/providers/:id/circuit needs the "admin" scope; the key "ci" has submit, read.',
+        correlationId: 'c2',
+      }),
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.text).toContain('needs the "admin" scope');
+    expect(r.text).toContain('GET /api/auth/whoami');
+    expect(r.text).toContain('(REELAY_ERR_FORBIDDEN, HTTP 403, correlation id c2)');
+  });
+
   it('unexpected errors: no stack unless debug; key-shaped strings are redacted', () => {
     const error = new Error('boom with sk-abcdefghijklmnopqrstuvwx inside');
     const quiet = reportError(error);

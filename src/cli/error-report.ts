@@ -41,7 +41,13 @@ export function fieldLines(fields: unknown): string[] {
 
 /** The exit code a stable error code maps to. */
 export function exitCodeFor(code: string, httpStatus?: number): number {
-  if (USAGE_CODES.has(code) || httpStatus === 400 || httpStatus === 401 || httpStatus === 413)
+  if (
+    USAGE_CODES.has(code) ||
+    httpStatus === 400 ||
+    httpStatus === 401 ||
+    httpStatus === 403 ||
+    httpStatus === 413
+  )
     return EXIT_CODES.usage;
   if (
     UNAVAILABLE_CODES.has(code) ||
@@ -77,6 +83,10 @@ export function reportError(error: unknown, options: ErrorReportOptions = {}): E
       lines.push(`reelay: ${error.detail}`);
       lines.push(...fieldLines(error.fields));
       if (error.status === 401) lines.push('  Pass the server’s API key with --api-key or REELAY_API_KEY.');
+      if (error.status === 403)
+        lines.push(
+          '  The API key lacks that scope: use a key that has it (GET /api/auth/whoami shows a key’s scopes).',
+        );
       lines.push(
         `  (${error.code}, HTTP ${error.status}${error.correlationId ? `, correlation id ${error.correlationId}` : ''})`,
       );

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { ApiKeySpec } from '../domain/access.js';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import { ApiKeyEntrySchema, parseApiKeysEnv, resolveApiKeyEntries } from './api-keys-config.js';
+import { enumEnv, intEnv, listEnv, positiveIntEnv } from './env-values.js';
 import { type HedgingConfigInput, HedgingConfigSchema } from './hedging-schema.js';
+import { mediaToolsConfig } from './media-tools-config.js';
 import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
+import { type RetentionConfig, RetentionFileSchema, retentionConfig } from './retention-config.js';
 
 const costModel = z
   .object({
@@ -85,6 +90,10 @@ export const ConfigFileSchema = z
     dataDir: z.string().min(1).optional(),
     outputDir: z.string().min(1).optional(),
     timeoutProfilesPath: z.string().min(1).optional(),
+    /** FFmpeg executable (a command on PATH or a path). */
+    ffmpegPath: z.string().min(1).optional(),
+    /** FFprobe executable; default: the `ffprobe` beside `ffmpegPath`. */
+    ffprobePath: z.string().min(1).optional(),
     patienceProfile: z.enum(['conservative', 'balanced', 'longForm']).optional(),
     fallbackPolicy: z.enum(FALLBACK_POLICIES).optional(),
     maxSwitchesPerStage: z.number().int().min(0).max(20).optional(),
@@ -103,6 +112,8 @@ export const ConfigFileSchema = z
         port: z.number().int().min(0).max(65535).optional(),
         bodyLimitBytes: z.number().int().positive().optional(),
         generateRatePerMinute: z.number().int().positive().optional(),
+        /** API keys with owner names and scopes; `REELAY_API_KEYS` replaces the list when set. */
+        apiKeys: z.array(ApiKeyEntrySchema).optional(),
         /** Origins allowed to call the API from a browser (CORS); empty = CORS off. `*` = any. */
         corsOrigins: z.array(z.string().min(1)).optional(),
       })
@@ -114,6 +125,8 @@ export const ConfigFileSchema = z
     modelGroups: ModelGroupsSchema.optional(),
     /** Hedged first tokens: default, per stage, per model group (docs/hedging.md). */
     hedging: HedgingConfigSchema.optional(),
+    /** How long finished jobs' work files and videos are kept. */
+    retention: RetentionFileSchema.optional(),
     limits: z
       .object({
         /** width × height × fps × seconds allowed per job. */
@@ -135,6 +148,13 @@ export interface ReelayConfig {
   outputDir: string;
   /** Timeout-profile file; absent → the shipped defaults. */
   timeoutProfilesPath: string | undefined;
+  /** FFmpeg executable (REELAY_FFMPEG_PATH, else `ffmpegPath`). @default 'ffmpeg' (on PATH) */
+  ffmpegPath: string;
+  /**
+   * FFprobe executable (REELAY_FFPROBE_PATH, else `ffprobePath`). @default the `ffprobe` beside
+   * `ffmpegPath` when that is a path, else 'ffprobe' (on PATH)
+   */
+  ffprobePath: string;
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -152,8 +172,11 @@ export interface ReelayConfig {
     port: number;
     bodyLimitBytes: number;
     generateRatePerMinute: number;
-    /** Bearer tokens accepted by the API (REELAY_API_KEYS); empty = no auth. */
-    apiKeys: string[];
+    /**
+     * API keys with owner names and scopes (REELAY_API_KEYS, else `server.apiKeys`); empty = no
+     * auth. Never logged.
+     */
+    apiKeys: ApiKeySpec[];
     /** Browser origins allowed by CORS (REELAY_CORS_ORIGINS, comma-separated); empty = CORS off. */
     corsOrigins: string[];
   };
@@ -177,6 +200,11 @@ export interface ReelayConfig {
   hedging?: HedgingConfigInput;
   /** Per-job size limits (`REELAY_MAX_PIXEL_FRAMES`). @default 1920×1080 × 60 fps × 600 s */
   limits: { maxPixelFramesPerJob: number };
+  /**
+   * How long finished jobs' files are kept (REELAY_RETENTION_WORK_FILES / REELAY_RETENTION_VIDEOS,
+   * else `retention`); null = forever. @default work files 24 h, videos 30 days
+   */
+  retention: RetentionConfig;
   /** Resolved API keys by env var name (never logged). */
   secrets: Record<string, string>;
   /** The config file that was read, if any. */
@@ -219,12 +247,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = env[name];
     if (value && value.trim() !== '') secrets[name] = value.trim();
   }
-  const apiKeys = listEnv(env.REELAY_API_KEYS);
+  const apiKeys =
+    env.REELAY_API_KEYS !== undefined && env.REELAY_API_KEYS.trim() !== ''
+      ? parseApiKeysEnv(env.REELAY_API_KEYS)
+      : resolveApiKeyEntries(file.server?.apiKeys ?? [], env);
   const corsOrigins = env.REELAY_CORS_ORIGINS !== undefined ? listEnv(env.REELAY_CORS_ORIGINS) : undefined;
   return {
     dataDir,
     outputDir: resolve(cwd, env.REELAY_OUTPUT_DIR ?? file.outputDir ?? resolve(dataDir, 'videos')),
     timeoutProfilesPath: env.REELAY_TIMEOUT_PROFILES ?? file.timeoutProfilesPath,
+    ...mediaToolsConfig(env, file, cwd),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??
@@ -263,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         file.limits?.maxPixelFramesPerJob ??
         1920 * 1080 * 60 * 600,
     },
+    retention: retentionConfig(env, file.retention),
     secrets,
     configPath,
   };
@@ -295,47 +328,4 @@ export function parseConfigFile(path: string): z.output<typeof ConfigFileSchema>
     });
   }
   return result.data;
-}
-
-function listEnv(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-}
-
-function intEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new ReelayError(
-      'REELAY_ERR_CONFIG',
-      `Environment variable ${name}=${raw} must be a non-negative integer`,
-    );
-  }
-  return n;
-}
-
-function positiveIntEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const n = intEnv(env, name);
-  if (n === 0)
-    throw new ReelayError('REELAY_ERR_CONFIG', `Environment variable ${name} must be a positive integer`);
-  return n;
-}
-
-function enumEnv<T extends string>(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  allowed: readonly T[],
-): T | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ReelayError(
-      'REELAY_ERR_CONFIG',
-      `Environment variable ${name}=${raw} must be one of ${allowed.join(', ')}`,
-    );
-  }
-  return raw as T;
 }

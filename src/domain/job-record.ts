@@ -97,6 +97,21 @@ export interface JobRecord {
   updatedAt: string;
   /** Optimistic-concurrency version; starts at 1, each stored change adds one. */
   version: number;
+  /**
+   * Owner name of the API key that submitted the job (never the key); absent or null when
+   * submitted without a key. Non-admin keys see only their own jobs.
+   */
+  submittedBy?: string | null;
+  /** What retention removed, and when (ISO-8601); absent while nothing was removed. */
+  pruned?: JobPruned;
+}
+
+/** Files of a finished job removed by retention (`reelay prune`, the worker's sweep). */
+export interface JobPruned {
+  /** When the job's work directory (intermediate files) was deleted. */
+  workFilesAt?: string;
+  /** When the finished video (and its thumbnail) was deleted; downloads then answer 410 Gone. */
+  videoAt?: string;
 }
 
 /** Input of {@link createJobRecord}. */
@@ -109,6 +124,8 @@ export interface NewJobInput {
   correlationId?: string;
   /** Job id; a new one (`job_…`) is generated when absent. */
   id?: string;
+  /** Owner name of the submitting API key (never the key). */
+  submittedBy?: string | null;
 }
 
 /** Dependencies of {@link createJobRecord}. */
@@ -149,5 +166,6 @@ export function createJobRecord(input: NewJobInput, deps: NewJobDeps = {}): JobR
     finishedAt: null,
     updatedAt: now,
     version: 1,
+    ...(input.submittedBy ? { submittedBy: input.submittedBy } : {}),
   };
 }

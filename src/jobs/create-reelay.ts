@@ -7,6 +7,7 @@ import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
 import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
+import { configureMediaTools } from '../providers/media/media-tools.js';
 import {
   createNetworkedProviders,
   type SkippedProvider,
@@ -20,6 +21,7 @@ import { createSqliteStores } from '../state/sqlite/sqlite-stores.js';
 import type { ReelayStores } from '../state/stores.js';
 import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
+import { JobPruner } from './job-pruner.js';
 import { JobRunner } from './job-runner.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { LocalReelayService } from './local-reelay-service.js';
@@ -27,6 +29,7 @@ import { openDecisionFromLog } from './pending-decision-from-log.js';
 import { createProviderLimits } from './provider-limits.js';
 import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
+import { RetentionSweeper } from './retention-sweeper.js';
 import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
 
 /** Options of {@link createReelay}. */
@@ -64,6 +67,8 @@ export interface CreateReelayOptions {
   sharedStore?: boolean;
   /** Poll interval, in ms, of the shared event log when `sharedStore`. @default 500 */
   sharedPollMs?: number;
+  /** Apply retention (`config.retention`) periodically in this process. @default worker */
+  retentionSweep?: boolean;
 }
 
 /** The wired container every entry point (server, CLI, worker) uses. */
@@ -74,6 +79,8 @@ export interface Reelay {
   registry: ProviderRegistry;
   stores: ReelayStores;
   runner: JobRunner;
+  /** Retention of finished jobs' files (`reelay prune`, and the worker's hourly sweep). */
+  pruner: JobPruner;
   sink: JobEventSink;
   orchestrator: VideoOrchestrator;
   metrics: ReelayMetrics;
@@ -101,6 +108,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const ids = options.ids ?? randomIds;
   const logger = options.logger ?? silentLogger;
   const worker = options.worker ?? true;
+  configureMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
 
   const profiles = new ProviderTimeoutProfileLoader({
     ...(config.timeoutProfilesPath ? { path: config.timeoutProfilesPath } : {}),
@@ -237,6 +245,17 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   if (worker && queue) await queue.startWorker();
   else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();
+  const pruner = new JobPruner({
+    jobs: stores.jobs,
+    dataDir: config.dataDir,
+    clock,
+    logger,
+    workFilesMs: config.retention.workFilesMs,
+    videosMs: config.retention.videosMs,
+  });
+  const sweeper =
+    (options.retentionSweep ?? worker) ? new RetentionSweeper({ pruner, clock, logger }) : undefined;
+  sweeper?.start();
 
   let relay: DecisionAnswerRelay | undefined;
   let closed = false;
@@ -245,6 +264,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     closed = true;
     relay?.dispose();
     kit.health.stop();
+    await sweeper?.stop();
     await runner.stop();
     await queue?.close();
     await kit.close();
@@ -290,6 +310,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     registry,
     stores,
     runner,
+    pruner,
     sink,
     orchestrator,
     metrics,

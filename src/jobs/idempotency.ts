@@ -8,10 +8,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * The job id a request with `Idempotency-Key: key` gets: derived from the key alone, so that every
  * instance (and a retry after a crash) computes the same id and the job store's unique id makes
  * the second submit find the first job instead of creating another. Shaped like the ids
- * `randomIds` makes (`job_` + a UUID).
+ * `randomIds` makes (`job_` + a UUID). With an `owner` (the API key's owner name) the id is
+ * derived from owner and key, so two owners using the same key get two jobs.
  * @throws ReelayError REELAY_ERR_VALIDATION when the key is empty, too long or not printable ASCII.
  */
-export function idempotentJobId(key: string): string {
+export function idempotentJobId(key: string, owner: string | null = null): string {
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new ReelayError(
       'REELAY_ERR_VALIDATION',
@@ -19,7 +20,9 @@ export function idempotentJobId(key: string): string {
       { details: { fields: { 'Idempotency-Key': 'invalid' } } },
     );
   }
-  const hex = createHash('sha256').update(`reelay-idempotency:${key}`).digest('hex');
+  // Each key owner has its own key space: another owner's key can neither find nor block the job.
+  const scoped = owner === null ? key : `${owner}\n${key}`;
+  const hex = createHash('sha256').update(`reelay-idempotency:${scoped}`).digest('hex');
   const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
   return `job_${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -37,6 +37,7 @@ import type {
   ProviderPerformanceView,
   ReadinessReport,
   ReelayService,
+  SubmitOptions,
 } from './reelay-service.js';
 import { submitRemoteAnswer } from './remote-decision-answer.js';
 
@@ -73,10 +74,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export class LocalReelayService implements ReelayService {
   constructor(private readonly parts: LocalServiceParts) {}
 
-  async submit(
-    input: unknown,
-    options: { correlationId?: string; idempotencyKey?: string } = {},
-  ): Promise<JobRecord> {
+  async submit(input: unknown, options: SubmitOptions = {}): Promise<JobRecord> {
     const { config, stores, sink, clock, ids, registry } = this.parts;
     const withPolicy =
       typeof input === 'object' && input !== null && !Array.isArray(input) && !('fallbackPolicy' in input)
@@ -93,11 +91,13 @@ export class LocalReelayService implements ReelayService {
         request: request as unknown as Record<string, unknown>,
         fallbackPolicy: request.fallbackPolicy,
         correlationId,
+        submittedBy: options.submittedBy ?? null,
       },
       { clock, ids },
     );
     const key = options.idempotencyKey;
-    const job = key === undefined ? created : { ...created, id: idempotentJobId(key) };
+    const job =
+      key === undefined ? created : { ...created, id: idempotentJobId(key, options.submittedBy ?? null) };
     if (key !== undefined) {
       const existing = await this.createOnce(job);
       if (existing !== null) return existing;

@@ -162,6 +162,22 @@ export interface JobStepView {
   completedAt: string;
 }
 
+/** Options of {@link ReelayService.submit}. */
+export interface SubmitOptions {
+  correlationId?: string;
+  idempotencyKey?: string;
+  /** Owner name of the API key submitting the job; absent/null = anonymous. */
+  submittedBy?: string | null;
+}
+
+/** Options of {@link ReelayService.submit}. */
+export interface SubmitOptions {
+  correlationId?: string;
+  idempotencyKey?: string;
+  /** Owner name of the API key submitting the job; absent or null = anonymous. */
+  submittedBy?: string | null;
+}
+
 /**
  * The facade every entry point (HTTP server, CLI, worker) talks to. One implementation wires the
  * container of components (stores, gateway, router, orchestrator, queue); the server and CLI stay
@@ -173,8 +189,9 @@ export interface ReelayService {
   /**
    * Validates and queues a generation request. With `idempotencyKey`, the same key returns the
    * job it first created (on any instance sharing the store) instead of creating another.
+   * `submittedBy` is the owner name of the submitting API key, recorded on the job (never the key).
    */
-  submit(input: unknown, options?: { correlationId?: string; idempotencyKey?: string }): Promise<JobRecord>;
+  submit(input: unknown, options?: SubmitOptions): Promise<JobRecord>;
   /** Each router-state tier's latency and a healthy / degraded / critical verdict (absent: not reported). */
   stateHealth?(): Promise<StateHealthReport>;
   getJob(id: string): Promise<JobRecord | null>;

@@ -1,5 +1,4 @@
-import type { FastifyRequest } from 'fastify';
-import { httpError } from './problem-details.js';
+import type { ApiKeyScope, Principal } from '../domain/access.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
@@ -8,17 +7,14 @@ export function isLoopback(ip: string): boolean {
   return LOOPBACK.test(ip);
 }
 
+const LOCAL_OPERATOR: ReadonlySet<ApiKeyScope> = new Set(['submit', 'read', 'admin']);
+const REMOTE_ANONYMOUS: ReadonlySet<ApiKeyScope> = new Set(['submit', 'read']);
+
 /**
- * An `onRequest` hook for operator routes (circuit changes): when the server has no API keys, only
- * callers on loopback may use them — an anonymous caller from the network gets a 403.
+ * The caller of a server without API keys: anonymous (name null) with `submit` and `read`; from
+ * loopback also `admin`, so circuit changes and other operators' jobs stay with the machine's own
+ * users while no keys are configured.
  */
-export function adminGuard(apiKeys: readonly string[]): (request: FastifyRequest) => Promise<void> {
-  return async (request) => {
-    if (apiKeys.length > 0 || isLoopback(request.ip)) return;
-    throw httpError(
-      'REELAY_ERR_UNAUTHORIZED',
-      403,
-      'Circuit changes need an operator: set REELAY_API_KEYS on the server and send a key, or call from the server itself (loopback).',
-    );
-  };
+export function anonymousPrincipal(ip: string): Principal {
+  return { name: null, scopes: isLoopback(ip) ? LOCAL_OPERATOR : REMOTE_ANONYMOUS };
 }

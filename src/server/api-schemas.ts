@@ -122,7 +122,15 @@ export const JobStatusViewSchema = z
     steps: z.array(StepViewSchema).describe('Completed steps; empty in job lists'),
     error: FailureDetailsSchema.nullable(),
     output: OutputViewSchema.nullable(),
-    videoUrl: z.string().nullable().describe('Download URL once completed, else null'),
+    videoUrl: z.string().nullable().describe('Download URL once completed (and not pruned), else null'),
+    videoPrunedAt: nullableIso
+      .optional()
+      .describe('When retention deleted the video (download then answers 410); else null'),
+    submittedBy: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Owner name of the API key that submitted the job; null without keys'),
     correlationId: z.string(),
     createdAt: isoTime,
     startedAt: nullableIso,

@@ -16,6 +16,7 @@ import { installOpenApi } from './openapi.js';
 import { installRateLimit } from './rate-limit.js';
 import { correlationIdGenerator, installRequestHooks } from './request-hooks.js';
 import type { RouteDeps } from './route-deps.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { budgetRoutes } from './routes/budget-routes.js';
 import { downloadRoutes } from './routes/download-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -39,7 +40,7 @@ import { jsonSerializerCompiler, zodValidatorCompiler } from './validate.js';
  * with `inject()`.
  *
  * @example
- * const app = createServer({ service, config: { apiKeys: ['secret'], generateRatePerMinute: 30 } });
+ * const app = createServer({ service, config: { apiKeys: ['ci:secret-0123456789:submit+read'], generateRatePerMinute: 30 } });
  * await app.listen({ host: '127.0.0.1', port: 8080 });
  * // …
  * await app.close(); // ends open SSE streams; does not close the service
@@ -114,6 +115,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   app.register(providerRoutes, deps);
   app.register(performanceRoutes, deps);
   app.register(budgetRoutes, deps);
+  app.register(authRoutes, deps);
   app.register(healthRoutes, deps);
   app.register(webUiPlugin, { config });
   if (options.openai) app.register(openAiRoutes, { ...deps, endpoint: options.openai, ids, logger });

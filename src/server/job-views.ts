@@ -1,3 +1,4 @@
+import { canAccessJob, type Principal } from '../domain/access.js';
 import { ReelayError } from '../domain/errors.js';
 import { isTerminalStatus, type JobRecord, toApiStatus } from '../jobs/job-record.js';
 import type { JobStepView, ReelayService } from '../jobs/reelay-service.js';
@@ -19,10 +20,13 @@ export function parseJobId(raw: unknown, field = 'id'): string {
   );
 }
 
-/** The job, or a 404 `REELAY_ERR_NOT_FOUND` naming it. */
-export async function requireJob(service: ReelayService, id: string): Promise<JobRecord> {
+/**
+ * The job, or a 404 `REELAY_ERR_NOT_FOUND` naming it — also when it exists but belongs to another
+ * key owner and the caller is no admin (the answer never tells whether someone else's job exists).
+ */
+export async function requireJob(service: ReelayService, id: string, caller: Principal): Promise<JobRecord> {
   const job = await service.getJob(id);
-  if (job) return job;
+  if (job && canAccessJob(caller, job.submittedBy)) return job;
   throw new ReelayError('REELAY_ERR_NOT_FOUND', `Job ${id} does not exist; check the job id.`, {
     details: { jobId: id },
   });
@@ -41,6 +45,20 @@ export function notReady(job: JobRecord, what: string): ReelayError {
       correlationId: job.correlationId,
       details: { jobId: job.id, status },
     },
+  );
+}
+
+/**
+ * A 410 `REELAY_ERR_GONE` when retention deleted the job's video (`pruned.videoAt`): the job is
+ * known, its video will never come back. Null otherwise.
+ */
+export function prunedVideo(job: JobRecord): ReelayError | null {
+  const at = job.pruned?.videoAt;
+  if (!at) return null;
+  return new ReelayError(
+    'REELAY_ERR_GONE',
+    `The video of job ${job.id} was deleted by the retention policy on ${at}; generate it again (the server keeps videos for the age set by retention.videos / REELAY_RETENTION_VIDEOS).`,
+    { correlationId: job.correlationId, details: { jobId: job.id, prunedAt: at } },
   );
 }
 
@@ -88,7 +106,9 @@ export function toStatusView(job: JobRecord, steps: readonly JobStepView[] = [])
           height: job.output.height,
         }
       : null,
-    videoUrl: job.status === 'done' ? links.download : null,
+    videoUrl: job.status === 'done' && !job.pruned?.videoAt ? links.download : null,
+    videoPrunedAt: job.pruned?.videoAt ?? null,
+    submittedBy: job.submittedBy ?? null,
     correlationId: job.correlationId,
     createdAt: job.createdAt,
     startedAt: job.startedAt,

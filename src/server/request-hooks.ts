@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../domain/access.js';
 import type { Clock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { isWebUiPath } from '../web/web-paths.js';
+import { anonymousPrincipal } from './admin-guard.js';
 import type { ApiKeyAuth } from './api-key-auth.js';
 import type { HttpMetrics } from './http-metrics.js';
+import { checkScopes } from './scope-check.js';
 
 /** Accepted incoming correlation ids: 1–128 characters of `[A-Za-z0-9._:-]`. */
 export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,7 +41,8 @@ export function isPublicPath(url: string): boolean {
 
 /**
  * Global hooks, in order: echo the correlation id and note the arrival time; authenticate
- * (except `/health/*`) and derive the rate-limit client key; after the response, record HTTP
+ * (except public paths), derive the rate-limit client key and the caller (principal), and check
+ * the route's scope (403 naming the scope when missing); after the response, record HTTP
  * metrics and log one line (method, route, status, duration — never headers).
  */
 export function installRequestHooks(
@@ -48,6 +52,8 @@ export function installRequestHooks(
   const { clock, auth, metrics } = deps;
   app.decorateRequest('clientKey', '');
   app.decorateRequest('arrivedAt', 0);
+  // Fastify forbids object defaults on decorators (shared between requests): set per request below.
+  app.decorateRequest('principal', null as unknown as Principal);
 
   app.addHook('onRequest', async (request, reply) => {
     request.arrivedAt = clock.now();
@@ -55,7 +61,7 @@ export function installRequestHooks(
     // A CORS preflight never carries credentials (the browser sends them on the real request).
     const verdict =
       isPublicPath(request.url) || request.method === 'OPTIONS'
-        ? ({ ok: true, clientKey: null } as const)
+        ? ({ ok: true, clientKey: null, principal: null } as const)
         : auth.check(request.headers.authorization);
     if (!verdict.ok) {
       throw new ReelayError(
@@ -67,6 +73,11 @@ export function installRequestHooks(
       );
     }
     request.clientKey = verdict.clientKey ?? `ip:${request.ip}`;
+    request.principal = verdict.principal ?? anonymousPrincipal(request.ip);
+    const route = request.routeOptions.url;
+    if (route !== undefined && !isPublicPath(request.url) && request.method !== 'OPTIONS') {
+      checkScopes(request.principal, request.method, route, auth.enabled);
+    }
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { normalizeApiKeys } from '../config/api-keys-config.js';
+import type { ApiKeySpec } from '../domain/access.js';
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { Logger } from '../domain/logger.js';
@@ -8,10 +10,11 @@ import type { OpenAiEndpointOptions } from './openai/endpoint-options.js';
 /** HTTP settings of {@link createServer}; `ReelayConfig.server` fits as is. */
 export interface ServerConfig {
   /**
-   * Bearer tokens accepted on every route except `/health/*`; empty = no authentication.
-   * @default []
+   * API keys accepted on every route except the public ones (`/health/*`, the docs and the web
+   * UI's page); empty = no authentication. A string is a plain key with every scope, or
+   * `name:key:scope+scope`; an object names its owner and scopes. @default []
    */
-  apiKeys?: readonly string[];
+  apiKeys?: readonly (string | ApiKeySpec)[];
   /** Largest request body accepted; larger → 413. @default 65536 */
   bodyLimitBytes?: number;
   /** `POST /api/video/generate` calls per client (API key, else IP) per one-minute window. @default 30 */
@@ -59,13 +62,13 @@ export interface CreateServerOptions {
   rateLimitRedisPrefix?: string;
 }
 
-/** {@link ServerConfig} with every default applied. */
-export type ResolvedServerConfig = Required<ServerConfig>;
+/** {@link ServerConfig} with every default applied and keys parsed. */
+export type ResolvedServerConfig = Required<Omit<ServerConfig, 'apiKeys'>> & { apiKeys: ApiKeySpec[] };
 
 /** Applies the defaults of {@link ServerConfig} (never mutates the input). */
 export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerConfig {
   return {
-    apiKeys: [...(config.apiKeys ?? [])],
+    apiKeys: normalizeApiKeys(config.apiKeys ?? []),
     bodyLimitBytes: config.bodyLimitBytes ?? 64 * 1024,
     generateRatePerMinute: config.generateRatePerMinute ?? 30,
     rateLimitMaxClients: config.rateLimitMaxClients ?? 10_000,

@@ -6,7 +6,7 @@ import { WEB_ASSET_PREFIX } from './web-paths.js';
 /** Options of {@link webUiPlugin}. */
 export interface WebUiOptions {
   /** Whether the API needs a key: the page then asks for one. */
-  config: { apiKeys: readonly string[] };
+  config: { apiKeys: readonly unknown[] };
   /** Folder of the built assets. @default dist/web/assets of the package */
   assetsDir?: string;
 }

@@ -14,7 +14,9 @@ describe('reelay doctor', () => {
     const run = await runCli(['doctor', '--data-dir', 'data'], { cwd: dir, env: cliEnv() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^OK {3}ffmpeg\s+FFmpeg \S+, ffprobe \S+; has libx264, aac, \d+ filters/m);
+    expect(run.stdout).toMatch(
+      /^OK {3}ffmpeg\s+FFmpeg \S+ \(ffmpeg\), ffprobe \S+ \(ffprobe\); has libx264, aac, \d+ filters/m,
+    );
     expect(run.stdout).toMatch(/^OK {3}espeak-ng\s+espeak-ng \d/m);
     expect(run.stdout).toMatch(/^OK {3}data dir\s+\S+\/data writable, \d+ MB free/m);
     expect(run.stdout).toMatch(/^OK {3}store\s+SQLite at \S+reelay\.db opened/m);

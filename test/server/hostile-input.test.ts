@@ -108,7 +108,7 @@ describe('circuit admin routes without API keys', () => {
       payload: { action: 'open' },
       remoteAddress: '203.0.113.9',
     });
-    expectProblem(remote, 403, 'REELAY_ERR_UNAUTHORIZED');
+    expect(expectProblem(remote, 403, 'REELAY_ERR_FORBIDDEN').detail).toContain('loopback');
     const local = await app.inject({
       method: 'POST',
       url: '/api/providers/espeak/circuit',

@@ -120,7 +120,10 @@ export class FakeReelayService implements ReelayService {
     return this.closed;
   }
 
-  async submit(input: unknown, options: { correlationId?: string } = {}): Promise<JobRecord> {
+  async submit(
+    input: unknown,
+    options: { correlationId?: string; submittedBy?: string | null } = {},
+  ): Promise<JobRecord> {
     this.submittedCorrelationIds.push(options.correlationId);
     const request = parseVideoRequest(input);
     const job = createJobRecord(
@@ -128,6 +131,7 @@ export class FakeReelayService implements ReelayService {
         request: structuredClone(request) as unknown as Record<string, unknown>,
         fallbackPolicy: request.fallbackPolicy,
         ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+        submittedBy: options.submittedBy ?? null,
       },
       { clock: this.clock, ids: this.ids },
     );

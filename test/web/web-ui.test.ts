@@ -269,4 +269,33 @@ describe.skipIf(!available)('web UI in Chromium', () => {
       await keyed.close();
     }
   }, 30_000);
+
+  it('disables the breaker buttons for a key without the admin scope and says why', async () => {
+    const keyed = createServer({
+      service: server.reelay.service,
+      config: { apiKeys: ['viewer:web-viewer-key-1:submit+read', 'ops:web-ops-key-1:admin'] },
+    });
+    const url = await keyed.listen({ host: '127.0.0.1', port: 0 });
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    try {
+      await p.goto(`${url}/#/providers`);
+      await p.waitForSelector('#api-key');
+      await p.fill('#api-key', 'web-viewer-key-1');
+      await p.click('button[type="submit"]');
+      const card = p.locator('[data-provider="openai"]');
+      await card.locator('button[data-action]').waitFor();
+      expect(await card.locator('button[data-action]').isDisabled()).toBe(true);
+      expect(await p.locator('#breaker-scope-note').textContent()).toContain('admin scope');
+      await screenshot(p, 'providers-no-admin-scope');
+      await p.evaluate(() => sessionStorage.setItem('reelay.apiKey', 'web-ops-key-1'));
+      await p.reload();
+      await card.locator('button[data-action]').waitFor();
+      expect(await card.locator('button[data-action]').isDisabled()).toBe(false);
+      expect(await p.locator('#breaker-scope-note').count()).toBe(0);
+    } finally {
+      await ctx.close();
+      await keyed.close();
+    }
+  }, 30_000);
 });

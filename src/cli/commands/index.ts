@@ -10,6 +10,7 @@ import { generateCommand } from './generate.js';
 import { jobsCommand } from './jobs.js';
 import { logsCommand } from './logs.js';
 import { providersCommand } from './providers.js';
+import { pruneCommand } from './prune.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   providersCommand,
   serveCommand,
   workerCommand,
+  pruneCommand,
   doctorCommand,
   simulateCommand,
   configCommand,

@@ -15,6 +15,7 @@ import type {
 import { produceAtomically } from '../media/atomic-file.js';
 import { parseNameList } from '../media/ffmpeg-info.js';
 import { runFfmpeg } from '../media/ffmpeg-process.js';
+import { mediaToolPaths } from '../media/media-tools.js';
 import { runProcess } from '../media/run-process.js';
 import { type CardLayout, layoutCard } from './title-card-layout.js';
 
@@ -66,7 +67,7 @@ export class TitleCardProvider implements ImageProvider {
   private readonly clock: Clock;
 
   constructor(private readonly options: TitleCardOptions = {}) {
-    this.ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
+    this.ffmpegPath = options.ffmpegPath ?? mediaToolPaths().ffmpeg;
     this.fonts = {
       bold: options.boldFont ?? `${DEJAVU}/DejaVuSans-Bold.ttf`,
       regular: options.regularFont ?? `${DEJAVU}/DejaVuSans.ttf`,
@@ -115,7 +116,10 @@ export class TitleCardProvider implements ImageProvider {
       if (signal.aborted) throw signal.reason;
       if (timeout.signal.aborted) return report(false, `FFmpeg did not answer within ${timeoutMs} ms`);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        return report(false, `FFmpeg is not installed (no "${this.ffmpegPath}"): apt-get install ffmpeg`);
+        return report(
+          false,
+          `FFmpeg is not installed (no "${this.ffmpegPath}"): apt-get install ffmpeg, or set ffmpegPath (REELAY_FFMPEG_PATH) in the config`,
+        );
       return report(
         false,
         `FFmpeg could not start: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,5 +1,6 @@
 import { ReelayError } from '../../domain/errors.js';
 import { exitFailure, FFMPEG_PROVIDER, spawnFailure } from './media-errors.js';
+import { mediaToolPaths } from './media-tools.js';
 import { runProcess } from './run-process.js';
 
 /** What is installed: versions and the filter and encoder names FFmpeg was built with. */
@@ -39,8 +40,8 @@ const cache = new Map<string, Promise<FfmpegInfo>>();
  * if (!info.encoders.has('libx264')) throw new Error('no H.264');
  */
 export function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<FfmpegInfo> {
-  const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
-  const ffprobePath = options.ffprobePath ?? 'ffprobe';
+  const ffmpegPath = options.ffmpegPath ?? mediaToolPaths().ffmpeg;
+  const ffprobePath = options.ffprobePath ?? mediaToolPaths().ffprobe;
   const key = `${ffmpegPath}\0${ffprobePath}`;
   const cached = cache.get(key);
   if (cached && !options.refresh) return cached;

@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { systemClock } from '../../domain/clock.js';
 import { exitFailure, spawnFailure } from './media-errors.js';
+import { mediaToolPaths } from './media-tools.js';
 import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
 import { runProcess } from './run-process.js';
 
@@ -24,7 +25,7 @@ export interface RunFfmpegOptions {
   durationMs?: number;
   /** Working directory (relative paths in `args` resolve against it). @default process.cwd() */
   cwd?: string;
-  /** FFmpeg executable. @default 'ffmpeg' */
+  /** FFmpeg executable. @default mediaToolPaths().ffmpeg ('ffmpeg', or the config's `ffmpegPath`) */
   ffmpegPath?: string;
   /** Minimum milliseconds between two `onProgress` calls. @default 250 */
   progressIntervalMs?: number;
@@ -59,7 +60,12 @@ export async function runFfmpeg(
   args: readonly string[],
   options: RunFfmpegOptions = {},
 ): Promise<RunFfmpegResult> {
-  const { ffmpegPath = 'ffmpeg', progressIntervalMs = 250, clock = systemClock, onProgress } = options;
+  const {
+    ffmpegPath = mediaToolPaths().ffmpeg,
+    progressIntervalMs = 250,
+    clock = systemClock,
+    onProgress,
+  } = options;
   let lastReport = Number.NEGATIVE_INFINITY;
   const parser = new ProgressParser((progress) => {
     if (!onProgress) return;

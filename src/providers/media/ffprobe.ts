@@ -1,5 +1,6 @@
 import { ReelayError } from '../../domain/errors.js';
 import { exitFailure, FFMPEG_PROVIDER, spawnFailure } from './media-errors.js';
+import { mediaToolPaths } from './media-tools.js';
 import { runProcess } from './run-process.js';
 
 /** The video stream facts {@link probeMedia} reports. */
@@ -37,7 +38,7 @@ export interface MediaInfo {
 
 /** Options of {@link probeMedia}. */
 export interface ProbeOptions {
-  /** FFprobe executable. @default 'ffprobe' */
+  /** FFprobe executable. @default mediaToolPaths().ffprobe */
   ffprobePath?: string;
   /** Working directory for relative paths. @default process.cwd() */
   cwd?: string;
@@ -76,7 +77,7 @@ export async function probeMedia(
   signal?: AbortSignal,
   options: ProbeOptions = {},
 ): Promise<MediaInfo> {
-  const ffprobePath = options.ffprobePath ?? 'ffprobe';
+  const ffprobePath = options.ffprobePath ?? mediaToolPaths().ffprobe;
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path];
   let outcome: Awaited<ReturnType<typeof runProcess>>;
   try {

@@ -7,6 +7,11 @@ export const FFMPEG_PROVIDER = 'ffmpeg';
 /** How many stderr lines an FFmpeg failure message quotes. @default 6 */
 const QUOTED_LINES = 6;
 
+/** The config key (and environment variable) that points Reelay at a tool. */
+function toolSetting(tool: string): string {
+  return tool === 'ffprobe' ? 'ffprobePath (REELAY_FFPROBE_PATH)' : 'ffmpegPath (REELAY_FFMPEG_PATH)';
+}
+
 /**
  * Maps a spawn failure of an FFmpeg tool: `ENOENT` becomes "not installed" with the install
  * command; other spawn errors (EACCES, …) say what failed. Anything else passes through.
@@ -31,7 +36,7 @@ export function spawnFailure(tool: string, toolPath: string, error: unknown, cwd
     const name = tool === 'ffprobe' ? 'FFprobe' : 'FFmpeg';
     return new ReelayError(
       'REELAY_ERR_PROVIDER',
-      `${name} is not installed (no "${toolPath}" on PATH): apt-get install ffmpeg, or add the directory that holds ${tool} to PATH.`,
+      `${name} is not installed (no "${toolPath}"): apt-get install ffmpeg, or set the config key ${toolSetting(tool)} to its executable, or add its directory to PATH.`,
       {
         cause: error,
         category: 'system_error',

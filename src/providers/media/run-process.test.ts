@@ -103,8 +103,8 @@ describe('runFfmpeg failures', () => {
     );
     expect(ReelayError.isInstance(error)).toBe(true);
     expect((error as ReelayError).message).toMatch(/FFmpeg is not installed.*apt-get install ffmpeg/);
-    // The advice names only things the user can do: there is no configuration key for the path.
-    expect((error as ReelayError).message).not.toMatch(/configuration|ffmpegPath/);
+    // The advice names the config key that points Reelay at another FFmpeg.
+    expect((error as ReelayError).message).toContain('ffmpegPath (REELAY_FFMPEG_PATH)');
     expect((error as ReelayError).message).toMatch(/to PATH/);
     expect((error as ReelayError).category).toBe('system_error');
   });

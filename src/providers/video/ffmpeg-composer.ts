@@ -17,6 +17,7 @@ import { produceAtomically, writeFileAtomic } from '../media/atomic-file.js';
 import { requireFfmpeg, toolVersion } from '../media/ffmpeg-info.js';
 import { runFfmpeg } from '../media/ffmpeg-process.js';
 import { probeMedia } from '../media/ffprobe.js';
+import { mediaToolPaths } from '../media/media-tools.js';
 import { concatList, type EncodeSettings, type SegmentPlan } from './ffmpeg-composer-args.js';
 import { finalArgs } from './ffmpeg-composer-final.js';
 import { assertInputsReadable, validateRenderRequest } from './ffmpeg-composer-inputs.js';
@@ -136,8 +137,8 @@ export class FfmpegComposer implements VideoProvider {
   private readonly logger: Logger;
 
   constructor(private readonly options: FfmpegComposerOptions = {}) {
-    this.ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
-    this.ffprobePath = options.ffprobePath ?? 'ffprobe';
+    this.ffmpegPath = options.ffmpegPath ?? mediaToolPaths().ffmpeg;
+    this.ffprobePath = options.ffprobePath ?? mediaToolPaths().ffprobe;
     this.clock = options.clock ?? systemClock;
     this.logger = (options.logger ?? silentLogger).child({ provider: this.id });
   }

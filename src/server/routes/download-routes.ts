@@ -8,7 +8,7 @@ import type { JobRecord } from '../../jobs/job-record.js';
 import { sharedProbeCache } from '../../providers/media/probe-cache.js';
 import { JobIdParamsSchema, ProblemDetailsSchema, VideoMetadataSchema } from '../api-schemas.js';
 import type { VideoMetadata } from '../api-types.js';
-import { notReady, parseJobId, requireJob } from '../job-views.js';
+import { notReady, parseJobId, prunedVideo, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
 
 function goneError(job: JobRecord): ReelayError {
@@ -24,6 +24,8 @@ async function finishedVideo(
   what: string,
 ): Promise<{ path: string; size: number; mtime: Date }> {
   if (job.status !== 'done' || !job.output) throw notReady(job, what);
+  const pruned = prunedVideo(job);
+  if (pruned) throw pruned;
   try {
     const info = await stat(job.output.path);
     if (!info.isFile()) throw new Error('not a file');
@@ -58,13 +60,16 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
         304: z.undefined().describe('Not modified (If-None-Match / If-Modified-Since)'),
         404: ProblemDetailsSchema,
         409: ProblemDetailsSchema.describe('The job is not completed'),
+        410: ProblemDetailsSchema.describe('The video was deleted by the retention policy'),
         416: ProblemDetailsSchema.describe('The range is outside the file'),
       },
     },
     handler: async (request, reply) => {
       const id = parseJobId(request.params.id);
-      const job = await requireJob(service, id);
+      const job = await requireJob(service, id, request.principal);
       if (job.status !== 'done' || !job.output) throw notReady(job, 'video');
+      const pruned = prunedVideo(job);
+      if (pruned) throw pruned;
       // `send` does ranges (206/416), If-Range, ETag / If-None-Match (304), Last-Modified /
       // If-Modified-Since and If-Match (412); the name, type and caching policy are ours.
       const file = job.output.path;
@@ -115,7 +120,7 @@ export async function downloadRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     { schema: metadataSchema },
     async (request, reply): Promise<VideoMetadata> => {
       const id = parseJobId(request.params.id);
-      const job = await requireJob(service, id);
+      const job = await requireJob(service, id, request.principal);
       const file = await finishedVideo(job, 'metadata');
       const abort = new AbortController();
       const onClose = (): void => {

@@ -18,6 +18,7 @@ import type {
   PendingDecisionResponse,
 } from '../api-types.js';
 import { parseJobId, requireJob, toStatusView } from '../job-views.js';
+import { listVisibleJobs } from '../owned-jobs.js';
 import type { RouteDeps } from '../route-deps.js';
 
 /** API status words (and internal names) accepted by `?status=`. */
@@ -50,7 +51,7 @@ export async function jobRoutes(fastify: FastifyInstance, deps: RouteDeps): Prom
   };
   app.get('/', { schema: listSchema }, async (request): Promise<JobListResponse> => {
     const q = request.query;
-    const page = await service.listJobs({
+    const page = await listVisibleJobs(service, request.principal, {
       ...(q.status ? { status: STATUS_FILTER[q.status] } : {}),
       ...(q.limit ? { limit: q.limit } : {}),
       ...(q.cursor ? { cursor: q.cursor } : {}),
@@ -66,7 +67,7 @@ export async function jobRoutes(fastify: FastifyInstance, deps: RouteDeps): Prom
   };
   app.get('/:id/decisions', { schema: decisionsSchema }, async (request): Promise<DecisionListResponse> => {
     const id = parseJobId(request.params.id);
-    await requireJob(service, id);
+    await requireJob(service, id, request.principal);
     return { jobId: id, decisions: await service.decisions(id) };
   });
 
@@ -81,7 +82,7 @@ export async function jobRoutes(fastify: FastifyInstance, deps: RouteDeps): Prom
     { schema: pendingSchema },
     async (request): Promise<PendingDecisionResponse> => {
       const id = parseJobId(request.params.id);
-      await requireJob(service, id);
+      await requireJob(service, id, request.principal);
       return { jobId: id, pending: await service.pendingDecision(id) };
     },
   );
@@ -96,7 +97,7 @@ export async function jobRoutes(fastify: FastifyInstance, deps: RouteDeps): Prom
   app.post('/:id/decisions', { schema: answerSchema }, async (request): Promise<DecisionAnsweredResponse> => {
     const id = parseJobId(request.params.id);
     const answer = request.body;
-    await requireJob(service, id);
+    await requireJob(service, id, request.principal);
     await service.answerDecision(id, answer);
     request.log.info({ jobId: id, option: answer.option, provider: answer.provider }, 'decision answered');
     return { jobId: id, answered: answer };

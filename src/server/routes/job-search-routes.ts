@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { canAccessJob } from '../../domain/access.js';
 import type { JobRecord, JobStatus } from '../../jobs/job-record.js';
 import type { ReelayService } from '../../jobs/reelay-service.js';
 import type { JobStatusView } from '../api-types.js';
@@ -98,6 +99,7 @@ export async function jobSearchRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       for (const job of page.items) {
         scanned += 1;
         if (items.length >= q.limit) break;
+        if (!canAccessJob(request.principal, job.submittedBy)) continue;
         const brief = typeof job.request.brief === 'string' ? job.request.brief : '';
         const created = Date.parse(job.createdAt);
         if (needle && !brief.toLowerCase().includes(needle)) continue;

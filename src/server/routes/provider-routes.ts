@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { adminGuard } from '../admin-guard.js';
 import {
   CircuitRequestSchema,
   CircuitResponseSchema,
@@ -41,7 +40,7 @@ export async function providerRoutes(fastify: FastifyInstance, deps: RouteDeps):
   };
   app.post(
     '/api/providers/:id/circuit',
-    { schema: circuitSchema, onRequest: adminGuard(deps.config.apiKeys) },
+    { schema: circuitSchema },
     async (request): Promise<CircuitResponse> => {
       const { id } = request.params;
       const body = request.body;

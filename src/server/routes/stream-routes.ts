@@ -46,7 +46,7 @@ export async function streamRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     async (request, reply) => {
       const id = parseJobId(request.params.id);
       const afterId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
-      const job = await requireJob(service, id);
+      const job = await requireJob(service, id, request.principal);
 
       reply.hijack();
       const raw = reply.raw;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ReelayError } from '../../domain/errors.js';
 import { produceAtomically } from '../../providers/media/atomic-file.js';
 import { runFfmpeg } from '../../providers/media/ffmpeg-process.js';
-import { notReady, parseJobId, requireJob } from '../job-views.js';
+import { notReady, parseJobId, prunedVideo, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
 
 /** File name of the cached thumbnail, beside the job's video. */
@@ -20,8 +20,10 @@ export async function thumbnailRoutes(app: FastifyInstance, deps: RouteDeps): Pr
 
   app.get<{ Params: { id: string } }>('/:id/thumbnail', async (request, reply) => {
     const id = parseJobId(request.params.id);
-    const job = await requireJob(service, id);
+    const job = await requireJob(service, id, request.principal);
     if (job.status !== 'done' || !job.output) throw notReady(job, 'thumbnail');
+    const pruned = prunedVideo(job);
+    if (pruned) throw pruned;
     const video = job.output.path;
     const target = join(dirname(video), THUMBNAIL_FILE);
     const exists = await stat(target).then(

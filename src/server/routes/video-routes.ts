@@ -41,6 +41,7 @@ export async function videoRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
       const key = request.headers['idempotency-key'];
       const job = await service.submit(request.body, {
         correlationId: request.id,
+        submittedBy: request.principal.name,
         ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
       });
       const links = jobLinks(job.id);
@@ -68,7 +69,7 @@ export async function videoRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
     { schema: jobSchema('Status of a job') },
     async (request): Promise<JobStatusView> => {
       const id = parseJobId(request.params.id);
-      const job = await requireJob(service, id);
+      const job = await requireJob(service, id, request.principal);
       return toStatusView(job, await service.steps(id));
     },
   );
@@ -77,7 +78,7 @@ export async function videoRoutes(fastify: FastifyInstance, deps: RouteDeps): Pr
   app.post('/:id/cancel', { schema: cancelSchema }, async (request): Promise<JobStatusView> => {
     const id = parseJobId(request.params.id);
     const { reason } = request.body;
-    await requireJob(service, id);
+    await requireJob(service, id, request.principal);
     const job = await service.cancel(id, reason ?? 'canceled through the API');
     request.log.info({ jobId: id }, 'job canceled');
     return toStatusView(job, await service.steps(id));

@@ -9,6 +9,35 @@ export interface Session {
   client: ReelayClient;
   /** The key of this tab (sessionStorage only), when the server requires one. */
   apiKey: string | null;
+  /** Who the server says the caller is (`GET /api/auth/whoami`). */
+  who: WhoAmI;
+}
+
+/** Body of `GET /api/auth/whoami`: owner name of the key (null: anonymous) and its scopes. */
+export interface WhoAmI {
+  name: string | null;
+  scopes: Array<'submit' | 'read' | 'admin'>;
+  authRequired: boolean;
+}
+
+/** Until the server answered: assume nothing may be changed. */
+export const UNKNOWN_CALLER: WhoAmI = { name: null, scopes: [], authRequired: false };
+
+/**
+ * Asks the server who the key belongs to (`GET /api/auth/whoami`); a wrong key fails with a 401
+ * {@link ReelayApiError}. Any valid key may ask, whatever its scopes.
+ */
+export async function whoAmI(apiKey: string | null): Promise<WhoAmI> {
+  const response = await fetch('/api/auth/whoami', {
+    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+  });
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as WhoAmI;
+}
+
+/** True when the caller may change circuit breakers (the `admin` scope). */
+export function canAdminister(session: Session): boolean {
+  return session.who.scopes.includes('admin');
 }
 
 /** The API key kept for this tab only (sessionStorage: gone when the tab closes). */

@@ -1,4 +1,13 @@
-import { describeError, isAuthError, makeClient, type Session, storedKey, storeKey } from './api.js';
+import {
+  describeError,
+  isAuthError,
+  makeClient,
+  type Session,
+  storedKey,
+  storeKey,
+  UNKNOWN_CALLER,
+  whoAmI,
+} from './api.js';
 import { h, replace } from './dom.js';
 import { renderJobPage } from './job-page.js';
 import { renderJobsList } from './jobs-list.js';
@@ -79,12 +88,12 @@ function askForKey(main: HTMLElement, session: Session, problem = ''): Promise<v
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const key = input.value.trim();
-      const client = makeClient(key);
-      client.listProviders().then(
-        () => {
+      whoAmI(key).then(
+        (who) => {
           storeKey(key);
           session.apiKey = key;
-          session.client = client;
+          session.client = makeClient(key);
+          session.who = who;
           resolve();
         },
         (e: unknown) => {
@@ -102,8 +111,18 @@ async function start(): Promise<void> {
   const { main, nav, keyBox } = shell();
   const { authRequired } = await loadSettings();
   const key = authRequired ? storedKey() : null;
-  const session: Session = { authRequired, apiKey: key, client: makeClient(key) };
+  const session: Session = { authRequired, apiKey: key, client: makeClient(key), who: UNKNOWN_CALLER };
   if (authRequired && !key) await askForKey(main, session);
+  else {
+    try {
+      session.who = await whoAmI(key);
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      storeKey(null);
+      session.apiKey = null;
+      await askForKey(main, session, 'The saved key was refused; enter a valid key.');
+    }
+  }
   if (authRequired) {
     replace(
       keyBox,

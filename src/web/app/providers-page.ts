@@ -4,7 +4,7 @@ import type {
   ProviderInfo,
   ProviderPerformanceView,
 } from '../../jobs/reelay-service.js';
-import { describeError, getJson, isAuthError, type Session } from './api.js';
+import { canAdminister, describeError, getJson, isAuthError, type Session } from './api.js';
 import { budgetsPanel } from './budgets-panel.js';
 import { announce, h, replace } from './dom.js';
 import { formatMs, humanize } from './format.js';
@@ -39,6 +39,7 @@ function providerCard(
   perf: ProviderPerformanceView | undefined,
   now: number,
   onCircuit: (p: ProviderInfo, action: 'open' | 'close') => void,
+  allowed: boolean,
 ): HTMLElement {
   const closed = breakerClosed(p);
   const healthClass = p.health ? (p.health.healthy ? 'good' : 'bad') : '';
@@ -101,6 +102,8 @@ function providerCard(
         type: 'button',
         class: closed ? '' : 'primary',
         'data-action': closed ? 'open' : 'close',
+        disabled: !allowed,
+        'aria-describedby': allowed ? null : 'breaker-scope-note',
         onclick: () => onCircuit(p, closed ? 'open' : 'close'),
       },
       closed ? `Open breaker of ${p.id} (maintenance)` : `Close breaker of ${p.id}`,
@@ -160,6 +163,16 @@ export const renderProviders: View = ({ session, main, onAuthError }) => {
   const statsBox = h('div', {});
   const budgetsBox = h('div', {});
   const message = h('p', { role: 'status', class: 'notice' });
+  const allowed = canAdminister(session);
+  const scopeNote = allowed
+    ? null
+    : h(
+        'p',
+        { id: 'breaker-scope-note', class: 'hint scope-note' },
+        session.who.authRequired
+          ? `Opening and closing breakers needs an API key with the admin scope; the key${session.who.name ? ` "${session.who.name}"` : ''} has ${session.who.scopes.join(', ') || 'no scopes'}.`
+          : 'Opening and closing breakers needs an operator: use the page on the server itself, or configure API keys with the admin scope.',
+      );
 
   const update = (): void => {
     refresh(session, abort.signal).then(
@@ -168,7 +181,7 @@ export const renderProviders: View = ({ session, main, onAuthError }) => {
         const focused = document.activeElement?.closest('[data-provider]')?.getAttribute('data-provider');
         replace(
           list,
-          providers.map((p) => providerCard(p, perf.get(p.id), now, onCircuit)),
+          providers.map((p) => providerCard(p, perf.get(p.id), now, onCircuit, allowed)),
         );
         list.setAttribute('aria-busy', 'false');
         if (focused)
@@ -202,7 +215,7 @@ export const renderProviders: View = ({ session, main, onAuthError }) => {
       );
   };
 
-  replace(main, h('h1', {}, 'Providers'), message, statsBox, budgetsBox, list);
+  replace(main, h('h1', {}, 'Providers'), message, scopeNote, statsBox, budgetsBox, list);
   update();
   const timer = window.setInterval(update, REFRESH_MS);
   return () => {
