@@ -67,6 +67,7 @@ describe('parseArgs: every command accepts its documented arguments', () => {
     config: ['schema'],
     simulate: ['--port', '4010', '--scenario', 'examples/simulator-scenario.json'],
     doctor: ['--json'],
+    prune: ['--dry-run', '--older-than', '7d', '--json'],
   };
   it('covers every command', () => {
     expect(Object.keys(valid).sort()).toEqual(COMMANDS.map((c) => c.name).sort());

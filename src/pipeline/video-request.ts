@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HedgeSettingsSchema } from '../config/hedging-schema.js';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
 import { unstorableFields } from '../domain/storable-text.js';
@@ -94,6 +95,8 @@ export const VideoRequestSchema = z
     options: options.default(() => options.parse({})),
     providers: providerChoice.default({}),
     fallbackPolicy: z.enum(FALLBACK_POLICIES).default('auto'),
+    /** The job's hedge settings over the configured stage defaults (docs/hedging.md); opt-in. */
+    hedging: HedgeSettingsSchema.optional(),
   })
   .strict();
 

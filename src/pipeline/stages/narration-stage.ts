@@ -60,7 +60,7 @@ export async function runNarrationStage(ctx: PipelineContext, script: Script): P
       ),
       degradations: [CAPTIONS_ONLY_PROVIDER],
       // After the first scene a hedge may only repeat the same voice (docs/hedging.md#never).
-      hedge: { continuesOutput: index > 0 },
+      hedge: { continuesOutput: index > 0, ...(request.hedging ? { job: request.hedging } : {}) },
       ...(preferred ? { preferred } : {}),
       call: (provider, call) =>
         provider.synthesize(

@@ -63,7 +63,7 @@ export async function runRenderStage(
     policy: ctx.policy,
     signal: ctx.signal,
     // Render jobs have side effects; never hedged unless the adapter can delete the loser's job.
-    hedge: { asyncJob: true },
+    hedge: { asyncJob: true, ...(request.hedging ? { job: request.hedging } : {}) },
     preferred: request.providers.video ?? DEFAULT_VIDEO_PROVIDER,
     call: (provider, call) =>
       provider.renderVideo(

@@ -40,6 +40,7 @@ export async function runScriptStage(ctx: PipelineContext): Promise<Script> {
     policy: ctx.policy,
     signal: ctx.signal,
     estimatedUsage: estimateChatUsage(messages, SCRIPT_OUTPUT_TOKENS),
+    ...(request.hedging ? { hedge: { job: request.hedging } } : {}),
     ...(request.providers.llm ? { preferred: request.providers.llm } : {}),
     call: (provider, call) =>
       writeScript(

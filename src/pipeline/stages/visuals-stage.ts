@@ -39,6 +39,7 @@ export async function runVisualsStage(ctx: PipelineContext, script: Script): Pro
         signal: ctx.signal,
         label: `scene ${index + 1} of ${scenes.length}`,
         estimatedUsage: estimateImageUsage(),
+        ...(ctx.request.hedging ? { hedge: { job: ctx.request.hedging } } : {}),
         ...(preferred ? { preferred } : {}),
         call: (provider, call) =>
           provider.renderImage(
