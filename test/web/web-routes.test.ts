@@ -153,10 +153,18 @@ describe('GET /api/video/:id/thumbnail', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     expect(res.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8');
-    const cached = await stat(join(dirname(video), 'thumbnail.jpg'));
+    const cached = await stat(join(dirname(video), 'video.jpg'));
     const again = await app.inject({ url: `/api/video/${job.id}/thumbnail` });
     expect(again.rawPayload.equals(res.rawPayload)).toBe(true);
-    expect((await stat(join(dirname(video), 'thumbnail.jpg'))).mtimeMs).toBe(cached.mtimeMs);
+    expect((await stat(join(dirname(video), 'video.jpg'))).mtimeMs).toBe(cached.mtimeMs);
+    // A second job's video in the same output directory gets its own thumbnail, not the first one's.
+    const other = await service.submit(VALID_REQUEST);
+    await service.start(other.id);
+    await service.finish(other.id, await makeTestVideo(dir, 4, 'video-other.mp4'));
+    const second = await app.inject({ url: `/api/video/${other.id}/thumbnail` });
+    expect(second.statusCode).toBe(200);
+    expect(second.rawPayload.equals(res.rawPayload)).toBe(false);
+    await stat(join(dirname(video), 'video-other.jpg'));
     await app.close();
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ReelayError } from '../../domain/errors.js';
 import { produceAtomically } from '../../providers/media/atomic-file.js';
@@ -7,8 +7,14 @@ import { runFfmpeg } from '../../providers/media/ffmpeg-process.js';
 import { notReady, parseJobId, prunedVideo, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
 
-/** File name of the cached thumbnail, beside the job's video. */
-export const THUMBNAIL_FILE = 'thumbnail.jpg';
+/**
+ * The job's thumbnail: `video-<id>.jpg` beside `video-<id>.mp4` (the post stage writes it; the route
+ * makes it when it is missing). One file per job — the output directory is shared by every job.
+ */
+export function thumbnailPathOf(videoPath: string): string {
+  const ext = extname(videoPath);
+  return `${ext ? videoPath.slice(0, -ext.length) : videoPath}.jpg`;
+}
 
 /**
  * `GET /:id/thumbnail` under `/api/video`: a 480-pixel-wide JPEG of the finished video's frame at
@@ -25,7 +31,7 @@ export async function thumbnailRoutes(app: FastifyInstance, deps: RouteDeps): Pr
     const pruned = prunedVideo(job);
     if (pruned) throw pruned;
     const video = job.output.path;
-    const target = join(dirname(video), THUMBNAIL_FILE);
+    const target = thumbnailPathOf(video);
     const exists = await stat(target).then(
       (s) => s.isFile() && s.size > 0,
       () => false,
