@@ -3,6 +3,8 @@ import type { StoredEvent } from '../domain/events.js';
 import type { FallbackDecision, StallOption } from '../domain/fallback.js';
 import type { ProviderKind, ProviderType } from '../domain/provider-type.js';
 import type { DecisionAnswerInput } from '../patience/decision-broker.js';
+import type { BulkheadView } from '../resilience/bulkhead.js';
+import type { RateLimitView } from '../resilience/rate-limiter.js';
 import type { StateHealthReport } from '../state/tiers/tier-health.js';
 import type { JobRecord, JobStatus } from './job-record.js';
 
@@ -52,32 +54,9 @@ export interface ProviderInfo {
 /** A provider's bulkhead and proactive rate limit, as `/api/providers` shows them. */
 export interface ProviderLimitsView {
   /** Call slots: null when the provider has no bulkhead. */
-  bulkhead: {
-    maxConcurrent: number;
-    maxQueue: number;
-    queueTimeoutMs: number;
-    inUse: number;
-    queued: number;
-    /** Calls refused (queue full or queue timeout) since start. */
-    rejected: number;
-    timedOut: number;
-  } | null;
+  bulkhead: BulkheadView | null;
   /** Rate limit: null when none is configured or learned. */
-  rateLimit: {
-    /** Counter id (provider and key id, never the key). */
-    bucket: string;
-    windowMs: number;
-    requestLimit: number | null;
-    tokenLimit: number | null;
-    remainingRequests: number | null;
-    remainingTokens: number | null;
-    /** Calls waiting for the limit now. */
-    waiting: number;
-    waits: number;
-    waitedMsTotal: number;
-    rejected: number;
-    blockedUntil: string | null;
-  } | null;
+  rateLimit: RateLimitView | null;
 }
 
 /** One hour of a provider's calls (the performance tracker's hourly bucket). */
