@@ -61,7 +61,7 @@ export async function sizeOf(path: string): Promise<number> {
  * Retention of finished jobs' files (docs/configuration.md#retention). Only jobs in a terminal
  * status (`done`, `failed`, `canceled`) are touched — a running or queued job's files never are.
  * After `workFilesMs` past its end, a job's work directory goes; after `videosMs` past its end, a
- * completed job's video and its `video-<id>.jpg` thumbnail go. The job record stays, with
+ * completed job's video and its `video-<id>.jpg` and `video-<id>.thumb.jpg` thumbnails go. The job record stays, with
  * `pruned` saying what went and when (downloads then answer 410 Gone).
  *
  * @example
@@ -128,9 +128,12 @@ export class JobPruner {
     }
     if (videoAge !== null && endedAt <= now - videoAge && job.output && !job.pruned?.videoAt) {
       const video = job.output.path;
-      const thumbnail = join(dirname(video), `${basename(video, '.mp4')}.jpg`);
-      const bytes = (await sizeOf(video)) + (await sizeOf(thumbnail));
-      if (!dryRun) await Promise.all([rm(video, { force: true }), rm(thumbnail, { force: true })]);
+      const base = join(dirname(video), basename(video, '.mp4'));
+      // The post stage's full-size thumbnail and the API's 480-pixel one.
+      const thumbnails = [`${base}.jpg`, `${base}.thumb.jpg`];
+      let bytes = await sizeOf(video);
+      for (const t of thumbnails) bytes += await sizeOf(t);
+      if (!dryRun) await Promise.all([video, ...thumbnails].map((f) => rm(f, { force: true })));
       items.push({ jobId: job.id, kind: 'video', path: video, bytes });
     }
     if (items.length > 0 && !dryRun) await this.mark(job.id, items, now);

@@ -153,10 +153,10 @@ describe('GET /api/video/:id/thumbnail', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     expect(res.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8');
-    const cached = await stat(join(dirname(video), 'video.jpg'));
+    const cached = await stat(join(dirname(video), 'video.thumb.jpg'));
     const again = await app.inject({ url: `/api/video/${job.id}/thumbnail` });
     expect(again.rawPayload.equals(res.rawPayload)).toBe(true);
-    expect((await stat(join(dirname(video), 'video.jpg'))).mtimeMs).toBe(cached.mtimeMs);
+    expect((await stat(join(dirname(video), 'video.thumb.jpg'))).mtimeMs).toBe(cached.mtimeMs);
     // A second job's video in the same output directory gets its own thumbnail, not the first one's.
     const other = await service.submit(VALID_REQUEST);
     await service.start(other.id);
@@ -164,7 +164,7 @@ describe('GET /api/video/:id/thumbnail', () => {
     const second = await app.inject({ url: `/api/video/${other.id}/thumbnail` });
     expect(second.statusCode).toBe(200);
     expect(second.rawPayload.equals(res.rawPayload)).toBe(false);
-    await stat(join(dirname(video), 'video-other.jpg'));
+    await stat(join(dirname(video), 'video-other.thumb.jpg'));
     await app.close();
   }, 30_000);
 });

@@ -8,18 +8,15 @@ import { notReady, parseJobId, prunedVideo, requireJob } from '../job-views.js';
 import type { RouteDeps } from '../route-deps.js';
 
 /**
- * The job's thumbnail: `video-<id>.jpg` beside `video-<id>.mp4` (the post stage writes it; the route
- * makes it when it is missing). One file per job — the output directory is shared by every job.
+ * The route's 480-pixel thumbnail of a job: `video-<id>.thumb.jpg` beside `video-<id>.mp4` (the post
+ * stage's full-size `video-<id>.jpg` is another file). One file per job — the output directory is
+ * shared by every job; retention deletes it with the video.
  */
 export function thumbnailPathOf(videoPath: string): string {
   const ext = extname(videoPath);
-  return `${ext ? videoPath.slice(0, -ext.length) : videoPath}.jpg`;
+  return `${ext ? videoPath.slice(0, -ext.length) : videoPath}.thumb.jpg`;
 }
 
-/**
- * `GET /:id/thumbnail` under `/api/video`: a 480-pixel-wide JPEG of the finished video's frame at
- * one second (or its first frame), made once with FFmpeg and kept beside the video.
- */
 export async function thumbnailRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { service } = deps;
   const making = new Map<string, Promise<void>>();
