@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
 import type {
@@ -12,10 +9,10 @@ import type {
   SynthesizeResult,
   TtsProvider,
 } from '../../domain/provider.js';
-import { type ProcessOutcome, runProcess } from '../media/run-process.js';
-import { currentWorkTracker } from '../media/work-tracking.js';
+import type { ProcessOutcome } from '../media/run-process.js';
+import { speakInChunks } from './chunked-speech.js';
+import { probeEngineHealth, runEngine, versionIn } from './engine-process.js';
 import { splitIntoChunks } from './espeak-voices.js';
-import { concatWavs } from './wav.js';
 
 /** Options shared by the command-line speech engines (festival, flite). */
 export interface CommandTtsOptions {
@@ -95,34 +92,26 @@ export abstract class CommandTtsProvider implements TtsProvider {
   ): string[];
 
   /** Runs the engine's version command with a timeout: healthy with the version, or why not. */
-  async healthCheck(signal: AbortSignal): Promise<HealthReport> {
+  healthCheck(signal: AbortSignal): Promise<HealthReport> {
     const spec = this.engine();
-    const started = this.clock.now();
-    const timeout = new AbortController();
-    const timeoutMs = this.options.healthTimeoutMs ?? 20_000;
-    const timer = this.clock.setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
-    const report = (healthy: boolean, message: string): HealthReport => ({
-      healthy,
-      latencyMs: this.clock.now() - started,
-      message,
-    });
-    try {
-      const both = AbortSignal.any([signal, timeout.signal]);
-      const out = await this.run(spec.versionArgs, both, spec.binary, spec.versionExitCodes);
-      const version = /(\d+\.\d+(?:\.\d+)?)/.exec(out.stdout)?.[1] ?? 'unknown version';
-      const voices = await this.listVoices(both);
-      const voice = this.options.defaultVoice
-        ? this.matchVoice(voices, this.options.defaultVoice)
-        : this.fallbackVoice(voices);
-      if (!voice) return report(false, `${spec.name} has no usable voice installed: ${spec.install}`);
-      return report(true, `${spec.name} ${version}, voice ${voice}`);
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (timeout.signal.aborted) return report(false, `${spec.name} did not answer within ${timeoutMs} ms`);
-      return report(false, error instanceof Error ? error.message : String(error));
-    } finally {
-      this.clock.clearTimeout(timer);
-    }
+    return probeEngineHealth(
+      signal,
+      {
+        clock: this.clock,
+        timeoutMs: this.options.healthTimeoutMs ?? 20_000,
+        name: spec.name,
+        missingMessage: `${spec.name} is not installed: ${spec.install}`,
+      },
+      async (both) => {
+        const out = await this.run(spec.versionArgs, both, spec.binary, spec.versionExitCodes);
+        const voices = await this.listVoices(both);
+        const voice = this.options.defaultVoice
+          ? this.matchVoice(voices, this.options.defaultVoice)
+          : this.fallbackVoice(voices);
+        if (!voice) return { unhealthy: `${spec.name} has no usable voice installed: ${spec.install}` };
+        return `${spec.name} ${versionIn(out.stdout)}, voice ${voice}`;
+      },
+    );
   }
 
   /** Speaks `request.text` into a WAV at `request.outPath`. */
@@ -141,52 +130,40 @@ export abstract class CommandTtsProvider implements TtsProvider {
       );
     }
     const voice = await this.resolveVoice(request.voice?.trim(), signal);
-    const chunks = splitIntoChunks(text, this.options.maxChunkChars ?? spec.maxChunkChars);
-    heartbeat({
-      chunks: 0,
-      message: `speaking ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} with ${spec.name} voice ${voice}`,
-    });
-    const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), `reelay-${this.id}-`));
-    const tracker = currentWorkTracker();
-    tracker?.tempCreated(dir);
-    try {
-      const wavs: string[] = [];
-      for (const [i, chunk] of chunks.entries()) {
-        const textPath = join(dir, `chunk-${i}.txt`);
-        const wavPath = join(dir, `chunk-${i}.wav`);
-        await writeFile(textPath, `${plainSpeechText(chunk)}\n`, 'utf8');
-        await this.run(
+    const info = await speakInChunks({
+      providerId: this.id,
+      chunks: splitIntoChunks(text, this.options.maxChunkChars ?? spec.maxChunkChars),
+      voiceLabel: `with ${spec.name} voice ${voice}`,
+      outPath: request.outPath,
+      tempDir: this.options.tempDir,
+      signal,
+      heartbeat,
+      prepareText: (chunk) => `${plainSpeechText(chunk)}\n`,
+      speakChunk: (textPath, wavPath) =>
+        this.run(
           this.speakArgs(voice, textPath, wavPath, request.wordsPerMinute),
           signal,
           spec.speakBinary ?? spec.binary,
-        );
-        wavs.push(wavPath);
-        heartbeat({ chunks: i + 1, message: `spoke chunk ${i + 1} of ${chunks.length}` });
-      }
-      signal.throwIfAborted();
-      const info = await concatWavs(wavs, request.outPath);
-      if (info.dataBytes === 0) {
-        throw new ReelayError(
-          'REELAY_ERR_PROVIDER',
-          `${spec.name} wrote no audio for the text; check the voice.`,
-          {
-            provider: this.id,
-            stage: 'narration',
-            category: 'processing_error',
-            retryable: false,
-          },
-        );
-      }
-      return {
-        path: request.outPath,
-        durationMs: info.durationMs,
-        format: 'wav',
-        usage: { characters: text.length, seconds: info.durationMs / 1000 },
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-      tracker?.tempSettled(dir);
+        ),
+    });
+    if (info.dataBytes === 0) {
+      throw new ReelayError(
+        'REELAY_ERR_PROVIDER',
+        `${spec.name} wrote no audio for the text; check the voice.`,
+        {
+          provider: this.id,
+          stage: 'narration',
+          category: 'processing_error',
+          retryable: false,
+        },
+      );
     }
+    return {
+      path: request.outPath,
+      durationMs: info.durationMs,
+      format: 'wav',
+      usage: { characters: text.length, seconds: info.durationMs / 1000 },
+    };
   }
 
   /** The installed voices (listed once; a failed listing is retried next time). */
@@ -218,42 +195,19 @@ export abstract class CommandTtsProvider implements TtsProvider {
   }
 
   /** Runs the engine; a missing binary is a `system_error`, a non-zero exit a `processing_error`. */
-  protected async run(
+  protected run(
     args: string[],
     signal?: AbortSignal,
     binary = this.engine().binary,
     okCodes: readonly number[] = [0],
   ): Promise<ProcessOutcome> {
     const spec = this.engine();
-    let out: ProcessOutcome;
-    try {
-      out = await runProcess(binary, args, { signal, collectStdout: true, clock: this.clock });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-        throw new ReelayError(
-          'REELAY_ERR_PROVIDER',
-          `${spec.name} is not installed (no "${binary}" on PATH): ${spec.install}.`,
-          { cause: error, provider: this.id, stage: 'narration', category: 'system_error', retryable: false },
-        );
-      }
-      throw error;
-    }
-    if (out.exitCode === null || !okCodes.includes(out.exitCode)) {
-      const tail = out.stderrTail.slice(-4).join(' | ') || 'no error output';
-      throw new ReelayError(
-        'REELAY_ERR_PROVIDER',
-        `${spec.name} exited with code ${out.exitCode}: ${tail}. Check the voice and the text, or use another narration provider.`,
-        {
-          provider: this.id,
-          stage: 'narration',
-          category: 'processing_error',
-          retryable: false,
-          details: { exitCode: out.exitCode, stderrTail: out.stderrTail.slice(-4) },
-        },
-      );
-    }
-    return out;
+    return runEngine(
+      binary,
+      args,
+      { name: spec.name, providerId: this.id, install: spec.install },
+      { signal, clock: this.clock, okCodes },
+    );
   }
 
   private invalid(message: string, details: Record<string, unknown> = {}): ReelayError {

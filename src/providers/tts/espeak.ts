@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
 import type {
@@ -12,8 +9,9 @@ import type {
   SynthesizeResult,
   TtsProvider,
 } from '../../domain/provider.js';
-import { type ProcessOutcome, runProcess } from '../media/run-process.js';
-import { currentWorkTracker } from '../media/work-tracking.js';
+import type { ProcessOutcome } from '../media/run-process.js';
+import { speakInChunks } from './chunked-speech.js';
+import { probeEngineHealth, runEngine, versionIn } from './engine-process.js';
 import {
   type EspeakVoice,
   hasVoice,
@@ -22,7 +20,6 @@ import {
   suggestVoices,
   voiceForLanguage,
 } from './espeak-voices.js';
-import { concatWavs } from './wav.js';
 
 /** Options of {@link EspeakProvider}. */
 export interface EspeakOptions {
@@ -82,36 +79,17 @@ export class EspeakProvider implements TtsProvider {
   }
 
   /** Runs `espeak-ng --version` with a timeout: healthy with the version, or why not. */
-  async healthCheck(signal: AbortSignal): Promise<HealthReport> {
-    const started = this.clock.now();
-    const timeout = new AbortController();
-    const timeoutMs = this.options.healthTimeoutMs ?? 5000;
-    const timer = this.clock.setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
-    const report = (healthy: boolean, message: string): HealthReport => ({
-      healthy,
-      latencyMs: this.clock.now() - started,
-      message,
-    });
-    try {
-      const out = await runProcess(this.binary, ['--version'], {
-        signal: AbortSignal.any([signal, timeout.signal]),
-        collectStdout: true,
+  healthCheck(signal: AbortSignal): Promise<HealthReport> {
+    return probeEngineHealth(
+      signal,
+      {
         clock: this.clock,
-      });
-      if (out.exitCode !== 0) return report(false, `espeak-ng --version exited with code ${out.exitCode}`);
-      const version = /(\d+\.\d+(?:\.\d+)?)/.exec(out.stdout)?.[1] ?? 'unknown version';
-      return report(true, `espeak-ng ${version}`);
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (timeout.signal.aborted) return report(false, `espeak-ng did not answer within ${timeoutMs} ms`);
-      if (isMissing(error)) return report(false, INSTALL_HINT);
-      return report(
-        false,
-        `espeak-ng could not start: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } finally {
-      this.clock.clearTimeout(timer);
-    }
+        timeoutMs: this.options.healthTimeoutMs ?? 5000,
+        name: 'espeak-ng',
+        missingMessage: INSTALL_HINT,
+      },
+      async (both) => `espeak-ng ${versionIn((await this.run(['--version'], both)).stdout)}`,
+    );
   }
 
   /** Speaks `request.text` into a WAV at `request.outPath`. */
@@ -133,36 +111,23 @@ export class EspeakProvider implements TtsProvider {
     const wpm = Math.round(
       Math.min(450, Math.max(80, request.wordsPerMinute ?? this.options.defaultWordsPerMinute ?? 150)),
     );
-    const chunks = splitIntoChunks(text, this.options.maxChunkChars ?? 400);
-    heartbeat({
-      chunks: 0,
-      message: `speaking ${chunks.length} chunk${chunks.length === 1 ? '' : 's'} with voice ${voice}`,
+    const info = await speakInChunks({
+      providerId: this.id,
+      chunks: splitIntoChunks(text, this.options.maxChunkChars ?? 400),
+      voiceLabel: `with voice ${voice}`,
+      outPath: request.outPath,
+      tempDir: this.options.tempDir,
+      signal,
+      heartbeat,
+      speakChunk: (textPath, wavPath) =>
+        this.run(['-b', '1', '-v', voice, '-s', String(wpm), '-f', textPath, '-w', wavPath], signal),
     });
-    const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'reelay-espeak-'));
-    const tracker = currentWorkTracker();
-    tracker?.tempCreated(dir);
-    try {
-      const wavs: string[] = [];
-      for (const [i, chunk] of chunks.entries()) {
-        const textPath = join(dir, `chunk-${i}.txt`);
-        const wavPath = join(dir, `chunk-${i}.wav`);
-        await writeFile(textPath, chunk, 'utf8');
-        await this.run(['-b', '1', '-v', voice, '-s', String(wpm), '-f', textPath, '-w', wavPath], signal);
-        wavs.push(wavPath);
-        heartbeat({ chunks: i + 1, message: `spoke chunk ${i + 1} of ${chunks.length}` });
-      }
-      signal.throwIfAborted();
-      const info = await concatWavs(wavs, request.outPath);
-      return {
-        path: request.outPath,
-        durationMs: info.durationMs,
-        format: 'wav',
-        usage: { characters: text.length, seconds: info.durationMs / 1000 },
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-      tracker?.tempSettled(dir);
-    }
+    return {
+      path: request.outPath,
+      durationMs: info.durationMs,
+      format: 'wav',
+      usage: { characters: text.length, seconds: info.durationMs / 1000 },
+    };
   }
 
   /** The installed voices (`espeak-ng --voices`, listed once; a failed listing is retried next time). */
@@ -212,41 +177,12 @@ export class EspeakProvider implements TtsProvider {
     );
   }
 
-  private async run(args: string[], signal?: AbortSignal): Promise<ProcessOutcome> {
-    let out: ProcessOutcome;
-    try {
-      out = await runProcess(this.binary, args, { signal, collectStdout: true, clock: this.clock });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (isMissing(error)) {
-        throw new ReelayError('REELAY_ERR_PROVIDER', `${INSTALL_HINT} (no "${this.binary}" on PATH).`, {
-          cause: error,
-          provider: this.id,
-          stage: 'narration',
-          category: 'system_error',
-          retryable: false,
-        });
-      }
-      throw error;
-    }
-    if (out.exitCode !== 0) {
-      const tail = out.stderrTail.slice(-4).join(' | ') || 'no error output';
-      throw new ReelayError(
-        'REELAY_ERR_PROVIDER',
-        `espeak-ng exited with code ${out.exitCode}: ${tail}. Check the voice and the text, or use another narration provider.`,
-        {
-          provider: this.id,
-          stage: 'narration',
-          category: 'processing_error',
-          retryable: false,
-          details: { exitCode: out.exitCode, stderrTail: out.stderrTail.slice(-4) },
-        },
-      );
-    }
-    return out;
+  private run(args: string[], signal?: AbortSignal): Promise<ProcessOutcome> {
+    return runEngine(
+      this.binary,
+      args,
+      { name: 'espeak-ng', providerId: this.id, install: 'apt-get install espeak-ng' },
+      { signal, clock: this.clock },
+    );
   }
-}
-
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
