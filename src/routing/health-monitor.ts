@@ -3,14 +3,15 @@ import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import { errorMessage, ReelayError } from '../domain/errors.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { HealthReport } from '../domain/provider.js';
-import type { HealthStore, StoredHealth, Unwatch } from '../state/router-state.js';
+import type { HealthStore } from '../state/router-state.js';
 import { type BreakerView, noBreakers } from './breaker-view.js';
+import { HealthStoreLink } from './health-store-link.js';
 import type { ProviderCatalog } from './provider-catalog.js';
 import {
   fromStoredHealth,
   type HealthMonitorEvent,
+  healthAfterCheck,
   type ProviderHealth,
-  toStoredHealth,
 } from './provider-health.js';
 import { startTimedHealthCheck } from './timed-health-check.js';
 
@@ -81,9 +82,7 @@ export class HealthMonitor {
   private started = false;
   /** Incremented by stop(); results of checks from an earlier epoch are not applied. */
   private epoch = 0;
-  private readonly store: HealthStore | undefined;
-  private readonly unwatch: Unwatch | undefined;
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly link: HealthStoreLink | undefined;
 
   constructor(options: HealthMonitorOptions) {
     this.catalog = options.catalog;
@@ -101,10 +100,11 @@ export class HealthMonitor {
         'health listener threw',
       ),
     );
-    this.store = options.store;
-    this.unwatch = this.store?.watch?.((key) => {
-      void (key === '*' ? this.load() : this.refresh(key));
-    });
+    this.link = options.store
+      ? new HealthStoreLink(options.store, this.logger, (key) => {
+          void (key === '*' ? this.load() : this.refresh(key));
+        })
+      : undefined;
   }
 
   /**
@@ -117,13 +117,13 @@ export class HealthMonitor {
 
   /** Resolves when every write started so far has settled. */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.writes.values()]);
+    await this.link?.flush();
   }
 
   /** Stops checking and listening to other processes. */
   close(): void {
     this.stop();
-    this.unwatch?.();
+    this.link?.close();
   }
 
   /** Starts checking every provider of the catalog now, then on the interval. Idempotent. */
@@ -270,52 +270,16 @@ export class HealthMonitor {
     if (history.length > this.uptimeWindow) history.shift();
     this.history.set(providerId, history);
     const previous = this.health.get(providerId);
-    const now = this.clock.now();
-    const next: ProviderHealth = {
-      provider: providerId,
-      healthy: report.healthy,
-      lastCheckedAt: now,
-      latencyMs: report.latencyMs,
-      message: report.message,
-      uptime: history.filter(Boolean).length / history.length,
-      consecutiveFailures: report.healthy ? 0 : (previous?.consecutiveFailures ?? 0) + 1,
-      checks: history.length,
-    };
+    const next = healthAfterCheck(providerId, report, previous, history, this.clock.now());
     this.health.set(providerId, next);
-    this.writeThrough(next, history);
+    this.link?.write(next, history);
     this.announce(previous, next);
     return { ...next };
   }
 
-  private writeThrough(health: ProviderHealth, recent: boolean[]): void {
-    const store = this.store;
-    if (!store) return;
-    const stored = toStoredHealth(health, recent);
-    const id = health.provider;
-    const next = (this.writes.get(id) ?? Promise.resolve())
-      .then(() => store.set(id, stored))
-      .catch((error: unknown) =>
-        this.logger.warn(
-          { tag: 'HEALTH_STORE_WRITE_FAILED', provider: id, error: errorMessage(error) },
-          'could not store a health check',
-        ),
-      );
-    this.writes.set(id, next);
-  }
-
   /** Replaces this monitor's copy with the stored health when that is newer. */
   private async refresh(providerId: string): Promise<void> {
-    if (!this.store) return;
-    let stored: StoredHealth | undefined;
-    try {
-      stored = await this.store.get(providerId);
-    } catch (error) {
-      this.logger.warn(
-        { tag: 'HEALTH_STORE_READ_FAILED', provider: providerId, error: errorMessage(error) },
-        'could not read a stored health check',
-      );
-      return;
-    }
+    const stored = await this.link?.read(providerId);
     const previous = this.health.get(providerId);
     if (!stored || (previous && previous.lastCheckedAt > stored.checkedAt)) return;
     const { health: next, recent } = fromStoredHealth(providerId, stored);

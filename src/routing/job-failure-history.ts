@@ -1,6 +1,7 @@
 import type { ErrorCategory } from '../domain/error-category.js';
 import { errorMessage } from '../domain/errors.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import { KeyedWrites } from '../state/keyed-writes.js';
 import type { FailureHistoryStore, Unwatch } from '../state/router-state.js';
 
 /** One failure of a provider within a job. */
@@ -43,7 +44,7 @@ export class JobFailureHistory {
   private readonly logger: Logger;
   /** Jobs whose stored history is in `jobs` (cleared when another process writes the job). */
   private readonly loaded = new Set<string>();
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes: KeyedWrites;
   private readonly unwatch: Unwatch | undefined;
 
   constructor(options: JobFailureHistoryOptions = {}) {
@@ -51,6 +52,12 @@ export class JobFailureHistory {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
+    this.writes = new KeyedWrites((jobId, error) =>
+      this.logger.warn(
+        { tag: 'FAILURE_HISTORY_WRITE_FAILED', jobId, error: errorMessage(error) },
+        'could not store a failure of a job',
+      ),
+    );
     this.unwatch = this.store?.watch?.((jobId) => {
       if (jobId === '*') this.loaded.clear();
       else this.loaded.delete(jobId);
@@ -65,7 +72,7 @@ export class JobFailureHistory {
     const store = this.store;
     if (!store) return;
     const failure = { stage, provider, category, at: this.now() };
-    this.chain(jobId, () => store.record(jobId, failure));
+    this.writes.queue(jobId, () => store.record(jobId, failure));
   }
 
   /**
@@ -76,7 +83,8 @@ export class JobFailureHistory {
     const store = this.store;
     if (!store || this.loaded.has(jobId)) return undefined;
     this.loaded.add(jobId);
-    return (this.writes.get(jobId) ?? Promise.resolve())
+    return this.writes
+      .after(jobId)
       .then(() => store.list(jobId))
       .then((stored) => {
         const list = stored.map((f) => ({
@@ -118,12 +126,12 @@ export class JobFailureHistory {
     this.jobs.delete(jobId);
     this.loaded.delete(jobId);
     const store = this.store;
-    if (store) this.chain(jobId, () => store.clear(jobId));
+    if (store) this.writes.queue(jobId, () => store.clear(jobId));
   }
 
   /** Resolves when every write started so far has settled. */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.writes.values()]);
+    await this.writes.flush();
   }
 
   /** Stops listening to other processes. */
@@ -141,20 +149,5 @@ export class JobFailureHistory {
         this.loaded.delete(oldest);
       }
     }
-  }
-
-  private chain(jobId: string, write: () => Promise<void>): void {
-    const next = (this.writes.get(jobId) ?? Promise.resolve())
-      .then(write)
-      .catch((error: unknown) =>
-        this.logger.warn(
-          { tag: 'FAILURE_HISTORY_WRITE_FAILED', jobId, error: errorMessage(error) },
-          'could not store a failure of a job',
-        ),
-      );
-    this.writes.set(jobId, next);
-    void next.then(() => {
-      if (this.writes.get(jobId) === next) this.writes.delete(jobId);
-    });
   }
 }

@@ -1,3 +1,4 @@
+import type { HealthReport } from '../domain/provider.js';
 import type { StoredHealth } from '../state/router-state.js';
 
 /** What the health monitor knows about one provider. */
@@ -65,5 +66,28 @@ export function fromStoredHealth(
       consecutiveFailures: stored.consecutiveFailures ?? (stored.healthy ? 0 : 1),
       checks: recent.length,
     },
+  };
+}
+
+/**
+ * A provider's health after one recorded check: `history` is the window of recent results
+ * including this one (uptime is its healthy share), consecutive failures count on from `previous`.
+ */
+export function healthAfterCheck(
+  providerId: string,
+  report: HealthReport,
+  previous: ProviderHealth | undefined,
+  history: readonly boolean[],
+  now: number,
+): ProviderHealth {
+  return {
+    provider: providerId,
+    healthy: report.healthy,
+    lastCheckedAt: now,
+    latencyMs: report.latencyMs,
+    message: report.message,
+    uptime: history.length === 0 ? 0 : history.filter(Boolean).length / history.length,
+    consecutiveFailures: report.healthy ? 0 : (previous?.consecutiveFailures ?? 0) + 1,
+    checks: history.length,
   };
 }
