@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { ChatResult, LlmProvider } from '../../src/domain/provider.js';
 import type { StageCall } from '../../src/pipeline/provider-runner.js';
 import { OpenAiChatProvider } from '../../src/providers/llm/openai-chat-provider.js';
@@ -95,4 +96,24 @@ export const io = (): Promise<void> => new Promise<void>((resolve) => setImmedia
 export async function untilIo(ready: () => boolean): Promise<void> {
   for (let i = 0; i < 5000 && !ready(); i += 1) await io();
   if (!ready()) throw new Error('condition not reached');
+}
+
+/** The fake start time of the trio tests. */
+export const TRIO_T0 = Date.UTC(2026, 4, 1, 9, 0, 0);
+
+/**
+ * Registers the trio's lifecycle for a test file: servers started once, reset before each test,
+ * fake time from {@link TRIO_T0}. Real sockets, fake time: only setTimeout/clearTimeout/Date are
+ * faked, so socket I/O and setImmediate keep running; tests wait for I/O with setImmediate and for
+ * time with the clock.
+ */
+export function useTrioWithFakeTime(): void {
+  beforeAll(startTrio);
+  afterAll(stopTrio);
+  beforeEach(() => {
+    resetTrio();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(TRIO_T0);
+  });
+  afterEach(() => vi.useRealTimers());
 }

@@ -1,31 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReelayError } from '../../src/domain/errors.js';
 import type { AttemptRecord } from '../../src/domain/events.js';
 import { OPENAI_ROUTES, openAiErrors } from '../fixtures/llm-tts/openai-fixture.js';
 import {
   loggedChatCall,
-  resetTrio,
-  startTrio,
-  stopTrio,
+  TRIO_T0,
   trioFixtures,
   trioProviders,
   untilIo,
+  useTrioWithFakeTime,
 } from './openai-trio.js';
 import { rejection, routerHarness } from './router-harness.js';
 
-// Real sockets, fake time (setTimeout/clearTimeout/Date only); see router-auto.test.ts.
-const T0 = Date.UTC(2026, 4, 1, 9, 0, 0);
+const T0 = TRIO_T0;
 const { alpha, beta, gamma } = trioFixtures;
 const CHAT = OPENAI_ROUTES.chat;
 
-beforeAll(startTrio);
-afterAll(stopTrio);
-beforeEach(() => {
-  resetTrio();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => vi.useRealTimers());
+useTrioWithFakeTime();
 
 describe('router end to end, policy ask (answered through the gateway)', () => {
   it('resets on every attempt: 3 retries (1, 2, 4 s), then a decision; the switch waits for the answer', async () => {

@@ -1,30 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OPENAI_ROUTES, openAiErrors } from '../fixtures/llm-tts/openai-fixture.js';
 import {
   loggedChatCall,
-  resetTrio,
-  startTrio,
-  stopTrio,
+  TRIO_T0,
   trioFixtures,
   trioProviders,
   untilIo,
+  useTrioWithFakeTime,
 } from './openai-trio.js';
 import { routerHarness } from './router-harness.js';
 
-// Real sockets, fake time: only setTimeout/clearTimeout/Date are faked, so socket I/O and
-// setImmediate keep running; the tests wait for I/O with setImmediate and for time with the clock.
-const T0 = Date.UTC(2026, 4, 1, 9, 0, 0);
+const T0 = TRIO_T0;
 const { alpha, beta, gamma } = trioFixtures;
 const CHAT = OPENAI_ROUTES.chat;
 
-beforeAll(startTrio);
-afterAll(stopTrio);
-beforeEach(() => {
-  resetTrio();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => vi.useRealTimers());
+useTrioWithFakeTime();
 
 describe('router end to end, policy auto, three OpenAI-compatible servers', () => {
   it('429 with Retry-After: the same provider again exactly 20 s later (not 1 ms sooner), no switch', async () => {

@@ -1,19 +1,17 @@
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OPENAI_ROUTES, openAiErrors } from '../fixtures/llm-tts/openai-fixture.js';
 import {
   loggedChatCall,
-  resetTrio,
-  startTrio,
-  stopTrio,
+  TRIO_T0,
   trioFixtures,
   trioProviders,
   untilIo,
+  useTrioWithFakeTime,
 } from './openai-trio.js';
 import { routerHarness } from './router-harness.js';
 
-// Real sockets, fake time (setTimeout/clearTimeout/Date only); see router-auto.test.ts.
-const T0 = Date.UTC(2026, 4, 1, 9, 0, 0);
+const T0 = TRIO_T0;
 const { alpha, beta } = trioFixtures;
 const CHAT = OPENAI_ROUTES.chat;
 
@@ -26,14 +24,7 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/v1`;
 }
 
-beforeAll(startTrio);
-afterAll(stopTrio);
-beforeEach(() => {
-  resetTrio();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => vi.useRealTimers());
+useTrioWithFakeTime();
 
 describe('router end to end: circuit breaker across runs', () => {
   it('5 runs with alpha answering 503 open its breaker; run 6 skips alpha (AUTO_CIRCUIT_OPEN); after 60 s a probe succeeds', async () => {
