@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryLogger } from '../../src/domain/logger.js';
-import { expectProblem, setup, VALID_REQUEST } from './helpers.js';
+import { closingSetup, expectProblem, VALID_REQUEST } from './helpers.js';
 
 const KEY = 'rk-test-key-0123456789abcdef';
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-function start(...args: Parameters<typeof setup>) {
-  const ctx = setup(...args);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const start = closingSetup();
 
 describe('API-key auth', () => {
   it('401s a missing or wrong key with WWW-Authenticate, accepts the right one, never logs it', async () => {

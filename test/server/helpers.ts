@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { Clock } from '../../src/domain/clock.js';
 import { sequentialIds } from '../../src/domain/ids.js';
 import type { Logger } from '../../src/domain/logger.js';
@@ -65,5 +65,22 @@ export function manualClock(
       return h;
     },
     clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
+  };
+}
+
+/**
+ * Registers an `afterEach` that closes the app started by the returned `start` (same arguments as
+ * {@link setup}), so each test file does not repeat the bookkeeping.
+ */
+export function closingSetup(): (...args: Parameters<typeof setup>) => ReturnType<typeof setup> {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  return (...args) => {
+    const ctx = setup(...args);
+    close = () => ctx.app.close();
+    return ctx;
   };
 }

@@ -1,24 +1,14 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   DecisionListResponse,
   JobListResponse,
   PendingDecisionResponse,
   ProblemDetails,
 } from '../../src/server/api-types.js';
-import { expectProblem, setup, VALID_REQUEST } from './helpers.js';
+import { closingSetup, expectProblem, setup, VALID_REQUEST } from './helpers.js';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-function start(...args: Parameters<typeof setup>) {
-  const ctx = setup(...args);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const start = closingSetup();
 
 describe('GET /api/jobs', () => {
   it('pages newest first with a cursor and filters by API status word', async () => {

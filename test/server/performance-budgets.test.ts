@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BudgetsView, ProviderPerformanceView } from '../../src/jobs/reelay-service.js';
-import { expectProblem, setup } from './helpers.js';
+import { closingSetup, expectProblem } from './helpers.js';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-function start(...args: Parameters<typeof setup>) {
-  const ctx = setup(...args);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const start = closingSetup();
 
 const PERF: ProviderPerformanceView = {
   provider: 'template',

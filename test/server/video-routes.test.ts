@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../src/domain/logger.js';
 import type { ReelayService } from '../../src/jobs/reelay-service.js';
 import type { GenerateResponse, JobStatusView } from '../../src/server/api-types.js';
 import { FakeReelayService } from '../support/fake-reelay-service.js';
-import { expectProblem, setup, VALID_REQUEST } from './helpers.js';
+import { closingSetup, expectProblem, VALID_REQUEST } from './helpers.js';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-function start(...args: Parameters<typeof setup>) {
-  const ctx = setup(...args);
-  close = () => ctx.app.close();
-  return ctx;
-}
+const start = closingSetup();
 
 describe('POST /api/video/generate', () => {
   it('answers 202 with the job, a Location header and the request correlation id', async () => {
