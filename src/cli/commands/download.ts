@@ -3,7 +3,7 @@ import { openBackend } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { saveVideo } from '../save-video.js';
-import { jobIdArg, resolveJobId } from './job-id.js';
+import { jobIdArg, resolveJob } from './job-id.js';
 
 /** `reelay download <id> [file]`: saves a finished job's video. */
 export const downloadCommand: CommandSpec = {
@@ -23,13 +23,7 @@ export const downloadCommand: CommandSpec = {
     const raw = jobIdArg(args, 'download');
     const backend = await openBackend(io, args, { worker: false });
     try {
-      const id = await resolveJobId(backend.service, raw);
-      const job = await backend.service.getJob(id);
-      if (!job)
-        throw new ReelayError(
-          'REELAY_ERR_NOT_FOUND',
-          `Job ${id} does not exist; check the id with \`reelay jobs\`.`,
-        );
+      const { id, job } = await resolveJob(backend.service, raw);
       if (job.status !== 'done')
         throw new ReelayError(
           'REELAY_ERR_NOT_READY',

@@ -44,11 +44,7 @@ export async function resolveJobId(
     cursor = page.nextCursor ?? undefined;
   } while (cursor && scanned < PREFIX_SCAN);
   if (matches.length === 1) return matches[0] as string;
-  if (matches.length === 0)
-    throw new ReelayError(
-      'REELAY_ERR_NOT_FOUND',
-      `Job ${raw} does not exist; check the id with \`reelay jobs\`.`,
-    );
+  if (matches.length === 0) throw notFound(raw);
   throw new ReelayError(
     'REELAY_ERR_VALIDATION',
     `"${raw}" matches ${matches.length} jobs (${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}); give more of the id.`,
@@ -63,4 +59,25 @@ export async function jobIdFrom(
   command: string,
 ): Promise<string> {
   return resolveJobId(service, jobIdArg(args, command));
+}
+
+/**
+ * The job `raw` names (full id or unique prefix, see {@link resolveJobId}), read from the service.
+ * @throws ReelayError `REELAY_ERR_NOT_FOUND` when it does not exist (or vanished since resolving).
+ */
+export async function resolveJob(
+  service: Pick<ReelayService, 'getJob' | 'listJobs'>,
+  raw: string,
+): Promise<{ id: string; job: NonNullable<Awaited<ReturnType<ReelayService['getJob']>>> }> {
+  const id = await resolveJobId(service, raw);
+  const job = await service.getJob(id);
+  if (!job) throw notFound(id);
+  return { id, job };
+}
+
+function notFound(id: string): ReelayError {
+  return new ReelayError(
+    'REELAY_ERR_NOT_FOUND',
+    `Job ${id} does not exist; check the id with \`reelay jobs\`.`,
+  );
 }

@@ -1,11 +1,10 @@
-import { ReelayError } from '../../domain/errors.js';
 import type { JobRecord } from '../../jobs/job-record.js';
 import { openBackend } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { formatEta } from '../format-duration.js';
 import { bar } from '../progress-renderer.js';
-import { jobIdArg, resolveJobId } from './job-id.js';
+import { jobIdArg, resolveJob } from './job-id.js';
 
 /** Text lines describing a job (status, progress, stage, error or output). */
 export function jobLines(job: JobRecord): string[] {
@@ -41,13 +40,7 @@ export const statusCommand: CommandSpec = {
     const raw = jobIdArg(args, 'status');
     const backend = await openBackend(io, args, { worker: false });
     try {
-      const id = await resolveJobId(backend.service, raw);
-      const job = await backend.service.getJob(id);
-      if (!job)
-        throw new ReelayError(
-          'REELAY_ERR_NOT_FOUND',
-          `Job ${id} does not exist; check the id with \`reelay jobs\`.`,
-        );
+      const { id, job } = await resolveJob(backend.service, raw);
       const pending =
         job.status === 'running' ? await backend.service.pendingDecision(id).catch(() => null) : null;
       if (args.values.json === true) {
