@@ -4,6 +4,7 @@ import type {
   TimelineSegment,
   TransitionKind,
 } from './ffmpeg-composer-timeline.js';
+import { type MotionEncoding, segmentCrf, x264Params } from './x264-tuning.js';
 
 /** Encoder settings shared by every segment, so segments join with `-c copy`. */
 export interface EncodeSettings {
@@ -18,6 +19,8 @@ export interface EncodeSettings {
   videoBitrate?: string;
   /** AAC bitrate, e.g. `192k`. */
   audioBitrate: string;
+  /** x264 analysis of moving segments (full-pel search); absent = the preset's analysis everywhere. */
+  motionEncoding?: MotionEncoding;
 }
 
 /** Everything needed to render one video segment. `assFile` is relative to the work dir. */
@@ -163,11 +166,15 @@ export function sceneAudioFilter(frames: number, fps: number): string {
  * rate is capped CRF (`-crf` with `-maxrate`/`-bufsize`): quality-driven, never above the
  * bitrate. A plain bitrate target would spend the whole budget on every frame (near-lossless
  * quantisers on a still), which costs most on moving frames and only grows the file.
+ * A `moving` segment gets the full-pel search of `s.motionEncoding` ({@link x264Params},
+ * {@link segmentCrf}); every segment is `stitchable`, so the headers stay the same either way.
  */
-export function encoderArgs(s: EncodeSettings): string[] {
+export function encoderArgs(s: EncodeSettings, moving = false): string[] {
   const cap = s.videoBitrate ? ['-maxrate', s.videoBitrate, '-bufsize', doubleRate(s.videoBitrate)] : [];
+  const crf = String(segmentCrf(s.crf, moving, s.motionEncoding));
   return [
-    ['-c:v', 'libx264', '-preset', s.preset, '-crf', String(s.crf), ...cap],
+    ['-c:v', 'libx264', '-preset', s.preset, '-crf', crf, ...cap],
+    ['-x264-params', x264Params(moving, s.motionEncoding)],
     ['-pix_fmt', 'yuv420p', '-profile:v', 'high'],
     ['-g', String(Math.round(s.fps * 2)), '-r', String(s.fps)],
     ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'],
@@ -180,9 +187,14 @@ export function segmentArgs(plan: SegmentPlan, s: EncodeSettings, outPath: strin
   return [
     inputs,
     ['-filter_complex', segmentGraph(plan, s), '-map', '[v]', '-an'],
-    encoderArgs(s),
+    encoderArgs(s, isMoving(plan)),
     ['-frames:v', String(plan.frames), '-f', 'mp4', outPath],
   ].flat();
+}
+
+/** True when the segment's picture pans (motion on and at least one view travels). */
+export function isMoving(plan: SegmentPlan): boolean {
+  return plan.motion !== undefined && plan.motion.travel > 0;
 }
 
 /** A concat-demuxer list naming files relative to the list's directory. */

@@ -6,7 +6,7 @@ import { runFfmpeg } from '../media/ffmpeg-process.js';
 import { type EncodeSettings, type SegmentPlan, segmentArgs } from './ffmpeg-composer-args.js';
 
 /** Bump when the segment recipe changes, so old checkpoints are not reused. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 
 /** The sidecar written next to a finished segment: what it was made from. */
 export interface SegmentSidecar {

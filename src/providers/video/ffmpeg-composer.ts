@@ -26,6 +26,7 @@ import { isReusable, renderSegment, segmentKey } from './ffmpeg-composer-segment
 import { planTimeline, TRANSITION_KINDS, type TransitionKind } from './ffmpeg-composer-timeline.js';
 import { parseSrt, type SubtitleCue, sliceCues } from './subtitles.js';
 import { type AssStyleOptions, toAss } from './subtitles-ass.js';
+import { DEFAULT_MOTION_ENCODING } from './x264-tuning.js';
 
 /** What the composer needs from FFmpeg (checked before rendering and by the health check). */
 export const COMPOSER_REQUIREMENTS = {
@@ -67,6 +68,13 @@ export interface FfmpegComposerOptions {
   transitionKind?: TransitionKind;
   /** Ken Burns pan over one scene, as a fraction of the frame width (one pixel per frame at most). @default 0.12 */
   motionTravel?: number;
+  /**
+   * Encode panning segments with a full-pel motion search (`me=dia:subme=0`): the pan moves by
+   * whole pixels, so this finds the same vectors for less CPU (see docs/media.md). @default true
+   */
+  fullPelMotion?: boolean;
+  /** Added to the CRF of panning segments with {@link fullPelMotion}, to keep their SSIM. @default -0.5 */
+  motionCrfOffset?: number;
   /** Background music level in the pauses of the narration, in dB; it ducks under speech. @default -12 */
   musicVolumeDb?: number;
   /** Side-chain compression ratio ducking the music under speech (1 = no ducking). @default 10 */
@@ -190,6 +198,10 @@ export class FfmpegComposer implements VideoProvider {
       crf: this.options.crf ?? 23,
       videoBitrate: request.videoBitrate,
       audioBitrate: request.audioBitrate ?? this.options.audioBitrate ?? '192k',
+      motionEncoding: {
+        fullPel: this.options.fullPelMotion ?? DEFAULT_MOTION_ENCODING.fullPel,
+        crfOffset: this.options.motionCrfOffset ?? DEFAULT_MOTION_ENCODING.crfOffset,
+      },
     };
     const cues = request.subtitlesPath ? parseSrt(await readFile(request.subtitlesPath, 'utf8')) : [];
     const frames = request.scenes.map((scene) =>
