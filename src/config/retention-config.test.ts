@@ -19,19 +19,31 @@ describe('retention', () => {
     expect(() => parseRetentionAge('1.5h', 'x')).toThrow(/not a retention age/);
   });
 
-  it('defaults to 24 h for work files and 30 days for videos; env over file', () => {
+  it('defaults to 24 h for work files and 30 days for videos and attempts; env over file', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'reelay-ret-'));
-    expect(loadConfig({}, cwd).retention).toEqual({ workFilesMs: 86_400_000, videosMs: 30 * 86_400_000 });
+    expect(loadConfig({}, cwd).retention).toEqual({
+      workFilesMs: 86_400_000,
+      videosMs: 30 * 86_400_000,
+      attemptsMs: 30 * 86_400_000,
+    });
     writeFileSync(
       join(cwd, 'reelay.config.json'),
-      JSON.stringify({ retention: { workFiles: 'off', videos: '7d' } }),
+      JSON.stringify({ retention: { workFiles: 'off', videos: '7d', attempts: '2w' } }),
     );
-    expect(loadConfig({}, cwd).retention).toEqual({ workFilesMs: null, videosMs: 7 * 86_400_000 });
+    expect(loadConfig({}, cwd).retention).toEqual({
+      workFilesMs: null,
+      videosMs: 7 * 86_400_000,
+      attemptsMs: 14 * 86_400_000,
+    });
     expect(
-      loadConfig({ REELAY_RETENTION_WORK_FILES: '2h', REELAY_RETENTION_VIDEOS: '0' }, cwd).retention,
+      loadConfig(
+        { REELAY_RETENTION_WORK_FILES: '2h', REELAY_RETENTION_VIDEOS: '0', REELAY_RETENTION_ATTEMPTS: 'off' },
+        cwd,
+      ).retention,
     ).toEqual({
       workFilesMs: 2 * 3_600_000,
       videosMs: null,
+      attemptsMs: null,
     });
     writeFileSync(join(cwd, 'reelay.config.json'), JSON.stringify({ retention: { videos: 'forever' } }));
     expect(() => loadConfig({}, cwd)).toThrow(/retention\.videos/);

@@ -34,6 +34,8 @@ export const RetentionFileSchema = z
     workFiles: age.optional(),
     /** Age after a job completes at which its video is deleted. @default '30d' */
     videos: age.optional(),
+    /** Age at which the OpenAI-compatible endpoint's upstream attempt records are deleted. @default '30d' */
+    attempts: age.optional(),
   })
   .strict();
 
@@ -43,12 +45,14 @@ export interface RetentionConfig {
   workFilesMs: number | null;
   /** The finished video and its thumbnail after the job completed. @default 30 days */
   videosMs: number | null;
+  /** Upstream attempt records of the OpenAI-compatible endpoint, after they started. @default 30 days */
+  attemptsMs?: number | null;
 }
 
-/** Default ages: work files 24 h, videos 30 days. */
-export const DEFAULT_RETENTION = { workFiles: '24h', videos: '30d' } as const;
+/** Default ages: work files 24 h, videos 30 days, upstream attempt records 30 days. */
+export const DEFAULT_RETENTION = { workFiles: '24h', videos: '30d', attempts: '30d' } as const;
 
-/** Environment (`REELAY_RETENTION_WORK_FILES`, `REELAY_RETENTION_VIDEOS`) over the file over the defaults. */
+/** Environment (`REELAY_RETENTION_WORK_FILES`, `REELAY_RETENTION_VIDEOS`, `REELAY_RETENTION_ATTEMPTS`) over the file over the defaults. */
 export function retentionConfig(
   env: NodeJS.ProcessEnv,
   file: z.output<typeof RetentionFileSchema> | undefined,
@@ -62,5 +66,6 @@ export function retentionConfig(
   return {
     workFilesMs: pick('REELAY_RETENTION_WORK_FILES', file?.workFiles, DEFAULT_RETENTION.workFiles),
     videosMs: pick('REELAY_RETENTION_VIDEOS', file?.videos, DEFAULT_RETENTION.videos),
+    attemptsMs: pick('REELAY_RETENTION_ATTEMPTS', file?.attempts, DEFAULT_RETENTION.attempts),
   };
 }

@@ -19,6 +19,7 @@ import { createRoutingKit, type RoutingKit } from '../routing/routing-kit.js';
 import { createPostgresStores } from '../state/postgres/postgres-stores.js';
 import { createSqliteStores } from '../state/sqlite/sqlite-stores.js';
 import type { ReelayStores } from '../state/stores.js';
+import { withAttemptRetention } from './attempt-retention.js';
 import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobPruner } from './job-pruner.js';
@@ -254,7 +255,18 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     videosMs: config.retention.videosMs,
   });
   const sweeper =
-    (options.retentionSweep ?? worker) ? new RetentionSweeper({ pruner, clock, logger }) : undefined;
+    (options.retentionSweep ?? worker)
+      ? new RetentionSweeper({
+          pruner: withAttemptRetention(pruner, {
+            attempts: stores.attempts,
+            attemptsMs: config.retention.attemptsMs,
+            clock,
+            logger,
+          }),
+          clock,
+          logger,
+        })
+      : undefined;
   sweeper?.start();
 
   let relay: DecisionAnswerRelay | undefined;

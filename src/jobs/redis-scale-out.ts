@@ -52,6 +52,7 @@ export async function openRedisScaleOut(
     checkpoints: durable.checkpoints,
     jobLogs: durable.jobLogs,
     audit: durable.audit,
+    ...(durable.attempts ? { attempts: durable.attempts } : {}),
     events,
     close: async () => {
       events.close();

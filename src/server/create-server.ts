@@ -73,7 +73,12 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     sse,
   };
 
-  installRequestHooks(app, { clock, auth: new ApiKeyAuth(config.apiKeys), metrics });
+  installRequestHooks(app, {
+    clock,
+    auth: new ApiKeyAuth(config.apiKeys),
+    metrics,
+    logRequests: logger !== silentLogger,
+  });
   installErrorHandling(app, clock, config.bodyLimitBytes);
   installRateLimit(
     app,

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Logger } from '../domain/logger.js';
+import { type Logger, silentLogger } from '../domain/logger.js';
 import { redactKeyLike } from '../domain/redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -38,6 +38,7 @@ export function toFastifyLogger(logger: Logger, level = 'info'): FastifyBaseLogg
   // Fastify asks for a child logger per request: when the child is the same logger (the silent
   // one), the adapter is reused instead of rebuilt.
   const self: FastifyBaseLogger = adapt(logger, level, (bindings) => {
+    if (logger === silentLogger) return self;
     const child = logger.child(sanitize(bindings));
     return child === logger ? self : toFastifyLogger(child, level);
   });
@@ -49,9 +50,11 @@ function adapt(
   level: string,
   child: (bindings: Record<string, unknown>) => FastifyBaseLogger,
 ): FastifyBaseLogger {
+  const silent = logger === silentLogger;
   const at =
     (lvl: Level) =>
     (...args: unknown[]): void => {
+      if (silent) return;
       const [first, second] = args;
       if (typeof first === 'string') logger[lvl]({}, first);
       else logger[lvl](sanitize(first), typeof second === 'string' ? second : undefined);

@@ -37,9 +37,23 @@ export class HttpMetrics {
 
   /** Records one finished request. */
   observe(labels: HttpMetricLabels, durationMs: number): void {
-    const l = { method: labels.method, route: labels.route, status: String(labels.status) };
+    const l = this.labelsOf(labels);
     this.requests.inc(l);
     this.duration.observe(l, Math.max(0, durationMs) / 1000);
+  }
+
+  // One frozen label object per (method, route, status): no object nor status string per request.
+  private readonly labelCache = new Map<string, Readonly<Record<'method' | 'route' | 'status', string>>>();
+
+  private labelsOf(labels: HttpMetricLabels): Readonly<Record<'method' | 'route' | 'status', string>> {
+    const key = `${labels.status} ${labels.method} ${labels.route}`;
+    let l = this.labelCache.get(key);
+    if (!l) {
+      l = Object.freeze({ method: labels.method, route: labels.route, status: String(labels.status) });
+      // Bounded by the routes × methods × statuses the server has (routes are patterns, never raw URLs).
+      if (this.labelCache.size < 10_000) this.labelCache.set(key, l);
+    }
+    return l;
   }
 
   /** Prometheus text exposition of these metrics. */

@@ -31,4 +31,9 @@ export interface AttemptTrail {
   append(records: readonly UpstreamAttemptRecord[]): Promise<void>;
   /** Attempts under one audit key, oldest first (empty when none). */
   history(key: string): Promise<UpstreamAttemptRecord[]>;
+  /**
+   * Retention: deletes the attempts that started before `startedBefore` (epoch ms); resolves with
+   * how many went. Optional: a trail without it keeps its own bound (the memory trail's).
+   */
+  prune?(startedBefore: number): Promise<number>;
 }

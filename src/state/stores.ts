@@ -1,4 +1,5 @@
 import type { Disposable } from '../domain/disposable.js';
+import type { AttemptTrail } from './attempt-trail.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { EventLog } from './event-log.js';
@@ -21,6 +22,8 @@ export interface ReelayStores {
   jobLogs: JobLogStore;
   events: EventLog;
   audit: AuditTrail;
+  /** Upstream attempts of the OpenAI-compatible endpoint (durable backends; absent: in memory). */
+  attempts?: AttemptTrail;
   /** Spend against budgets (durable backends: shared by every process, survives restarts). */
   spend?: SpendStore;
   /** Decisions waiting for an answer. */

@@ -5,6 +5,7 @@ import type { ReelayEvent } from '../../src/domain/events.js';
 import { createJobRecord } from '../../src/jobs/job-record.js';
 import { openPostgres, redactDatabaseUrl } from '../../src/state/postgres/open-postgres.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
+import { attemptTrailContract } from './contracts/attempt-trail-contract.js';
 import { auditTrailContract } from './contracts/audit-trail-contract.js';
 import { checkpointStoreContract } from './contracts/checkpoint-store-contract.js';
 import { eventLogContract } from './contracts/event-log-contract.js';
@@ -15,7 +16,7 @@ import { jobStoreContract } from './contracts/job-store-contract.js';
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** One schema per test run, dropped afterwards. */
 const schema = `reelay_test_${process.pid}_${Date.now().toString(36)}`;
-const TABLES = ['jobs', 'checkpoints', 'job_logs', 'events', 'audit_decisions'];
+const TABLES = ['jobs', 'checkpoints', 'job_logs', 'events', 'audit_decisions', 'upstream_attempts'];
 
 async function reachable(): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -64,6 +65,12 @@ describe.skipIf(unreachable !== null)('PostgreSQL stores', () => {
   jobLogStoreContract('postgres', open);
   eventLogContract('postgres', open);
   auditTrailContract('postgres', open);
+  attemptTrailContract('postgres', open, async () => {
+    // A second pool on the same schema: what a restarted (or another) API instance reads.
+    const other = await createPostgresStores(url, { schema, maxConnections: 2 });
+    if (!other.attempts) throw new Error('no attempt trail');
+    return { trail: other.attempts, close: other.close };
+  });
 
   describe('postgres specifics', () => {
     const event = (n: number): ReelayEvent => ({

@@ -73,6 +73,8 @@ export const serveCommand: CommandSpec = {
               groups: config.modelGroups,
               secrets: config.secrets,
               audit: reelay.stores.audit,
+              // Upstream attempts in the durable store: they survive restarts and every instance serves them.
+              ...(reelay.stores.attempts ? { attempts: reelay.stores.attempts } : {}),
               costs: reelay.kit.costs,
               budgets: reelay.kit.budget,
               rateLimiter: reelay.kit.rateLimiter,

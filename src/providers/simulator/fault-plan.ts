@@ -1,4 +1,4 @@
-import type { Fault, Scenario, SimProtocol } from './scenario-schema.js';
+import type { Fault, Scenario, SimProtocol, SimToolCall } from './scenario-schema.js';
 
 /** What the simulator knows about a request when picking its faults. */
 export interface SimRequestFacts {
@@ -70,10 +70,20 @@ export class FaultPlan {
     return this.scenario.models[model]?.reply ?? this.scenario.reply;
   }
 
+  /** The tool call a model answers with when the request offers tools, if it has one. */
+  toolCallOf(model: string): SimToolCall | undefined {
+    return this.scenario.models[model]?.toolCall;
+  }
+
   /** The delay between stream chunks of a model. */
   chunkDelayOf(model: string): number {
     return this.scenario.models[model]?.chunkDelayMs ?? this.scenario.chunkDelayMs;
   }
+}
+
+/** Splits tool-call arguments into stream pieces of 8 characters. */
+export function splitArguments(text: string): string[] {
+  return text.match(/[\s\S]{1,8}/g) ?? [];
 }
 
 /** Splits an answer into stream pieces: one word (with its leading space) each. */

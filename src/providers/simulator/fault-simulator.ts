@@ -79,6 +79,7 @@ export async function startFaultSimulator(options: FaultSimulatorOptions = {}): 
             model,
             reply: plan.replyOf(model),
             chunkDelayMs: plan.chunkDelayOf(model),
+            toolCall: Array.isArray(body.tools) && body.tools.length > 0 ? plan.toolCallOf(model) : undefined,
             faults,
             seq: n,
           }),

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ActiveFaults } from './fault-plan.js';
-import { splitWords } from './fault-plan.js';
+import { splitArguments, splitWords } from './fault-plan.js';
+import type { SimToolCall } from './scenario-schema.js';
 import { cutAfterFlush, prefillOf, promptChars, sendJson, wait, write } from './sim-http.js';
 
 /** What one simulated OpenAI chat request needs. */
@@ -9,6 +10,8 @@ export interface OpenAiSimRequest {
   model: string;
   reply: string;
   chunkDelayMs: number;
+  /** Answer with this tool call instead of text (the request offered tools). */
+  toolCall?: SimToolCall | undefined;
   faults: ActiveFaults;
   /** Sequence number of this request (makes ids unique). */
   seq: number;
@@ -37,6 +40,10 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
   const answer = continuationOf(req.reply, prefillOf(body));
   const id = `chatcmpl-sim${req.seq}`;
   const created = Math.floor(Date.now() / 1000);
+  const tool = req.toolCall;
+  const callId = `call_sim${req.seq}`;
+  const finishReason = tool ? 'tool_calls' : 'stop';
+  const completion = tool ? tool.arguments : answer;
   if (body.stream !== true) {
     if (faults.slow_first_token) await wait(faults.slow_first_token.ms);
     if (faults.stall) return; // never answers
@@ -46,9 +53,22 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
       created,
       model,
       choices: [
-        { index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop', logprobs: null },
+        {
+          index: 0,
+          message: tool
+            ? {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  { id: callId, type: 'function', function: { name: tool.name, arguments: tool.arguments } },
+                ],
+              }
+            : { role: 'assistant', content: answer },
+          finish_reason: finishReason,
+          logprobs: null,
+        },
       ],
-      ...(faults.omit_usage ? {} : { usage: usageOf(body, answer) }),
+      ...(faults.omit_usage ? {} : { usage: usageOf(body, completion) }),
     };
     if (faults.cut) {
       const text = JSON.stringify(message);
@@ -67,9 +87,26 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
   });
   const frame = (delta: Record<string, unknown>, finish: string | null): string =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`;
-  write(res, frame({ role: 'assistant', content: '' }, null));
+  write(res, frame({ role: 'assistant', content: tool ? null : '' }, null));
   if (faults.slow_first_token) await wait(faults.slow_first_token.ms);
-  const words = splitWords(answer);
+  // Text: one word per chunk. A tool call: its id and name first, then its arguments in pieces
+  // (cut/stall/malformed `afterChunks` count those pieces, so a fault lands mid-arguments).
+  if (tool)
+    write(
+      res,
+      frame(
+        {
+          tool_calls: [
+            { index: 0, id: callId, type: 'function', function: { name: tool.name, arguments: '' } },
+          ],
+        },
+        null,
+      ),
+    );
+  const pieces = tool ? splitArguments(tool.arguments) : splitWords(answer);
+  const delta = (piece: string): Record<string, unknown> =>
+    tool ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece };
+  const words = pieces;
   for (let i = 0; i < words.length; i += 1) {
     if (faults.cut && i === faults.cut.afterChunks) {
       await cutAfterFlush(res);
@@ -81,14 +118,14 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
     }
     if (faults.malformed && i === faults.malformed.atChunk) write(res, 'data: {"id":"broken",\n\n');
     if (i > 0 && req.chunkDelayMs > 0) await wait(req.chunkDelayMs);
-    if (!write(res, frame({ content: words[i] }, null))) return;
+    if (!write(res, frame(delta(words[i] ?? ''), null))) return;
   }
-  write(res, frame({}, 'stop'));
+  write(res, frame({}, finishReason));
   const options = body.stream_options as { include_usage?: unknown } | undefined;
   if (options?.include_usage === true && !faults.omit_usage) {
     write(
       res,
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(body, answer) })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(body, completion) })}\n\n`,
     );
   }
   if (faults.missing_done) return; // keeps the connection open without [DONE]

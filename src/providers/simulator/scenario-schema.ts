@@ -59,11 +59,23 @@ export const FaultSchema = z.discriminatedUnion('kind', [
 /** One scripted fault (see the README's "Fault simulator" section). */
 export type Fault = z.output<typeof FaultSchema>;
 
+/** A tool call a model answers with (to requests that offer `tools`). */
+const ToolCallSchema = z
+  .object({
+    /** The function's name. */
+    name: z.string().min(1),
+    /** The arguments as the JSON text the model writes; streamed in 8-character pieces. */
+    arguments: z.string(),
+  })
+  .strict();
+
 /** How a model answers when no fault interferes. */
 const ModelSchema = z
   .object({
     /** The full answer text; streamed word by word. */
     reply: z.string().optional(),
+    /** Answer requests that carry `tools` with this tool call instead of text. */
+    toolCall: ToolCallSchema.optional(),
     /** Delay between stream chunks. */
     chunkDelayMs: ms.optional(),
   })
@@ -82,6 +94,9 @@ export const ScenarioSchema = z
     faults: z.array(FaultSchema).default([]),
   })
   .strict();
+
+/** A scripted tool call (see `models.<name>.toolCall`). */
+export type SimToolCall = z.output<typeof ToolCallSchema>;
 
 /** A parsed scenario. */
 export type Scenario = z.output<typeof ScenarioSchema>;

@@ -5,7 +5,8 @@ import { percentile } from '../../routing/stats.js';
  * the default hedge delay and the sticky rule. Bounded: `size` samples per deployment.
  */
 export class FirstTokenSamples {
-  private readonly rings = new Map<string, number[]>();
+  // One fixed-size ring per deployment: a sample is one store, never an array shift.
+  private readonly rings = new Map<string, { values: number[]; next: number }>();
 
   constructor(private readonly size = 100) {}
 
@@ -13,19 +14,20 @@ export class FirstTokenSamples {
   record(deployment: string, ms: number): void {
     let ring = this.rings.get(deployment);
     if (!ring) {
-      ring = [];
+      ring = { values: [], next: 0 };
       this.rings.set(deployment, ring);
     }
-    ring.push(ms);
-    if (ring.length > this.size) ring.shift();
+    if (ring.values.length < this.size) ring.values.push(ms);
+    else ring.values[ring.next] = ms;
+    ring.next = (ring.next + 1) % this.size;
   }
 
   /** p95 (nearest rank) of a deployment's samples; undefined with fewer than `minSamples`. */
   p95(deployment: string, minSamples: number): number | undefined {
-    const ring = this.rings.get(deployment) ?? [];
-    if (ring.length < minSamples) return undefined;
+    const values = this.rings.get(deployment)?.values ?? [];
+    if (values.length < minSamples) return undefined;
     return percentile(
-      ring.map((value) => ({ value, weight: 1 })),
+      values.map((value) => ({ value, weight: 1 })),
       0.95,
     );
   }

@@ -4,6 +4,7 @@ import type { FallbackPolicy } from '../../domain/fallback.js';
 import { countMalformed, type ExchangeContext } from './attempt-runner.js';
 import type { Deployment } from './deployment-catalog.js';
 import { type Acquired, acquireDeployment } from './failover-loop.js';
+import { ToolCallPrefix } from './tool-call-prefix.js';
 import type { ParsedChunk, StreamHandler, UpstreamStream } from './upstream-stream.js';
 import { type ChatUsage, countUsage } from './usage-counter.js';
 
@@ -34,6 +35,8 @@ const MAX_RECOVERIES = 3;
  * `model` (the deployment). A cut or stalled stream is recovered on the next deployment — as a
  * continuation with the delivered text as an assistant prefill, or, when a deployment rejects the
  * prefill, as a restart whose answer must begin with the delivered text (that prefix is dropped).
+ * A cut tool call is restarted without prefill: the restart must repeat the delivered tool calls
+ * exactly (same name, arguments beginning with what the client has), whose prefix is dropped.
  * A divergent restart, a failed recovery or recovery `off` end the stream with an `error` event:
  * never a `[DONE]` or `finish_reason` on a truncated answer. A missing `[DONE]` after a finish is
  * finalised at once (after a short grace for the usage chunk).
@@ -56,7 +59,8 @@ export function relayStream(
     let pending = '';
     let dropPrefix = false;
     let finished = false;
-    let toolCalls = false;
+    // Tool calls the client has: a restart must repeat them exactly (see ToolCallPrefix).
+    const tools = new ToolCallPrefix();
     let recovered = false;
     let recoveries = 0;
     let ended = false;
@@ -151,10 +155,18 @@ export function relayStream(
           if (c.usage) finalize();
           return;
         }
-        if (c.toolCalls) toolCalls = true;
+        if (
+          tools.replaying &&
+          (c.toolCalls || c.finish !== undefined || (c.content.length > 0 && !dropPrefix))
+        ) {
+          const verdict = c.content.length > 0 && !dropPrefix ? 'diverged' : tools.filter(c.obj, c.finish);
+          if (verdict === 'diverged') return failStream('diverged');
+          if (verdict === 'drop') return;
+        }
         if (c.content.length > 0 || (dropPrefix && c.finish !== undefined)) onContent(c);
         else if (Array.isArray(c.obj.choices) && c.obj.choices.length > 0) forward(c, undefined);
         if (ended) return;
+        if (c.toolCalls) tools.record(c.obj);
         if (c.finish !== undefined) {
           finished = true;
           grace = clock.setTimeout(finalize, limits.finishGraceMs);
@@ -176,7 +188,7 @@ export function relayStream(
         durationMs: 0,
         category: reason === 'stalled' ? 'timeout' : 'network_error',
       });
-      if (!options.recovery || toolCalls || recoveries >= MAX_RECOVERIES) {
+      if (!options.recovery || recoveries >= MAX_RECOVERIES) {
         failStream(reason);
         return;
       }
@@ -186,7 +198,8 @@ export function relayStream(
       const candidates = others.length > 0 ? others : [deployment];
       void (async () => {
         for (const d of candidates) {
-          const prefill = d.supportsPrefill && delivered.length > 0 ? delivered : undefined;
+          // A tool call cannot be continued by a prefill: it is restarted and must repeat itself.
+          const prefill = d.supportsPrefill && delivered.length > 0 && !tools.any ? delivered : undefined;
           let got = await acquireDeployment(ctx, { chain: [d], policy: 'off', prefill, midStream: true });
           let restart = prefill === undefined;
           if (!got.ok && got.kind === 'return' && got.verdict.action === 'prefill_rejected') {
@@ -226,6 +239,7 @@ export function relayStream(
           recovered = true;
           dropPrefix = restart && delivered.length > 0;
           pending = '';
+          tools.restart();
           take(got);
           return;
         }

@@ -28,6 +28,17 @@ export class MemoryAttemptTrail implements AttemptTrail {
     }
   }
 
+  async prune(startedBefore: number): Promise<number> {
+    let removed = 0;
+    for (const [key, list] of this.byKey) {
+      const kept = list.filter((r) => !(Date.parse(r.startedAt) < startedBefore));
+      removed += list.length - kept.length;
+      if (kept.length === 0) this.byKey.delete(key);
+      else if (kept.length !== list.length) this.byKey.set(key, kept);
+    }
+    return removed;
+  }
+
   async history(key: string): Promise<UpstreamAttemptRecord[]> {
     return [...(this.byKey.get(key) ?? [])];
   }

@@ -90,4 +90,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     description: 'event ids are BIGINT: the API accepts any Last-Event-ID up to 15 digits',
     sql: 'ALTER TABLE events ALTER COLUMN id TYPE BIGINT;',
   },
+  {
+    version: 4,
+    description: 'upstream attempts of the OpenAI-compatible endpoint (the attempt side of the audit trail)',
+    sql: `
+      CREATE TABLE upstream_attempts (
+        seq BIGSERIAL PRIMARY KEY,
+        audit_key TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        data JSONB NOT NULL
+      );
+      CREATE INDEX upstream_attempts_key_seq ON upstream_attempts (audit_key, seq);
+      CREATE INDEX upstream_attempts_started ON upstream_attempts (started_at);
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import type { ReelayStores } from '../stores.js';
 import { type OpenPostgresOptions, openPostgres, type PostgresDatabase } from './open-postgres.js';
+import { PostgresAttemptTrail } from './postgres-attempt-trail.js';
 import { PostgresAuditTrail } from './postgres-audit-trail.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresEventLog } from './postgres-event-log.js';
@@ -65,6 +66,7 @@ export async function createPostgresStores(
     jobLogs: new PostgresJobLogStore(db),
     events: new PostgresEventLog(db, options.onListenerError),
     audit: new PostgresAuditTrail(db),
+    attempts: new PostgresAttemptTrail(db),
     spend: new PostgresSpendStore(db),
     pendingDecisions: new PostgresPendingDecisionStore(db),
     close: async () => {

@@ -86,4 +86,18 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'upstream attempts of the OpenAI-compatible endpoint (the attempt side of the audit trail)',
+    sql: `
+      CREATE TABLE upstream_attempts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        audit_key TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX upstream_attempts_key_seq ON upstream_attempts (audit_key, seq);
+      CREATE INDEX upstream_attempts_started ON upstream_attempts (started_at);
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import {
   openSqlite,
   type SqliteDatabase,
 } from './open-sqlite.js';
+import { SqliteAttemptTrail } from './sqlite-attempt-trail.js';
 import { SqliteAuditTrail } from './sqlite-audit-trail.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
@@ -52,6 +53,7 @@ export function createSqliteStores(
     jobLogs: new SqliteJobLogStore(db),
     events: new SqliteEventLog(db, options.onListenerError),
     audit: new SqliteAuditTrail(db),
+    attempts: new SqliteAttemptTrail(db),
     spend: new SqliteSpendStore(db),
     pendingDecisions: new SqlitePendingDecisionStore(db),
     close: async () => {
