@@ -68,7 +68,9 @@ function summarise(file: string): Map<string, Row> {
   const scriptName = (closure: number): string => {
     const shared = follow(closure, 'shared');
     if (shared < 0) return '?';
-    const script = follow(shared, 'script_or_debug_info');
+    // The edge is `script` in Node 24 (V8 13), `script_or_debug_info` in older versions.
+    let script = follow(shared, 'script');
+    if (script < 0) script = follow(shared, 'script_or_debug_info');
     const name = script < 0 ? '?' : (snap.strings[snap.nodes[script + nameAt] as number] ?? '?');
     return name.replace(/^.*\/(src|bench)\//, '$1/');
   };
