@@ -14,21 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_TIMEOUT_PROFILES } from '../src/config/timeout-profile-defaults.js';
-import { ProviderTimeoutProfileLoader } from '../src/config/timeout-profile-loader.js';
-import { type CallContext, type CallPolicy, createCallContext } from '../src/domain/call-context.js';
-import { systemClock } from '../src/domain/clock.js';
-import { PatiencePolicy } from '../src/patience/patience-policy.js';
-import { ProviderGateway } from '../src/patience/provider-gateway.js';
-import { BreakerPolicy } from '../src/resilience/breaker-policy.js';
-import { createCallPipeline, passThroughPolicy } from '../src/resilience/call-policy.js';
-import { CircuitBreakerRegistry } from '../src/resilience/circuit-breaker-registry.js';
-import { ErrorRecoveryEngine } from '../src/resilience/error-recovery-engine.js';
-import { RetryPolicy } from '../src/resilience/retry-policy.js';
-import { BudgetGuard } from '../src/routing/budget.js';
-import { BudgetPolicy } from '../src/routing/budget-policy.js';
-import { CostTracker } from '../src/routing/cost-tracker.js';
-import { MemoryAuditTrail } from '../src/state/memory/memory-audit-trail.js';
+import type { CallPolicy } from '../src/domain/call-context.js';
+import { passThroughPolicy } from '../src/resilience/call-policy.js';
+import { createBenchPipelines, startPendingCalls } from './lib/gateway-pipelines.js';
 
 const self = fileURLToPath(import.meta.url);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -54,38 +42,8 @@ const collect = async (): Promise<void> => {
   }
 };
 
-const gateway = new ProviderGateway({
-  profiles: new ProviderTimeoutProfileLoader({ config: DEFAULT_TIMEOUT_PROFILES }),
-  audit: new MemoryAuditTrail(),
-});
-gateway.lockProvider('bench-job', 'ollama', 'local_llm', 'bench-corr');
-const clock = systemClock;
-const costs = new CostTracker({ clock });
-const budget = new BudgetPolicy(
-  new BudgetGuard({
-    budgets: { perJobUsd: 100, perProvider: { ollama: { dailyUsd: 100 } } },
-    tracker: costs,
-  }),
-  () => ({ unit: 'free', usdPerUnit: 0 }),
-);
-const retry = new RetryPolicy(new ErrorRecoveryEngine({ clock }));
-const breaker = new BreakerPolicy(new CircuitBreakerRegistry({ clock }));
-const patience = new PatiencePolicy(gateway);
-const pipelines: Record<string, CallPolicy> = {
-  'pass-through': passThroughPolicy,
-  budget: createCallPipeline({ budget }),
-  retry: createCallPipeline({ retry }),
-  breaker: createCallPipeline({ breaker }),
-  patience: createCallPipeline({ patience }),
-  'whole pipeline': createCallPipeline({ budget, retry, breaker, patience }),
-};
-
-const identity = { jobId: 'bench-job', stage: 'script', provider: 'ollama', correlationId: 'bench-corr' };
-const ctx: CallContext = createCallContext(identity, {
-  signal: new AbortController().signal,
-  clock,
-  profile: { providerType: 'local_llm', heartbeatKind: 'token_count' },
-});
+const { gateway, pipelines: built, ctx } = createBenchPipelines();
+const pipelines: Record<string, CallPolicy> = built;
 const noop = async (): Promise<number> => 1;
 
 /** µs per call: wall time, and CPU time of this process (not inflated while other processes run). */
@@ -117,27 +75,14 @@ async function timePipeline(policy: CallPolicy, n: number): Promise<Timing> {
 async function heapOfConcurrentCalls(policy: CallPolicy, n: number): Promise<number> {
   await collect();
   const before = process.memoryUsage().heapUsed;
-  const releases: Array<() => void> = [];
-  const calls: Array<Promise<number>> = [];
-  for (let i = 0; i < n; i++) {
-    calls.push(
-      policy.execute(
-        (c) =>
-          new Promise<number>((res) => {
-            c.heartbeat({ tokens: 1 });
-            releases.push(() => res(i));
-          }),
-        ctx,
-      ),
-    );
-  }
+  const { calls, release } = startPendingCalls(policy, ctx, n);
   await collect();
   const during = process.memoryUsage().heapUsed;
   if (policy !== pipelines['pass-through'] && policy === pipelines['whole pipeline']) {
     const active = gateway.getActiveOperations().length;
     if (active !== n) throw new Error(`expected ${n} monitored calls, saw ${active}`);
   }
-  for (const release of releases) release();
+  release();
   await Promise.all(calls);
   return (during - before) / 1024 / 1024;
 }

@@ -1,5 +1,6 @@
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
+import type { CallContext } from '../domain/call-context.js';
 import type { Clock } from '../domain/clock.js';
 import type { ErrorCategory } from '../domain/error-category.js';
 import type { AlternativeOption, ReelayEventOf } from '../domain/events.js';
@@ -114,6 +115,13 @@ export interface ExecuteRequest<T> {
   operation: (ctx: ProviderCallContext) => Promise<T>;
   /** Aborts the call (rejects with REELAY_ERR_CANCELED unless the reason is a ReelayError). */
   signal?: AbortSignal;
+  /**
+   * The pipeline context of the call, when it runs inside the call pipeline (the patience policy
+   * sets it): `operation` is then given a full {@link CallContext} — this one's identity, attempt,
+   * profile and observer with the monitored call's signal and heartbeat — and progress is also
+   * forwarded to this context's heartbeat. @default none
+   */
+  context?: CallContext;
 }
 
 /** Input of {@link ProviderGateway.switchProvider}. */

@@ -19,6 +19,9 @@ const nonNegative = (value: number | undefined): number | undefined =>
  * kept as the latest progress report, but it does NOT reset the stall timer — a provider that
  * keeps saying "still working" without producing anything is still suspected of stalling.
  *
+ * The stall detector's monitored call extends it, so a running call and its counters are one
+ * object.
+ *
  * @example
  * const t = new HeartbeatTracker();
  * t.record({ tokens: 12 }, now).progressed; // true
@@ -34,6 +37,12 @@ export class HeartbeatTracker {
 
   /** Records a heartbeat received at `now` (epoch ms). */
   record(beat: Heartbeat, now: number): HeartbeatResult {
+    const progressed = this.recordBeat(beat, now);
+    return { progressed, heartbeatCount: this.count };
+  }
+
+  /** {@link record} without the result object: true when the heartbeat showed progress. */
+  recordBeat(beat: Heartbeat, now: number): boolean {
     this.count++;
     this.last = beat;
     let progressed = false;
@@ -55,7 +64,7 @@ export class HeartbeatTracker {
     // A deliberate wait for Reelay's own limits (rate limit, bulkhead queue) is not a stall.
     if (beat.waiting !== undefined) progressed = true;
     if (progressed) this.lastProgress = now;
-    return { progressed, heartbeatCount: this.count };
+    return progressed;
   }
 
   /** Heartbeats received (progress and liveness). */

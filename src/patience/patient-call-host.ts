@@ -7,7 +7,10 @@ import type { DecisionBroker } from './decision-broker.js';
 import type { GatewayEvent } from './gateway-types.js';
 import type { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { RunningOperation } from './running-operation.js';
-import type { StallDetector } from './stall-detector.js';
+import type { MonitoredEntry, StallDetector } from './stall-detector.js';
+
+/** A running call that is its own stall-detector entry (the gateway's `PatientRun`). */
+export type RunningEntry = MonitoredEntry & RunningOperation;
 
 /** The gateway parts one patient call works with. */
 export interface PatientCallHost {
@@ -17,9 +20,9 @@ export interface PatientCallHost {
   profiles: ProviderTimeoutProfileLoader;
   patienceProfile: PatienceProfileName;
   locks: ProviderLockRegistry;
-  detector: StallDetector;
+  /** Monitors the running calls; each call is its own entry, looked up by operation id. */
+  detector: StallDetector<RunningEntry>;
   broker: DecisionBroker;
-  running: Map<string, RunningOperation>;
   heartbeatEventIntervalMs: number;
   /**
    * After an interrupt (cancel, switch, stall under `off`), how long to wait for the operation to

@@ -1,8 +1,9 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
 import { type AbortSubscriber, subscribeAbort, unsubscribeAbort } from '../domain/abort-fanout.js';
+import { type CallIdentity, noHeartbeat } from '../domain/call-context.js';
 import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
-import type { HeartbeatFn, HeartbeatKind } from '../domain/heartbeat.js';
+import type { Heartbeat, HeartbeatFn } from '../domain/heartbeat.js';
 import type { ProviderCallContext } from '../domain/provider.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { ExecuteRequest } from './gateway-types.js';
@@ -19,39 +20,29 @@ import {
   hardErrorFacts,
   type RunningOperation,
 } from './running-operation.js';
+import { MonitoredEntry } from './stall-detector.js';
 import type { StallHandler } from './stall-handlers.js';
-
-// Made in its own small function, so it keeps only what it needs alive (not the request or the
-// operation), and in return position, where tsx gives it no per-call name property.
-function heartbeatOf(host: PatientCallHost, run: RunningOperation): HeartbeatFn {
-  return (beat) => onHeartbeat(host, run, beat);
-}
 
 /**
  * One running attempt of a patient call, as one object: the {@link RunningOperation} the gateway
- * tracks, plus the steps of its life (start, heartbeat, complete, fail, clean up). Kept lean because
+ * tracks, which is also its own stall-detector entry and heartbeat tracker ({@link MonitoredEntry}),
+ * plus the steps of its life (start, heartbeat, complete, fail, clean up). Kept lean because
  * thousands run at once: no AbortSignal until someone reads it or the call is aborted, no event or
  * log record built that nobody would receive, nothing of the request kept beyond what it needs, one
- * promise and one reaction per call (the run settles its own promise), and the caller's signal
- * heard through one shared listener per signal ({@link subscribeAbort}), not one per call.
+ * promise and one reaction per call (the run settles its own promise), one context handed to the
+ * operation, and the caller's signal heard through one shared listener per signal
+ * ({@link subscribeAbort}), not one per call.
  */
-export class PatientRun<T> implements RunningOperation, AbortSubscriber {
-  readonly operationId: string;
-  readonly jobId: string;
-  readonly providerName: string;
-  readonly providerType: ProviderType;
-  readonly stage: string;
-  readonly correlationId: string;
+export class PatientRun<T> extends MonitoredEntry implements RunningOperation, AbortSubscriber {
   readonly policy: FallbackPolicy | undefined;
   readonly stallHandler: StallHandler | undefined;
-  readonly startedAt: number;
-  readonly profile: ResolvedTimeoutProfile;
-  readonly heartbeatKind: HeartbeatKind;
   lastHeartbeatEventAt: number;
   aborted: boolean;
   private readonly host: PatientCallHost;
   private readonly attempt: number;
   private readonly callerSignal: AbortSignal | undefined;
+  /** The heartbeat of the pipeline context around patience, told of progress first. */
+  private readonly outerBeat: HeartbeatFn | undefined;
   private ac: AbortController | undefined;
   private stopPoller: (() => void) | undefined;
   /** The operation's promise once started. */
@@ -68,19 +59,25 @@ export class PatientRun<T> implements RunningOperation, AbortSubscriber {
     profile: ResolvedTimeoutProfile,
     operationId: string,
   ) {
+    super(
+      {
+        operationId,
+        jobId: req.jobId,
+        providerName: req.providerName,
+        providerType,
+        stage: req.stage,
+        correlationId: req.correlationId,
+        profile,
+        heartbeatKind: req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none',
+      },
+      host.clock.now(),
+    );
     this.host = host;
-    this.operationId = operationId;
-    this.jobId = req.jobId;
-    this.providerName = req.providerName;
-    this.providerType = providerType;
-    this.stage = req.stage;
-    this.correlationId = req.correlationId;
     this.policy = req.fallbackPolicy;
     this.stallHandler = req.stallHandler;
-    this.startedAt = host.clock.now();
-    this.profile = profile;
-    this.heartbeatKind = req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none';
     this.attempt = req.attempt ?? 1;
+    const outerBeat = req.context?.heartbeat;
+    this.outerBeat = outerBeat === noHeartbeat ? undefined : outerBeat;
     this.callerSignal = req.signal;
     this.lastHeartbeatEventAt = Number.NEGATIVE_INFINITY;
     this.aborted = false;
@@ -104,9 +101,16 @@ export class PatientRun<T> implements RunningOperation, AbortSubscriber {
    */
   start(req: ExecuteRequest<T>): Promise<T> {
     const { host } = this;
-    const ctx = new OperationContext(this, heartbeatOf(host, this));
-    host.running.set(this.operationId, this);
-    host.detector.monitor(this);
+    const outer = req.context;
+    const ctx = new OperationContext(
+      this,
+      this.beat.bind(this),
+      outer?.call ?? identityOf(req),
+      this.attempt,
+      host.clock,
+      outer,
+    );
+    host.detector.watch(this);
     if (req.heartbeatStrategy) {
       this.stopPoller = startHeartbeatPoller(
         host.clock,
@@ -149,9 +153,15 @@ export class PatientRun<T> implements RunningOperation, AbortSubscriber {
     working.then(
       (value) => this.succeeded(value),
       (error: unknown) => {
-        if (this.phase === 0) this.failed(error);
+        if (this.phase === 0) this.settleFailed(error);
       },
     );
+  }
+
+  /** A pushed or polled heartbeat: first to the pipeline around patience, then to the monitor. */
+  private beat(beat: Heartbeat): void {
+    this.outerBeat?.(beat);
+    onHeartbeat(this.host, this, beat);
   }
 
   /** The caller's signal aborted: the call is canceled. */
@@ -170,14 +180,14 @@ export class PatientRun<T> implements RunningOperation, AbortSubscriber {
     const working = this.working;
     const graceMs = this.host.interruptGraceMs ?? 0;
     if (working === undefined || graceMs <= 0) {
-      this.failed(reason);
+      this.settleFailed(reason);
       return;
     }
     const { clock } = this.host;
-    const grace = clock.setTimeout(() => this.failed(reason), graceMs);
+    const grace = clock.setTimeout(() => this.settleFailed(reason), graceMs);
     const stopped = (): void => {
       clock.clearTimeout(grace);
-      this.failed(reason);
+      this.settleFailed(reason);
     };
     working.then(stopped, stopped);
   }
@@ -206,7 +216,7 @@ export class PatientRun<T> implements RunningOperation, AbortSubscriber {
   }
 
   /** The operation rejected, or the call was interrupted with `caught` (settles once). */
-  private failed(caught: unknown): void {
+  private settleFailed(caught: unknown): void {
     const { reject } = this;
     if (this.phase === 2 || reject === undefined) return;
     this.phase = 2;
@@ -317,8 +327,12 @@ export class PatientRun<T> implements RunningOperation, AbortSubscriber {
     this.reject = undefined;
     this.working = undefined;
     if (this.callerSignal) unsubscribeAbort(this.callerSignal, this);
-    host.detector.stop(this.operationId);
-    host.running.delete(this.operationId);
+    host.detector.drop(this);
     host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
   }
+}
+
+/** The call identity of a request made outside the call pipeline. */
+function identityOf(req: ExecuteRequest<unknown>): CallIdentity {
+  return { jobId: req.jobId, stage: req.stage, provider: req.providerName, correlationId: req.correlationId };
 }

@@ -29,6 +29,7 @@ import type {
 } from './gateway-types.js';
 import { ListenedEmitter } from './listened-emitter.js';
 import { type PatientCallHost, runPatientCall } from './patient-call.js';
+import type { RunningEntry } from './patient-call-host.js';
 import type { LockValidation, PrimaryProviderLock } from './primary-provider-lock.js';
 import { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { ProviderState } from './provider-state.js';
@@ -79,13 +80,12 @@ export class ProviderGateway {
   private readonly handlers: Partial<Record<FallbackPolicy, StallHandler>>;
   private readonly alternatives: AlternativesFn;
   private readonly emitter: ListenedEmitter<GatewayEvent>;
-  private readonly detector: StallDetector;
+  private readonly detector: StallDetector<RunningEntry>;
   private readonly broker: DecisionBroker;
   private readonly locks: ProviderLockRegistry;
   private readonly recorder: FallbackRecorder;
   private readonly stallOptionDeps: StallOptionDeps;
   private readonly callHost: PatientCallHost;
-  private readonly running = new Map<string, RunningOperation>();
 
   constructor(options: ProviderGatewayOptions) {
     this.clock = options.clock ?? systemClock;
@@ -100,7 +100,7 @@ export class ProviderGateway {
       this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
     );
     const emit = (event: GatewayEvent): void => this.emitter.emit(event);
-    this.detector = new StallDetector({ clock: this.clock, logger: this.logger });
+    this.detector = new StallDetector<RunningEntry>({ clock: this.clock, logger: this.logger });
     this.detector.onAny((event) => this.onDetectorEvent(event));
     this.broker = new DecisionBroker({
       emit,
@@ -143,7 +143,6 @@ export class ProviderGateway {
       locks: this.locks,
       detector: this.detector,
       broker: this.broker,
-      running: this.running,
       heartbeatEventIntervalMs: options.heartbeatEventIntervalMs ?? 1000,
       interruptGraceMs: options.interruptGraceMs ?? 0,
       emit,
@@ -249,7 +248,7 @@ export class ProviderGateway {
     answer: DecisionAnswerInput,
     automatic?: AutomaticStallSwitch,
   ): Promise<boolean> {
-    const run = this.running.get(operationId);
+    const run = this.detector.get(operationId);
     if (!run) return false;
     return applyStallOptionToRun(this.stallOptionDeps, run, answer, automatic);
   }
@@ -281,7 +280,7 @@ export class ProviderGateway {
     const n = (k: keyof typeof byReason): number => byReason[k] ?? 0;
     return {
       activeLocks: this.locks.size,
-      activeOperations: this.running.size,
+      activeOperations: this.detector.size,
       pendingDecisions: this.broker.size,
       totalFallbackDecisions: Object.values(byReason).reduce((a, b) => a + (b ?? 0), 0),
       userRequestedFallbacks: n('USER_REQUEST') + n('USER_AFTER_STALL'),
@@ -308,14 +307,14 @@ export class ProviderGateway {
     this.logger[level]({ ...event, tag }, `${event.provider} ${event.type}`);
     this.emitter.emit(event);
     if (event.type !== 'stall-suspected') return;
-    const run = this.running.get(event.operationId);
+    const run = this.detector.get(event.operationId);
     if (!run) return;
     const handler = run.stallHandler ?? ((run.policy && this.handlers[run.policy]) || reportOnlyStallHandler);
     const stall = createStallContext(run, event, {
       alternatives: this.alternatives,
       broker: this.broker,
       logger: this.logger,
-      isRunning: (id) => this.running.get(id) === run,
+      isRunning: (id) => this.detector.get(id) === run,
     });
     const failed = (err: unknown): void =>
       this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed');
@@ -338,7 +337,7 @@ export class ProviderGateway {
     decision: StallDecision | undefined,
   ): Promise<void> {
     if (decision === undefined || decision.action === 'wait') return;
-    if (this.running.get(run.operationId) !== run) return;
+    if (this.detector.get(run.operationId) !== run) return;
     const id = decision.action === 'stop' ? undefined : decision.decisionId;
     const ref = id === undefined ? {} : { decisionId: id };
     switch (decision.action) {

@@ -1,5 +1,4 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
-import type { TimerHandle } from '../domain/clock.js';
 import type { Heartbeat, HeartbeatKind } from '../domain/heartbeat.js';
 import type { LatencyCategory } from '../domain/latency.js';
 import type { ProviderType } from '../domain/provider-type.js';
@@ -64,23 +63,44 @@ export interface Evaluation {
  * category ({@link classifyLatency}). The stall deadline is `(last progress or start) +
  * stallThresholdMs`; for heartbeat kind `none` never before `start + deepWaitMs`; and never before
  * the end of a suppression window.
+ *
+ * It is its own heartbeat tracker and holds the facts of {@link MonitorInput} itself, so that a
+ * running call can be its own monitored state (one object per call, thousands at once).
  */
-export class MonitoredOperation {
-  readonly tracker = new HeartbeatTracker();
+export class MonitoredOperation extends HeartbeatTracker {
+  readonly operationId: string;
+  readonly jobId: string;
+  readonly providerName: string;
+  readonly providerType: ProviderType;
+  readonly stage: string;
+  readonly correlationId: string;
+  /** The provider's thresholds after the patience profile. */
+  readonly profile: ResolvedTimeoutProfile;
   readonly heartbeatKind: HeartbeatKind;
-  category: LatencyCategory = 'Normal';
-  stallEpisodes = 0;
-  suppressedUntil = 0;
-  failed = false;
-  timer: TimerHandle | undefined;
+  /** Epoch ms the call started. */
+  readonly startedAt: number;
+  category: LatencyCategory;
+  stallEpisodes: number;
+  suppressedUntil: number;
+  failed: boolean;
   private stallStartedAt: number | undefined;
 
-  constructor(
-    readonly input: MonitorInput,
-    readonly startedAt: number,
-  ) {
+  constructor(input: MonitorInput, startedAt: number) {
+    super();
+    this.operationId = input.operationId;
+    this.jobId = input.jobId;
+    this.providerName = input.providerName;
+    this.providerType = input.providerType;
+    this.stage = input.stage;
+    this.correlationId = input.correlationId;
+    this.profile = input.profile;
     this.heartbeatKind = input.heartbeatKind ?? 'none';
+    this.startedAt = startedAt;
     this.category = classifyLatency(0, input.profile);
+    this.stallEpisodes = 0;
+    this.suppressedUntil = 0;
+    this.failed = false;
+    this.stallStartedAt = undefined;
   }
 
   /** True while a stall episode is open. */
@@ -90,8 +110,8 @@ export class MonitoredOperation {
 
   /** Epoch ms from which the call counts as stalled, given no further progress. */
   stallDeadline(): number {
-    const { profile } = this.input;
-    let deadline = (this.tracker.lastProgressAt ?? this.startedAt) + profile.stallThresholdMs;
+    const { profile } = this;
+    let deadline = (this.lastProgressAt ?? this.startedAt) + profile.stallThresholdMs;
     if (this.heartbeatKind === 'none') deadline = Math.max(deadline, this.startedAt + profile.deepWaitMs);
     return Math.max(deadline, this.suppressedUntil);
   }
@@ -100,7 +120,7 @@ export class MonitoredOperation {
   categoryAt(now: number): LatencyCategory {
     if (this.failed) return 'Error';
     if (now >= this.stallDeadline()) return 'StallSuspected';
-    return classifyLatency(now - this.startedAt, this.input.profile);
+    return classifyLatency(now - this.startedAt, this.profile);
   }
 
   /** Recomputes the category at `now` and opens or closes stall episodes. */
@@ -124,7 +144,7 @@ export class MonitoredOperation {
   /** Epoch ms of the next moment the category can change without a heartbeat, if any. */
   nextDeadline(now: number): number | undefined {
     if (this.failed) return undefined;
-    const boundary = nextLatencyBoundary(now - this.startedAt, this.input.profile);
+    const boundary = nextLatencyBoundary(now - this.startedAt, this.profile);
     let next = boundary === undefined ? undefined : this.startedAt + boundary;
     const stall = this.stallDeadline();
     if (stall > now && (next === undefined || stall < next)) next = stall;
@@ -133,25 +153,24 @@ export class MonitoredOperation {
 
   /** A plain snapshot at `now`. */
   snapshot(now: number): ProviderState {
-    const { input, tracker } = this;
     return {
-      operationId: input.operationId,
-      jobId: input.jobId,
-      providerName: input.providerName,
-      providerType: input.providerType,
-      stage: input.stage,
-      correlationId: input.correlationId,
+      operationId: this.operationId,
+      jobId: this.jobId,
+      providerName: this.providerName,
+      providerType: this.providerType,
+      stage: this.stage,
+      correlationId: this.correlationId,
       heartbeatKind: this.heartbeatKind,
       category: this.category,
       startedAt: this.startedAt,
       elapsedMs: now - this.startedAt,
-      heartbeatCount: tracker.heartbeatCount,
-      lastProgressAt: tracker.lastProgressAt,
-      timeSinceLastProgressMs: now - (tracker.lastProgressAt ?? this.startedAt),
-      progress: tracker.latest,
+      heartbeatCount: this.heartbeatCount,
+      lastProgressAt: this.lastProgressAt,
+      timeSinceLastProgressMs: now - (this.lastProgressAt ?? this.startedAt),
+      progress: this.latest,
       stallEpisodes: this.stallEpisodes,
       suppressedUntil: this.suppressedUntil,
-      profile: input.profile,
+      profile: this.profile,
     };
   }
 }

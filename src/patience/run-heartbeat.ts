@@ -1,13 +1,12 @@
 import type { Heartbeat } from '../domain/heartbeat.js';
 import { logEnabled } from './log-gate.js';
-import { hostListens, type PatientCallHost } from './patient-call-host.js';
-import { callRef, type RunningOperation } from './running-operation.js';
+import { hostListens, type PatientCallHost, type RunningEntry } from './patient-call-host.js';
+import { callRef } from './running-operation.js';
 
 /** Feeds a pushed or polled heartbeat to the detector; emits sampled `heartbeat` events. */
-export function onHeartbeat(host: PatientCallHost, run: RunningOperation, beat: Heartbeat): void {
-  if (host.running.get(run.operationId) !== run || typeof beat !== 'object' || beat === null) return;
-  const result = host.detector.heartbeat(run.operationId, beat);
-  if (!result) return;
+export function onHeartbeat(host: PatientCallHost, run: RunningEntry, beat: Heartbeat): void {
+  if (typeof beat !== 'object' || beat === null || host.detector.get(run.operationId) !== run) return;
+  const progressed = host.detector.beat(run, beat);
   const now = host.clock.now();
   if (now - run.lastHeartbeatEventAt < host.heartbeatEventIntervalMs) return;
   run.lastHeartbeatEventAt = now;
@@ -16,7 +15,7 @@ export function onHeartbeat(host: PatientCallHost, run: RunningOperation, beat: 
   const ref = callRef(run);
   if (log) {
     host.logger.debug(
-      { tag: 'PROVIDER_HEARTBEAT', ...ref, progressed: result.progressed, count: result.heartbeatCount },
+      { tag: 'PROVIDER_HEARTBEAT', ...ref, progressed, count: run.heartbeatCount },
       `${run.providerName} heartbeat`,
     );
   }
@@ -25,6 +24,6 @@ export function onHeartbeat(host: PatientCallHost, run: RunningOperation, beat: 
     ...ref,
     timestamp: new Date(now).toISOString(),
     heartbeat: beat,
-    progressed: result.progressed,
+    progressed,
   });
 }

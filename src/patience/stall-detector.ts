@@ -27,12 +27,14 @@ export interface StallDetectorOptions {
   logger?: Logger;
 }
 
-/** A monitored call and its place in the deadline queue, as one object (thousands may run). */
-class Entry extends MonitoredOperation implements Deadlined {
+/**
+ * A monitored call and its place in the deadline queue, as one object (thousands may run). A
+ * running call can extend it and be watched as it is ({@link StallDetector.watch}).
+ */
+export class MonitoredEntry extends MonitoredOperation implements Deadlined {
   deadline = 0;
   queueSeq = 0;
   queueIndex = -1;
-  detach: (() => void) | undefined = undefined;
 }
 
 /**
@@ -53,10 +55,12 @@ class Entry extends MonitoredOperation implements Deadlined {
  * detector.heartbeat('op_1', { tokens: 10 });
  * detector.stop('op_1');
  */
-export class StallDetector {
+export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   private readonly clock: Clock;
-  private readonly ops = new Map<string, Entry>();
-  private readonly queue = new DeadlineQueue<Entry>();
+  private readonly ops = new Map<string, E>();
+  private readonly queue = new DeadlineQueue<E>();
+  /** Abort listeners of calls monitored with a signal, to remove when they stop. */
+  private readonly detachers = new Map<string, () => void>();
   private readonly emitter: TypedEmitter<StallDetectorEvent>;
   /** The one armed timer, and the epoch ms it fires at. */
   private timer: TimerHandle | undefined;
@@ -81,36 +85,60 @@ export class StallDetector {
     if (this.ops.has(input.operationId)) {
       throw new ReelayError('REELAY_ERR_CONFLICT', `Operation ${input.operationId} is already monitored`);
     }
+    if (signal?.aborted) return;
     const now = this.clock.now();
-    const entry = new Entry(input, now);
+    // Only the gateway watches subclasses (with `watch`); a plain entry is what `monitor` adds.
+    const entry = new MonitoredEntry(input, now) as E;
     this.ops.set(input.operationId, entry);
     if (signal) {
       const onAbort = (): void => {
         this.stop(input.operationId);
       };
-      if (signal.aborted) {
-        this.ops.delete(input.operationId);
-        return;
-      }
       signal.addEventListener('abort', onAbort, { once: true });
-      entry.detach = () => signal.removeEventListener('abort', onAbort);
+      this.detachers.set(input.operationId, () => signal.removeEventListener('abort', onAbort));
     }
     this.arm(entry, now);
+  }
+
+  /**
+   * Starts watching a call that is its own entry (the gateway's running calls): no second object
+   * per call. @throws ReelayError `REELAY_ERR_CONFLICT` when the operation id is already monitored.
+   */
+  watch(entry: E): void {
+    if (this.ops.has(entry.operationId)) {
+      throw new ReelayError('REELAY_ERR_CONFLICT', `Operation ${entry.operationId} is already monitored`);
+    }
+    this.ops.set(entry.operationId, entry);
+    this.arm(entry, this.clock.now());
+  }
+
+  /** The monitored entry of `operationId`, or undefined. */
+  get(operationId: string): E | undefined {
+    return this.ops.get(operationId);
   }
 
   /** Records a heartbeat; returns undefined when the operation is not monitored. */
   heartbeat(operationId: string, beat: Heartbeat): HeartbeatResult | undefined {
     const entry = this.ops.get(operationId);
     if (!entry) return undefined;
+    const progressed = this.beat(entry, beat);
+    return { progressed, heartbeatCount: entry.heartbeatCount };
+  }
+
+  /**
+   * Records a heartbeat of a watched entry; true when it showed progress. The caller knows the
+   * entry is monitored (no lookup, no result object).
+   */
+  beat(entry: E, beat: Heartbeat): boolean {
     const now = this.clock.now();
-    const result = entry.tracker.record(beat, now);
+    const progressed = entry.recordBeat(beat, now);
     // Outside a stall, progress only moves the stall deadline later: the armed timer fires early,
     // recomputes and re-arms. Inside a stall the deadline may move earlier than the armed timer.
-    if (result.progressed && entry.inStall) {
+    if (progressed && entry.inStall) {
       this.publish(entry, entry.evaluate(now), now, true);
       this.arm(entry, now);
     }
-    return result;
+    return progressed;
   }
 
   /**
@@ -144,8 +172,18 @@ export class StallDetector {
     if (!entry) return undefined;
     this.ops.delete(operationId);
     this.unqueue(entry);
-    entry.detach?.();
+    if (this.detachers.size > 0) {
+      this.detachers.get(operationId)?.();
+      this.detachers.delete(operationId);
+    }
     return entry.snapshot(this.clock.now());
+  }
+
+  /** Stops watching a call without building its final state (the gateway's fast path). */
+  drop(entry: E): void {
+    if (this.ops.get(entry.operationId) !== entry) return;
+    this.ops.delete(entry.operationId);
+    this.unqueue(entry);
   }
 
   /** Stops watching every call. */
@@ -183,14 +221,14 @@ export class StallDetector {
   }
 
   /** Queues the call at its next deadline (or leaves it out when none) and re-arms the timer. */
-  private arm(entry: Entry, now: number): void {
+  private arm(entry: E, now: number): void {
     const next = entry.nextDeadline(now);
     if (next === undefined) this.queue.remove(entry);
     else this.queue.push(entry, next);
     this.schedule(now);
   }
 
-  private unqueue(entry: Entry): void {
+  private unqueue(entry: E): void {
     this.queue.remove(entry);
     this.schedule(undefined);
   }
@@ -228,10 +266,10 @@ export class StallDetector {
     try {
       for (let top = this.queue.peek(); top !== undefined && top.deadline <= at; top = this.queue.peek()) {
         this.queue.remove(top);
-        if (this.ops.get(top.input.operationId) !== top) continue;
+        if (this.ops.get(top.operationId) !== top) continue;
         this.publish(top, top.evaluate(at), at, false);
         // A listener may have stopped the call, or re-queued it (suppress) already.
-        if (this.ops.get(top.input.operationId) !== top || this.queue.has(top)) continue;
+        if (this.ops.get(top.operationId) !== top || this.queue.has(top)) continue;
         const next = top.nextDeadline(at);
         if (next !== undefined) this.queue.push(top, next);
       }
@@ -241,16 +279,15 @@ export class StallDetector {
     this.schedule(at);
   }
 
-  private publish(entry: Entry, ev: Evaluation, now: number, progressCleared: boolean): void {
-    const { input } = entry;
+  private publish(entry: E, ev: Evaluation, now: number, progressCleared: boolean): void {
     const base = {
-      jobId: input.jobId,
+      jobId: entry.jobId,
       timestamp: new Date(now).toISOString(),
-      correlationId: input.correlationId,
-      provider: input.providerName,
-      providerType: input.providerType,
-      stage: input.stage,
-      operationId: input.operationId,
+      correlationId: entry.correlationId,
+      provider: entry.providerName,
+      providerType: entry.providerType,
+      stage: entry.stage,
+      operationId: entry.operationId,
     };
     const elapsedMs = now - entry.startedAt;
     if (progressCleared && ev.stallEndedAfterMs !== undefined) {
@@ -264,9 +301,9 @@ export class StallDetector {
         ...base,
         type: 'stall-suspected',
         elapsedMs,
-        sinceProgressMs: now - (entry.tracker.lastProgressAt ?? entry.startedAt),
+        sinceProgressMs: now - (entry.lastProgressAt ?? entry.startedAt),
         thresholdMs:
-          entry.heartbeatKind === 'none' ? input.profile.deepWaitMs : input.profile.stallThresholdMs,
+          entry.heartbeatKind === 'none' ? entry.profile.deepWaitMs : entry.profile.stallThresholdMs,
       });
     }
   }

@@ -1,4 +1,5 @@
 import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CircuitBreakerRegistry } from './circuit-breaker-registry.js';
 
 /**
@@ -15,5 +16,10 @@ export class BreakerPolicy implements CallPolicy {
 
   executeInner<T>(inner: CallPolicy, fn: CallFn<T>, ctx: CallContext): Promise<T> {
     return this.breakers.get(ctx.call.provider).executeCall(inner, fn, ctx);
+  }
+
+  /** The breaker of `provider`. @internal used by the fused retry-and-breaker step */
+  breakerOf(provider: string): CircuitBreaker {
+    return this.breakers.get(provider);
   }
 }

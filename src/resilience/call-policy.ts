@@ -1,4 +1,7 @@
 import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
+import { BreakerPolicy } from './breaker-policy.js';
+import { RetryThroughBreaker } from './retry-breaker-step.js';
+import { RetryPolicy } from './retry-policy.js';
 
 export type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
 
@@ -33,8 +36,19 @@ class WrappedPolicy implements CallPolicy {
 export function wrap(...policies: readonly CallPolicy[]): CallPolicy {
   if (policies.length === 0) return passThroughPolicy;
   let composed = policies[policies.length - 1] as CallPolicy;
-  for (let i = policies.length - 2; i >= 0; i--)
-    composed = new WrappedPolicy(policies[i] as CallPolicy, composed);
+  /** What the policy at the head of `composed` wraps (undefined: the call itself). */
+  let inside: CallPolicy | undefined;
+  for (let i = policies.length - 2; i >= 0; i--) {
+    const outer = policies[i] as CallPolicy;
+    const head = policies[i + 1];
+    // Retry directly around the breaker: one continuation for both on the fast path.
+    const next =
+      outer instanceof RetryPolicy && head instanceof BreakerPolicy
+        ? new RetryThroughBreaker(outer, head, inside, composed)
+        : new WrappedPolicy(outer, composed);
+    inside = composed;
+    composed = next;
+  }
   return composed;
 }
 

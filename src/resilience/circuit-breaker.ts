@@ -182,19 +182,50 @@ export class CircuitBreaker {
     }
     return running.then(
       (value) => {
-        this.end(probeOf, this.kindOf({ ok: true, durationMs: this.clock.now() - startedAt }));
+        this.settleCall(probeOf, startedAt);
         return value;
       },
       (error: unknown) => {
-        const durationMs = this.clock.now() - startedAt;
-        if (signal.aborted) this.end(probeOf, 'ignored');
-        else {
-          const category = classifyError(error, { provider: this.provider }).category;
-          this.end(probeOf, this.kindOf({ ok: false, durationMs, category }));
-        }
+        this.failCall(probeOf, startedAt, error, signal);
         throw error;
       },
     );
+  }
+
+  /**
+   * True when the breaker is closed: a call is admitted without a state step and, if it ends
+   * without a counted failure, leaves the breaker as it is. Lets a composed policy do the
+   * breaker's part of a call itself ({@link settleCall} / {@link failCall}, `probeOf` undefined).
+   * @internal part of the call pipeline's fast path
+   */
+  admitsClosed(): boolean {
+    return this.current.state === 'closed';
+  }
+
+  /** The breaker's clock time, what a call's `startedAt` is read from. @internal */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /**
+   * A call admitted at `startedAt` (a half-open probe when `probeOf` is set) succeeded: a slow
+   * success counts as a failure. @internal part of the call pipeline's fast path
+   */
+  settleCall(probeOf: number | undefined, startedAt: number): void {
+    this.end(probeOf, this.kindOf({ ok: true, durationMs: this.clock.now() - startedAt }));
+  }
+
+  /**
+   * A call admitted at `startedAt` failed with `error`: counted by its category, unless `signal`
+   * was aborted (we stopped it). @internal part of the call pipeline's fast path
+   */
+  failCall(probeOf: number | undefined, startedAt: number, error: unknown, signal: AbortSignal): void {
+    const durationMs = this.clock.now() - startedAt;
+    if (signal.aborted) this.end(probeOf, 'ignored');
+    else {
+      const category = classifyError(error, { provider: this.provider }).category;
+      this.end(probeOf, this.kindOf({ ok: false, durationMs, category }));
+    }
   }
 
   /** Records the outcome of a call that did not go through {@link tryAcquire} (never a probe). */

@@ -34,12 +34,11 @@ export class RetryPolicy implements CallPolicy {
     return first.then(undefined, (error: unknown) => this.recover(error, inner, fn, ctx));
   }
 
-  private recover<T>(
-    error: unknown,
-    inner: CallPolicy | undefined,
-    fn: CallFn<T>,
-    ctx: CallContext,
-  ): Promise<T> {
+  /**
+   * Recovery after a failed first attempt: the engine classifies `error` and runs further attempts
+   * through `inner` (or `fn` directly). @internal used by the fused retry-and-breaker step
+   */
+  recover<T>(error: unknown, inner: CallPolicy | undefined, fn: CallFn<T>, ctx: CallContext): Promise<T> {
     const observer = ctx.observer;
     return this.engine.execute(
       (attempt) => attemptOf(inner, fn, ctx, attempt),
