@@ -8,6 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Heartbeat } from '../../../src/domain/heartbeat.js';
 import type { VideoProvider, VideoRenderRequest, VideoRenderResult } from '../../../src/domain/provider.js';
 import { HeyGenProvider } from '../../../src/providers/video/heygen-provider.js';
 import { RunwayProvider } from '../../../src/providers/video/runway-provider.js';
@@ -107,8 +108,30 @@ describe('render hedging against the Runway fixture', () => {
   it('no hedge when the task shows progress before the delay: one task, no DELETE', async () => {
     const s = setup();
     // First poll PENDING at 1 s, RUNNING with progress at 2 s: before a 2.5 s hedge delay.
+    const percents: number[] = [];
     const call = renderCall({ hedge: { asyncJob: true, job: { enabled: true, afterMs: 2500 } } });
-    const result = await driveUntilSettled(s.clock, s.h.kit.router.run(call), 500);
+    const inner = call.call;
+    // The context's fields are getters on its prototype: keep them, replace only the heartbeat.
+    call.call = (provider, ctx) =>
+      inner(
+        provider,
+        Object.assign(Object.create(ctx) as typeof ctx, {
+          heartbeat: (beat: Heartbeat) => {
+            if (beat.percent !== undefined) percents.push(beat.percent);
+            ctx.heartbeat(beat);
+          },
+        }),
+      );
+    const run = s.h.kit.router.run(call);
+    const t0 = s.clock.now();
+    await waitFor(() => s.clock.nextAt() === t0 + 1000, 3000, 'the first poll timer');
+    await s.clock.advance(1000);
+    // The PENDING answer is in once the next poll is scheduled (at 2 s).
+    await waitFor(() => fx.requests.filter((r) => r.method === 'GET').length === 1, 3000, 'the poll');
+    await waitFor(() => s.clock.nextAt() === s.clock.now() + 1000, 3000, 'the next poll timer');
+    await s.clock.advance(1000);
+    await waitFor(() => percents.length > 0, 3000, 'the first progress');
+    const result = await driveUntilSettled(s.clock, run, 500);
     expect(result.provider.id).toBe('runway');
     expect(creates()).toHaveLength(1);
     expect(fx.canceled).toEqual([]);
