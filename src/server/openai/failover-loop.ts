@@ -159,7 +159,8 @@ export async function acquireDeployment(
       const healthy =
         v.action === 'return' || v.action === 'context_length' || v.action === 'prefill_rejected';
       permit.release(
-        ctx.signal.aborted
+        // Refused by our own limit: the deployment never saw it, its breaker must not count it.
+        ctx.signal.aborted || v.ownLimit
           ? { ok: false, durationMs, aborted: true }
           : healthy
             ? { ok: true, durationMs }
