@@ -7,6 +7,7 @@ import type { BulkheadSettings } from '../resilience/bulkhead.js';
 import { BulkheadRegistry } from '../resilience/bulkhead-registry.js';
 import { RateLimiter, type RateLimitSettings } from '../resilience/rate-limiter.js';
 import type { RedisKeys } from '../state/redis/redis-keys.js';
+import { RedisLearnedLimitStore } from '../state/redis/redis-learned-limit-store.js';
 import { RedisRateWindowStore } from '../state/redis/redis-rate-window-store.js';
 import { RedisSemaphoreStore } from '../state/redis/redis-semaphore-store.js';
 
@@ -18,7 +19,8 @@ export interface ProviderLimits {
 
 /**
  * Builds the proactive rate limiter (counted in Redis when `REDIS_URL` is set, so every instance
- * shares one window per provider and key; in process otherwise) and the per-provider bulkheads
+ * shares one window per provider and key and the `remaining` counts learned from provider
+ * headers; in process otherwise) and the per-provider bulkheads
  * from `providers.<id>.rateLimit` / `.bulkhead`. With Redis, a bulkhead's `maxConcurrent` holds
  * across every instance (leases in a Redis semaphore that lapse when an instance dies,
  * `resilience/shared-bulkhead.ts`); its queue stays per instance.
@@ -47,7 +49,10 @@ export function createProviderLimits(
     clock: options.clock,
     logger: options.logger,
     ...(options.redis
-      ? { store: new RedisRateWindowStore(options.redis.connection, options.redis.keys) }
+      ? {
+          store: new RedisRateWindowStore(options.redis.connection, options.redis.keys),
+          learned: new RedisLearnedLimitStore(options.redis.connection, options.redis.keys),
+        }
       : {}),
   });
   const shared = options.redis
