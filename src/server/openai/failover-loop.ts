@@ -166,7 +166,7 @@ export async function acquireDeployment(
             ? { ok: true, durationMs }
             : { ok: false, durationMs, category: v.category },
       );
-      event(d, 'failed', v.category, v.status || undefined, started);
+      event(d, 'failed', v.category, v.ownLimit ? undefined : v.status || undefined, started);
       if (ctx.signal.aborted) return { ok: false, kind: 'exhausted', verdict: v, failures, circuitOpen };
       if (v.action === 'return' || v.action === 'prefill_rejected')
         return { ok: false, kind: 'return', deployment: d, verdict: v };
