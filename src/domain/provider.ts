@@ -42,6 +42,12 @@ export interface ProviderCapabilities {
   languages?: readonly string[];
   /** Works without network access. */
   offline?: boolean;
+  /**
+   * The adapter's remote job (async render) is cancelled or deleted through the provider's
+   * documented API when its call is aborted, so a hedge's losing job does not run on unseen.
+   * Only such async calls may be hedged (docs/hedging.md).
+   */
+  canDeleteJob?: boolean;
 }
 
 /** Result of a provider health check: a real, cheap call. */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { ReelayConfig } from '../config/app-config.js';
 import type { Clock } from '../domain/clock.js';
@@ -6,7 +7,9 @@ import type { BulkheadSettings } from '../resilience/bulkhead.js';
 import { BulkheadRegistry } from '../resilience/bulkhead-registry.js';
 import { RateLimiter, type RateLimitSettings } from '../resilience/rate-limiter.js';
 import type { RedisKeys } from '../state/redis/redis-keys.js';
+import { RedisLearnedLimitStore } from '../state/redis/redis-learned-limit-store.js';
 import { RedisRateWindowStore } from '../state/redis/redis-rate-window-store.js';
+import { RedisSemaphoreStore } from '../state/redis/redis-semaphore-store.js';
 
 /** The rate limiter and bulkheads built from the configuration. */
 export interface ProviderLimits {
@@ -16,9 +19,11 @@ export interface ProviderLimits {
 
 /**
  * Builds the proactive rate limiter (counted in Redis when `REDIS_URL` is set, so every instance
- * shares one window per provider and key; in process otherwise) and the per-provider bulkheads
- * from `providers.<id>.rateLimit` / `.bulkhead`. Bulkheads stay per process: they protect the
- * servers this instance calls, and a local server is usually called by one instance.
+ * shares one window per provider and key and the `remaining` counts learned from provider
+ * headers; in process otherwise) and the per-provider bulkheads
+ * from `providers.<id>.rateLimit` / `.bulkhead`. With Redis, a bulkhead's `maxConcurrent` holds
+ * across every instance (leases in a Redis semaphore that lapse when an instance dies,
+ * `resilience/shared-bulkhead.ts`); its queue stays per instance.
  */
 export function createProviderLimits(
   config: Pick<ReelayConfig, 'providers'>,
@@ -28,6 +33,8 @@ export function createProviderLimits(
     /** Key id per provider id (`keyIdOf`), so each key has its own window. */
     keyIds: Readonly<Record<string, string>>;
     redis?: { connection: Redis; keys: RedisKeys };
+    /** Lease TTL of shared bulkheads (Redis only): a crashed instance's slots free after it. @default 30000 */
+    bulkheadLeaseTtlMs?: number;
   },
 ): ProviderLimits {
   const limits: Record<string, RateLimitSettings> = {};
@@ -42,8 +49,26 @@ export function createProviderLimits(
     clock: options.clock,
     logger: options.logger,
     ...(options.redis
-      ? { store: new RedisRateWindowStore(options.redis.connection, options.redis.keys) }
+      ? {
+          store: new RedisRateWindowStore(options.redis.connection, options.redis.keys),
+          learned: new RedisLearnedLimitStore(options.redis.connection, options.redis.keys),
+        }
       : {}),
   });
-  return { rateLimiter, bulkheads: new BulkheadRegistry({ settings: bulkheads, clock: options.clock }) };
+  const shared = options.redis
+    ? {
+        store: new RedisSemaphoreStore(options.redis.connection, options.redis.keys),
+        holder: `${hostname()}:${process.pid}`,
+        logger: options.logger,
+        ...(options.bulkheadLeaseTtlMs === undefined ? {} : { leaseTtlMs: options.bulkheadLeaseTtlMs }),
+      }
+    : undefined;
+  return {
+    rateLimiter,
+    bulkheads: new BulkheadRegistry({
+      settings: bulkheads,
+      clock: options.clock,
+      ...(shared ? { shared } : {}),
+    }),
+  };
 }

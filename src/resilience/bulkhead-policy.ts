@@ -1,5 +1,5 @@
 import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
-import type { Bulkhead } from './bulkhead.js';
+import type { CallSlots } from './shared-bulkhead.js';
 
 /**
  * Bulkheads as a call policy: each attempt holds one of its provider's call slots while it runs.
@@ -9,7 +9,7 @@ import type { Bulkhead } from './bulkhead.js';
  */
 export class BulkheadPolicy implements CallPolicy {
   /** @param bulkheadOf the bulkhead of a provider, undefined when it has none. */
-  constructor(private readonly bulkheadOf: (provider: string) => Bulkhead | undefined) {}
+  constructor(private readonly bulkheadOf: (provider: string) => CallSlots | undefined) {}
 
   async execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
     const provider = ctx.call.provider;

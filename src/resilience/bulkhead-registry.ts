@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import { Bulkhead, type BulkheadSettings, type BulkheadView } from './bulkhead.js';
+import { type CallSlots, SharedBulkhead, type SharedSlotsOptions } from './shared-bulkhead.js';
 
 /**
  * Bulkheads on by default: local servers that serve one request at a time. A cloud provider has
@@ -24,11 +25,16 @@ export interface BulkheadRegistryOptions {
   clock?: Clock;
   /** How often a queued call hears its position. @default 1000 */
   beatEveryMs?: number;
+  /**
+   * Share every bulkhead's slots with the other processes on one store (Redis): `maxConcurrent`
+   * then holds across all of them. @default in process only
+   */
+  shared?: SharedSlotsOptions;
 }
 
 /** The bulkheads of all providers that have one, built once from the configuration. */
 export class BulkheadRegistry {
-  private readonly bulkheads = new Map<string, Bulkhead>();
+  private readonly bulkheads = new Map<string, CallSlots>();
 
   constructor(options: BulkheadRegistryOptions = {}) {
     const clock = options.clock ?? systemClock;
@@ -37,12 +43,13 @@ export class BulkheadRegistry {
       merged[id] = s === false ? false : { ...(merged[id] || {}), ...s };
     for (const [id, s] of Object.entries(merged)) {
       if (s === false) continue;
-      this.bulkheads.set(id, new Bulkhead(id, complete(id, s), clock, options.beatEveryMs ?? 1000));
+      const local = new Bulkhead(id, complete(id, s), clock, options.beatEveryMs ?? 1000);
+      this.bulkheads.set(id, options.shared ? new SharedBulkhead(local, options.shared, clock) : local);
     }
   }
 
   /** The bulkhead of `provider`, or undefined when it has none. */
-  get(provider: string): Bulkhead | undefined {
+  get(provider: string): CallSlots | undefined {
     return this.bulkheads.get(provider);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Clock, sleep, systemClock } from '../domain/clock.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
+import type { LearnedLimitStore, LearnedTake } from '../state/learned-limit-store.js';
 import { MemoryRateWindowStore } from '../state/memory/memory-rate-window-store.js';
 import type { RateWindowLimits, RateWindowStore } from '../state/rate-window-store.js';
 import { rateLimitWaitError } from './limit-refusal.js';
@@ -53,6 +54,11 @@ export interface RateLimitView {
 export interface RateLimiterOptions {
   /** The sliding-window counter; a Redis store shares it between instances. @default in-process */
   store?: RateWindowStore;
+  /**
+   * Where learned `remaining` counts live; a Redis store shares what one instance learns with all
+   * (each counts down the same number before sending). @default in-process
+   */
+  learned?: LearnedLimitStore;
   /** Limits per provider id. @default none (only learned limits apply) */
   limits?: Readonly<Record<string, RateLimitSettings>>;
   /** How often a waiting call pushes a heartbeat. @default 1000 */
@@ -128,13 +134,16 @@ export function keyIdOf(apiKey: string): string {
  */
 export class RateLimiter {
   private readonly store: RateWindowStore;
+  private readonly learned: LearnedLimitStore | undefined;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly heartbeatEveryMs: number;
   private readonly states = new Map<string, ProviderState>();
+  private sharing: Promise<void> = Promise.resolve();
 
   constructor(options: RateLimiterOptions = {}) {
     this.store = options.store ?? new MemoryRateWindowStore();
+    this.learned = options.learned;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.heartbeatEveryMs = options.heartbeatEveryMs ?? 1000;
@@ -175,6 +184,7 @@ export class RateLimiter {
       s.tokens = { remaining: reading.tokens.remaining, resetAt: now + (reading.tokens.resetMs ?? windowMs) };
       if (reading.tokens.limit !== undefined) s.limitTokens = reading.tokens.limit;
     }
+    this.share(provider, s, now, reading.requests !== undefined, reading.tokens !== undefined);
     if (reading.retryAfterMs !== undefined) {
       const until = now + reading.retryAfterMs;
       s.blockedUntil = Math.max(s.blockedUntil, until);
@@ -276,9 +286,11 @@ export class RateLimiter {
     tokens: number,
   ): Promise<number | { entry: string | undefined }> {
     let wait = Math.max(0, s.blockedUntil - now);
-    if (s.requests && now < s.requests.resetAt && s.requests.remaining < 1)
+    const shared = wait > 0 ? undefined : await this.takeShared(provider, s, now, tokens);
+    if (shared && !shared.ok) return Math.max(1, shared.waitMs);
+    if (!shared && s.requests && now < s.requests.resetAt && s.requests.remaining < 1)
       wait = Math.max(wait, s.requests.resetAt - now);
-    if (s.tokens && now < s.tokens.resetAt && tokens > 0 && s.tokens.remaining < tokens)
+    if (!shared && s.tokens && now < s.tokens.resetAt && tokens > 0 && s.tokens.remaining < tokens)
       wait = Math.max(wait, s.tokens.resetAt - now);
     if (wait > 0) return wait;
     const limits = this.windowLimits(s);
@@ -291,12 +303,60 @@ export class RateLimiter {
         holdMs: IN_FLIGHT_HOLD_MS,
       });
       s.inWindow = { requests: answer.requests, tokens: answer.tokens };
-      if (!answer.ok) return Math.max(1, answer.waitMs);
-      this.countLearned(s, tokens);
+      if (!answer.ok) {
+        if (shared) this.learned?.refund(this.bucketOf(provider, s), tokens).catch(() => {});
+        return Math.max(1, answer.waitMs);
+      }
+      if (!shared) this.countLearned(s, tokens);
       return { entry: answer.entry };
     }
-    this.countLearned(s, tokens);
+    if (!shared) this.countLearned(s, tokens);
     return { entry: undefined };
+  }
+
+  /**
+   * With a shared learned store: takes from the counts every instance lowers (and mirrors them
+   * for `view`). Undefined without one, or when it failed (the local counts decide then).
+   */
+  private async takeShared(
+    provider: string,
+    s: ProviderState,
+    now: number,
+    tokens: number,
+  ): Promise<LearnedTake | undefined> {
+    if (!this.learned) return undefined;
+    try {
+      const take = await this.learned.take(this.bucketOf(provider, s), tokens, now);
+      s.requests = take.requests ? { ...take.requests } : undefined;
+      s.tokens = take.tokens ? { ...take.tokens } : undefined;
+      return take;
+    } catch (err) {
+      this.logger.warn(
+        { tag: 'RATE_LIMIT_LEARNED_FAILED', provider, err },
+        'shared learned limits unavailable',
+      );
+      return undefined;
+    }
+  }
+
+  /** Writes freshly learned counts to the shared store, when there is one. */
+  private share(provider: string, s: ProviderState, now: number, requests: boolean, tokens: boolean): void {
+    const store = this.learned;
+    if (!store) return;
+    const bucket = this.bucketOf(provider, s);
+    const writes = [
+      requests && s.requests ? store.learn(bucket, 'requests', s.requests, now) : undefined,
+      tokens && s.tokens ? store.learn(bucket, 'tokens', s.tokens, now) : undefined,
+    ];
+    const pending = Promise.all(writes).catch((err: unknown) => {
+      this.logger.warn({ tag: 'RATE_LIMIT_LEARNED_FAILED', provider, err }, 'could not share learned limits');
+    });
+    this.sharing = pending.then(() => {});
+  }
+
+  /** Resolves once the last learned counts reached the shared store (for tests and shutdown). */
+  whenShared(): Promise<void> {
+    return this.sharing;
   }
 
   private countLearned(s: ProviderState, tokens: number): void {

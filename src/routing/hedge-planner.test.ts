@@ -69,6 +69,14 @@ describe('HedgePlanner: when not to hedge', () => {
     expect(new HedgePlanner({ canDeleteJob: (p) => p === 'runway' }).plan(q)).toMatchObject({ hedge: true });
   });
 
+  it('an async job hedged to an alternative needs both adapters to delete (either may lose)', () => {
+    const q = query({ asyncJob: true, provider: 'runway', settings: on({ hedgeTo: 'alternative' }) });
+    const only = new HedgePlanner({ bestAlternative: () => 'heygen', canDeleteJob: (p) => p === 'runway' });
+    expect(only.plan(q)).toMatchObject({ hedge: false, why: 'async-job' });
+    const both = new HedgePlanner({ bestAlternative: () => 'heygen', canDeleteJob: () => true });
+    expect(both.plan(q)).toMatchObject({ hedge: true, to: 'heygen' });
+  });
+
   it('alternative with no alternative available: no hedge', () => {
     const planner = new HedgePlanner({ bestAlternative: () => undefined });
     expect(planner.plan(query({ settings: on({ hedgeTo: 'alternative' }) }))).toMatchObject({

@@ -58,7 +58,11 @@ export interface HedgePlannerDeps {
   readonly costModelOf?: (provider: string) => CostModel | undefined;
   /** The selection engine's best alternative to `provider` for the stage, if any. */
   readonly bestAlternative?: (jobId: string, stage: string, provider: string) => string | undefined;
-  /** Whether an async provider's adapter can delete the losing remote job. @default never */
+  /**
+   * Whether an async provider's adapter deletes its remote job when aborted (its
+   * `capabilities.canDeleteJob`). Asked of the primary and of the hedge target: either may lose.
+   * @default never
+   */
   readonly canDeleteJob?: (provider: string) => boolean;
 }
 
@@ -94,8 +98,7 @@ export class HedgePlanner {
     if (!settings.enabled) return { hedge: false, why: 'not-enabled' };
     if (policy === 'ask') return { hedge: false, why: 'policy-ask' };
     if (policy === 'off') return { hedge: false, why: 'policy-off' };
-    if (query.asyncJob && !(this.deps.canDeleteJob?.(query.provider) ?? false))
-      return { hedge: false, why: 'async-job' };
+    if (query.asyncJob && !this.deletable(query.provider)) return { hedge: false, why: 'async-job' };
     let target = settings.hedgeTo;
     const narrowed = target === 'alternative' && query.continuesOutput === true;
     if (narrowed) target = 'same';
@@ -103,6 +106,8 @@ export class HedgePlanner {
     if (target === 'alternative') {
       const alternative = this.deps.bestAlternative?.(query.jobId, query.stage, query.provider);
       if (alternative === undefined) return { hedge: false, why: 'no-alternative' };
+      if (query.asyncJob && !this.deletable(alternative))
+        return { hedge: false, why: 'async-job', detail: `${alternative} cannot delete a losing job` };
       to = alternative;
     }
     const refusal = this.budgetRefusal(query, to);
@@ -126,6 +131,10 @@ export class HedgePlanner {
     const estimatedUsd = model ? estimateCallCost(model, query.estimatedUsage) : 0;
     const check = budget.checkBudget({ jobId: query.jobId, provider, estimatedUsd });
     return check.ok ? undefined : check.reason;
+  }
+
+  private deletable(provider: string): boolean {
+    return this.deps.canDeleteJob?.(provider) ?? false;
   }
 
   private delayOf(

@@ -56,6 +56,7 @@ export function createHedgedTurns(
       ...(source.tracker ? { tracker: source.tracker } : {}),
       ...(source.budget ? { budget: source.budget } : {}),
       costModelOf,
+      canDeleteJob: (id) => source.registry.find(id)?.capabilities.canDeleteJob === true,
       bestAlternative: (jobId, stage, provider) => {
         const spec = source.registry.find(provider);
         if (!spec) return undefined;

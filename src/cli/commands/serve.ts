@@ -78,6 +78,7 @@ export const serveCommand: CommandSpec = {
               costs: reelay.kit.costs,
               budgets: reelay.kit.budget,
               rateLimiter: reelay.kit.rateLimiter,
+              bulkheads: reelay.kit.bulkheads,
               ...(config.hedging ? { hedging: config.hedging } : {}),
               // Sticky sessions shared by every API instance when Redis is configured.
               ...(reelay.redis

@@ -58,7 +58,12 @@ export class HeyGenProvider implements VideoProvider {
   readonly displayName = 'HeyGen';
   readonly kind = 'video' as const;
   readonly profileType = 'video_render' as const;
-  readonly capabilities: ProviderCapabilities = { heartbeat: 'none', features: ['avatar', 'narrated'] };
+  /**
+   * `canDeleteJob` follows `deleteOnAbort`: HeyGen documents `DELETE /v1/video.delete` for avatar
+   * videos (not a cancel: whether a deleted render is billed is not documented, so a hedge's
+   * loser is recorded as spent).
+   */
+  readonly capabilities: ProviderCapabilities;
   readonly priority: number;
   readonly costModel: CostModel;
   private readonly baseUrl: string;
@@ -76,6 +81,11 @@ export class HeyGenProvider implements VideoProvider {
     });
     ({ id: this.id, baseUrl: this.baseUrl, priority: this.priority, costModel: this.costModel } = config);
     ({ clock: this.clock, http: this.http } = config);
+    this.capabilities = {
+      heartbeat: 'none',
+      features: ['avatar', 'narrated'],
+      canDeleteJob: options.deleteOnAbort ?? true,
+    };
   }
 
   private headers(): Record<string, string> {

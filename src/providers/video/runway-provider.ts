@@ -53,7 +53,12 @@ export class RunwayProvider implements VideoProvider {
   readonly displayName = 'Runway';
   readonly kind = 'video' as const;
   readonly profileType = 'video_render' as const;
-  readonly capabilities: ProviderCapabilities = { heartbeat: 'percentage', features: ['generative'] };
+  /** `canDeleteJob`: Runway documents `DELETE /v1/tasks/{id}` ("cancel or delete a task"). */
+  readonly capabilities: ProviderCapabilities = {
+    heartbeat: 'percentage',
+    features: ['generative'],
+    canDeleteJob: true,
+  };
   readonly priority: number;
   readonly costModel: CostModel;
   private readonly baseUrl: string;

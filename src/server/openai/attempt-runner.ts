@@ -1,5 +1,5 @@
 import type { ErrorCategory } from '../../domain/error-category.js';
-import { errorMessage } from '../../domain/errors.js';
+import { errorMessage, ReelayError } from '../../domain/errors.js';
 import type { RateLimitTicket } from '../../resilience/rate-limiter.js';
 import type { ChatBody } from './chat-body.js';
 import { upstreamBody } from './chat-body.js';
@@ -42,12 +42,58 @@ function transportVerdict(kind: string, message: string, category: ErrorCategory
   };
 }
 
+/** A refusal by Reelay's own bulkhead or rate limiter: switch, never counted against the deployment. */
+function limitVerdict(
+  d: Deployment,
+  error: unknown,
+  category: ErrorCategory,
+  status: number,
+): UpstreamVerdict {
+  const after = ReelayError.isInstance(error) ? error.retryAfterMs : undefined;
+  return {
+    action: 'switch',
+    category,
+    status,
+    retryAfterMs: after ?? 1000,
+    message: `${d.id}: ${errorMessage(error)}`,
+    bodyText: '',
+    ownLimit: true,
+  };
+}
+
 /**
- * Makes one attempt on a deployment and classifies it. A stream succeeds once its first content
- * arrives within the first-token limit; a non-streaming answer once its whole JSON body arrives
- * within the response limit. Nothing is written to the client here.
+ * Makes one attempt on a deployment and classifies it, inside the deployment's bulkhead slot
+ * when it has one (held until a stream ends). A stream succeeds once its first content arrives
+ * within the first-token limit; a non-streaming answer once its whole JSON body arrives within
+ * the response limit. Nothing is written to the client here.
  */
 export async function attemptDeployment(
+  ctx: ExchangeContext,
+  d: Deployment,
+  prefill: string | undefined,
+): Promise<AttemptResult> {
+  const slots = ctx.proxy.options.bulkheads?.get(d.id);
+  if (!slots) return attemptInSlot(ctx, d, prefill);
+  let release: () => void;
+  try {
+    release = await slots.acquire(ctx.signal);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return { ok: false, verdict: limitVerdict(d, error, 'provider_overload', 503) };
+  }
+  let result: AttemptResult;
+  try {
+    result = await attemptInSlot(ctx, d, prefill);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (result.ok && result.kind === 'stream') result.stream.whenFinished(release);
+  else release();
+  return result;
+}
+
+async function attemptInSlot(
   ctx: ExchangeContext,
   d: Deployment,
   prefill: string | undefined,
@@ -63,10 +109,7 @@ export async function attemptDeployment(
       ticket = await limiter.acquire(d.id, { signal: ctx.signal });
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      return {
-        ok: false,
-        verdict: transportVerdict('limit', `${d.id}: ${errorMessage(error)}`, 'rate_limit'),
-      };
+      return { ok: false, verdict: limitVerdict(d, error, 'rate_limit', 429) };
     }
   }
   let res: UpstreamResponse;

@@ -5,6 +5,7 @@ import type { Logger } from '../../domain/logger.js';
 import type { CircuitBreakerRegistry } from '../../resilience/circuit-breaker-registry.js';
 import type { BreakerThresholds } from '../../resilience/circuit-breaker-state.js';
 import type { RateLimiter } from '../../resilience/rate-limiter.js';
+import type { CallSlots } from '../../resilience/shared-bulkhead.js';
 import type { BudgetGuard } from '../../routing/budget.js';
 import type { CostTracker } from '../../routing/cost-tracker.js';
 import type { AttemptTrail } from '../../state/attempt-trail.js';
@@ -37,6 +38,12 @@ export interface OpenAiEndpointOptions {
    * every upstream answer's headers teach it (docs/rate-limits-and-bulkheads.md). @default none
    */
   rateLimiter?: RateLimiter;
+  /**
+   * Bulkheads per deployment id (`providers.<deployment id>.bulkhead`): each attempt holds a call
+   * slot until its answer or stream ends; a refusal moves on to the next deployment, or answers
+   * 503 `REELAY_ERR_PROVIDER_OVERLOAD` with Retry-After when none is left. @default none
+   */
+  bulkheads?: { get(deployment: string): CallSlots | undefined };
   /** Receives every attempt, switch and stream event. */
   onEvent?: ProxyEventSink;
   /** HMAC secret of `ask` decision tokens; instances behind one balancer must share it. @default random */

@@ -159,13 +159,14 @@ export async function acquireDeployment(
       const healthy =
         v.action === 'return' || v.action === 'context_length' || v.action === 'prefill_rejected';
       permit.release(
-        ctx.signal.aborted
+        // Refused by our own limit: the deployment never saw it, its breaker must not count it.
+        ctx.signal.aborted || v.ownLimit
           ? { ok: false, durationMs, aborted: true }
           : healthy
             ? { ok: true, durationMs }
             : { ok: false, durationMs, category: v.category },
       );
-      event(d, 'failed', v.category, v.status || undefined, started);
+      event(d, 'failed', v.category, v.ownLimit ? undefined : v.status || undefined, started);
       if (ctx.signal.aborted) return { ok: false, kind: 'exhausted', verdict: v, failures, circuitOpen };
       if (v.action === 'return' || v.action === 'prefill_rejected')
         return { ok: false, kind: 'return', deployment: d, verdict: v };

@@ -128,7 +128,7 @@ async function hedgeLeg(ctx: ExchangeContext, d: Deployment, signal: AbortSignal
   const durationMs = proxy.clock.now() - started;
   if (!result.ok) {
     // A hedge stopped because it lost says nothing about the deployment.
-    if (signal.aborted) permit.release({ ok: false, durationMs, aborted: true });
+    if (signal.aborted || result.verdict.ownLimit) permit.release({ ok: false, durationMs, aborted: true });
     else permit.release({ ok: false, durationMs, category: result.verdict.category });
     throw new LegRefused({
       ok: false,

@@ -9,7 +9,8 @@ import type { OpenAiProxy } from './openai-proxy.js';
 /**
  * Answers a request no deployment served: the upstream's own error for client errors and content
  * refusals; a 503 problem with ranked alternatives and a decision token under `ask`; otherwise a
- * problem naming every failed attempt (429 with Retry-After, 503 circuit open, 504 stalled, 502).
+ * problem naming every failed attempt (429 with Retry-After, 503 with Retry-After when every
+ * bulkhead is full, 503 circuit open, 504 stalled, 502).
  */
 export function refusalToReply(
   proxy: OpenAiProxy,
@@ -77,6 +78,12 @@ export function refusalToReply(
   const v = refusal.verdict;
   const detail = refusal.failures.length > 0 ? refusal.failures.join('; ') : 'no deployment could be tried';
   const advice = 'retry later, or allow fallback (x-reelay-fallback: auto) to other deployments';
+  if (v?.ownLimit && v.category === 'provider_overload')
+    throw new ReelayError(
+      'REELAY_ERR_PROVIDER_OVERLOAD',
+      `Every call slot of ${ctx.group} is busy (${detail}); ${advice}.`,
+      { retryAfterMs: v.retryAfterMs ?? 1000 },
+    );
   if (v?.status === 429)
     throw new ReelayError(
       'REELAY_ERR_RATE_LIMITED',

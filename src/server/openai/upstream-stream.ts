@@ -56,6 +56,7 @@ export class UpstreamStream {
   private stallMs = 0;
   private finished = false;
   private reading = false;
+  private onFinished: (() => void) | undefined;
 
   constructor(
     private readonly res: UpstreamBody,
@@ -86,6 +87,19 @@ export class UpstreamStream {
     this.finished = true;
     this.disarm();
     this.res.destroy();
+    this.finish();
+  }
+
+  /** Calls `fn` once when the stream ends, breaks or is closed (at once if it already has). */
+  whenFinished(fn: () => void): void {
+    this.onFinished = fn;
+    if (this.finished) this.finish();
+  }
+
+  private finish(): void {
+    const fn = this.onFinished;
+    this.onFinished = undefined;
+    fn?.();
   }
 
   private onData(text: string): void {
@@ -96,6 +110,7 @@ export class UpstreamStream {
       if (event.data === '[DONE]') {
         this.finished = true;
         this.disarm();
+        this.finish();
         this.handler?.done();
         return;
       }
@@ -120,6 +135,7 @@ export class UpstreamStream {
     this.finished = true;
     this.disarm();
     if (reason === 'stalled') this.res.destroy();
+    this.finish();
     this.handler?.broken(reason);
   }
 }

@@ -28,6 +28,11 @@ export interface UpstreamVerdict {
   message: string;
   /** The upstream body (kept for `return`). */
   bodyText: string;
+  /**
+   * Refused by Reelay's own limit (bulkhead, rate limiter) before reaching the upstream: not a
+   * failure of the deployment, so its breaker does not count it.
+   */
+  ownLimit?: boolean;
 }
 
 const CONTENT_POLICY = /content_policy|content_filter|safety|moderation/i;

@@ -65,6 +65,11 @@ export class RedisKeys {
     return { log: `${base}:log`, block: `${base}:block`, seq: `${base}:seq` };
   }
 
+  /** Key of a shared bulkhead's leases (a sorted set scored by expiry). */
+  semaphore(name: string): string {
+    return `${this.prefix}semaphore:{${name}}`;
+  }
+
   /** Name of the BullMQ queue of jobs (BullMQ adds its own prefix). */
   jobQueue(): string {
     return `${this.prefix.replace(/:+$/, '').replace(/:/g, '-')}-jobs`;
