@@ -96,6 +96,7 @@ export {
   loadScenarioFile,
   parseScenario,
   type ScenarioInput,
+  type SimToolCall,
 } from './providers/simulator/scenario-schema.js';
 export { ElevenLabsProvider } from './providers/tts/elevenlabs-provider.js';
 export { FestivalProvider } from './providers/tts/festival.js';
@@ -104,6 +105,8 @@ export { OpenAiSpeechProvider } from './providers/tts/openai-speech-provider.js'
 export { HeyGenProvider } from './providers/video/heygen-provider.js';
 export { RunwayProvider } from './providers/video/runway-provider.js';
 export { BreakerPolicy } from './resilience/breaker-policy.js';
+export { Bulkhead, type BulkheadSettings, type BulkheadView } from './resilience/bulkhead.js';
+export { BulkheadPolicy } from './resilience/bulkhead-policy.js';
 // The call pipeline and the router.
 export {
   CALL_PIPELINE_ORDER,
@@ -114,7 +117,11 @@ export {
 export { CircuitBreaker } from './resilience/circuit-breaker.js';
 export { CircuitBreakerRegistry } from './resilience/circuit-breaker-registry.js';
 export { ErrorRecoveryEngine } from './resilience/error-recovery-engine.js';
+export { type HedgePlan, type HedgePlanner, HedgePolicy } from './resilience/hedge-policy.js';
+export { RateLimitPolicy } from './resilience/rate-limit-policy.js';
+export { RateLimiter, type RateLimitSettings, type RateLimitView } from './resilience/rate-limiter.js';
 export { RetryPolicy } from './resilience/retry-policy.js';
+export { type CallSlots, SharedBulkhead, type SharedSlotsOptions } from './resilience/shared-bulkhead.js';
 export { TimeoutPolicy } from './resilience/timeout-policy.js';
 export { BudgetExceededError, type Budgets } from './routing/budget.js';
 export { BudgetPolicy } from './routing/budget-policy.js';
@@ -143,12 +150,17 @@ export type { AttemptTrail, UpstreamAttemptRecord } from './state/attempt-trail.
 export type { AuditTrail } from './state/audit-trail.js';
 export type { EventLog } from './state/event-log.js';
 export type { JobStore } from './state/job-store.js';
+export type { LearnedLimitStore } from './state/learned-limit-store.js';
 export { MemoryAttemptTrail } from './state/memory/memory-attempt-trail.js';
 export { MemoryAuditTrail } from './state/memory/memory-audit-trail.js';
 export { createMemoryRouterState } from './state/memory/memory-router-state.js';
+export { MemorySemaphoreStore } from './state/memory/memory-semaphore-store.js';
 export { createMemoryStores } from './state/memory/memory-stores.js';
+export { PostgresAttemptTrail } from './state/postgres/postgres-attempt-trail.js';
 export { createPostgresStores } from './state/postgres/postgres-stores.js';
 export { RedisBreakerStateStore } from './state/redis/redis-breaker-state-store.js';
+export { RedisLearnedLimitStore } from './state/redis/redis-learned-limit-store.js';
+export { RedisSemaphoreStore } from './state/redis/redis-semaphore-store.js';
 export { RedisSpendLedger } from './state/redis/redis-spend-ledger.js';
 export type {
   PendingDecisionStore,
@@ -156,6 +168,8 @@ export type {
   SpendRecord,
   SpendStore,
 } from './state/router-state.js';
+export type { SemaphoreStore } from './state/semaphore-store.js';
+export { SqliteAttemptTrail } from './state/sqlite/sqlite-attempt-trail.js';
 export { createSqliteStores } from './state/sqlite/sqlite-stores.js';
 export type { ReelayStores } from './state/stores.js';
 export { TieredStateStore } from './state/tiers/tiered-state-store.js';
