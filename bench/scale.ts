@@ -19,7 +19,8 @@ import { connectRedis, dropKeys } from '../test/support/redis-harness.js';
 
 const JOBS = Number(process.env.SCALE_JOBS ?? 4);
 const ROUNDS = Number(process.env.SCALE_ROUNDS ?? 20);
-const OUT = fileURLToPath(new URL('./results/scale.json', import.meta.url));
+// SCALE_OUT: another result file, e.g. for a short run of the throughput and SSE-lag part only.
+const OUT = process.env.SCALE_OUT ?? fileURLToPath(new URL('./results/scale.json', import.meta.url));
 
 const pct = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,17 +33,34 @@ const prefix = `reelay-bench:${process.pid}:${randomUUID().slice(0, 8)}:`;
 const apiA = await startInstance(dir, prefix, false);
 const apiB = await startInstance(dir, prefix, false);
 const lags: number[] = [];
+/** Baseline of the same run: Redis PING round trips from this process while jobs run. */
+const pings: number[] = [];
 
 /** Submits `JOBS` jobs on A, follows them on B, returns jobs per minute. */
 async function throughput(): Promise<number> {
   const started = Date.now();
   const jobs = await Promise.all(Array.from({ length: JOBS }, () => apiA.service.submit(smallRequest())));
+  const pinger = await connectRedis();
+  let pinging = true;
+  const pingLoop = (async () => {
+    while (pinging) {
+      const t0 = performance.now();
+      await pinger.ping();
+      pings.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
   await Promise.all(
     jobs.map(async (job) => {
-      // Live lag of every event: written by the worker process, received on instance B.
+      // Live lag of every event: written by the worker process, received on instance B. Events
+      // created before the subscription are a replay, not live delivery: not counted.
+      const since = Date.now();
       const watch = apiB.service.subscribe(
         job.id,
-        (event) => lags.push(Date.now() - Date.parse(event.timestamp)),
+        (event) => {
+          const created = Date.parse(event.timestamp);
+          if (created >= since) lags.push(Date.now() - created);
+        },
         {
           afterId: 0,
         },
@@ -53,6 +71,9 @@ async function throughput(): Promise<number> {
       if (done?.type !== 'done') throw new Error(`job ${job.id} ended with ${done?.type}`);
     }),
   );
+  pinging = false;
+  await pingLoop;
+  pinger.disconnect();
   return (JOBS * 60_000) / (Date.now() - started);
 }
 
@@ -68,6 +89,9 @@ try {
     p50: pct(lags, 50),
     p99: pct(lags, 99),
     max: Math.max(...lags),
+    baselineRedisPingMs: { samples: pings.length, p50: round1(pct(pings, 50)), p99: round1(pct(pings, 99)) },
+    p99OverPingP99: round1(pct(lags, 99) / pct(pings, 99)),
+    loadAverage1mAfterThroughput: loadavg()[0],
   };
   process.stdout.write(`throughput: ${JSON.stringify(result)}\n`);
 

@@ -73,12 +73,21 @@ try {
   for (let i = 0; i < 200; i += 1) await l2.set('health', `p${i}`, '{"up":true}');
   const setUs: number[] = [];
   const getUs: number[] = [];
+  const pingUs: number[] = [];
   for (let i = 0; i < 3_000; i += 1) {
     setUs.push(await timeUsAsync(() => l2.set('health', `p${i % 200}`, `{"up":${i % 2 === 0}}`)));
     getUs.push(await timeUsAsync(() => l2.get('health', `p${i % 200}`)));
+    // Baseline of the same run: a bare PING on the same connection, interleaved.
+    pingUs.push(await timeUsAsync(() => a.ping()));
   }
   result.l2SetMs = summary(setUs.map((x) => x / 1000));
   result.l2GetMs = summary(getUs.map((x) => x / 1000));
+  const ping = summary(pingUs.map((x) => x / 1000));
+  result.baselinePingMs = ping;
+  result.l2OverPingP95 = {
+    set: Math.round(((result.l2SetMs as typeof ping).p95 / ping.p95) * 100) / 100,
+    get: Math.round(((result.l2GetMs as typeof ping).p95 / ping.p95) * 100) / 100,
+  };
 
   // Hit rate on a Zipf mix: instance A reads, instance B writes 1 % of the operations (each write
   // invalidates A's copy); once with an L1 smaller than the keyspace, once with the default size.

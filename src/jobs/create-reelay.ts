@@ -180,6 +180,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     state: routerState.stores,
     ...(routerState.breakers ? { sharedBreakers: routerState.breakers } : {}),
     ...(routerState.spendStore ? { spend: routerState.spendStore } : {}),
+    ...(routerState.spend ? { spendLedger: routerState.spend } : {}),
     ...(stores.pendingDecisions ? { pendingDecisions: stores.pendingDecisions } : {}),
     maxSwitchesPerStage: config.maxSwitchesPerStage,
     ...(config.hedging ? { hedging: config.hedging } : {}),

@@ -30,8 +30,8 @@ export interface FollowJobEventsOptions {
  * Live events of one job, each id delivered once and in order. Events appended in this process
  * arrive at once; on a shared store the log is also read every `pollMs`. On a shared store a local
  * event is delivered at once only when it directly follows the last delivered id (per-job ids are
- * contiguous there); otherwise it waits for the poll, so an event another process appended just
- * before it is never skipped.
+ * contiguous there); otherwise the log is read at once (not at the next poll) and delivers it after
+ * the ids before it, so an event another process appended just before it is never skipped.
  *
  * @example
  * const sub = followJobEvents(jobId, (e) => send(e), { events, clock, sharedStore: true });
@@ -54,9 +54,14 @@ export function followJobEvents(
   };
   // First local id seen before the poll knew where to start: the poll starts no later than it.
   let firstLocal: number | undefined;
+  let readNow: () => void = () => {};
   const local = events.subscribe(jobId, (event) => {
     if (!shared || (lastId >= 0 && event.id === lastId + 1)) deliver(event);
-    else if (lastId < 0) firstLocal ??= event.id;
+    else {
+      if (lastId < 0) firstLocal ??= event.id;
+      // A gap before it (or the start not read yet): read the log now, not at the next poll.
+      if (event.id > lastId) readNow();
+    }
   });
   if (!shared) return local;
   let handle: TimerHandle | undefined;
@@ -88,6 +93,7 @@ export function followJobEvents(
     }
     if (!stopped) handle = clock.setTimeout(() => void tick(), options.pollMs ?? 500);
   };
+  readNow = () => void tick();
   const woken = options.wake?.(jobId, () => void tick());
   void tick();
   return {

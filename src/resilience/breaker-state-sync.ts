@@ -14,7 +14,18 @@ export interface BreakerStateSyncOptions {
   breakerOf: (provider: string) => CircuitBreaker;
   /** @default silentLogger */
   logger?: Logger;
+  /** While steps wait for the shared store to return, how often it is tried again, ms. @default 1000 */
+  retryMs?: number;
 }
+
+/** A step a breaker took while the shared store was unreachable, kept to be re-applied there. */
+interface QueuedStep {
+  input: BreakerInput;
+  at: number;
+}
+
+/** Steps kept per provider during an outage (the oldest are dropped beyond it). */
+const MAX_QUEUED = 200;
 
 const same = (a: BreakerState, b: BreakerState): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -29,8 +40,9 @@ function describeRemote(state: BreakerState): string {
  * written through to `store`, or, with a `shared` store, re-applied there as one atomic
  * compare-and-set whose result (the shared truth, versioned) replaces the local copy. Changes
  * announced by other instances replace it too, newest version wins. While the shared store fails
- * the breakers run on their local copies and write through to `store` (degraded); the next
- * transition that succeeds brings them back.
+ * the breakers run on their local copies and write through to `store` (degraded), and every step
+ * they take is queued; when the shared store answers again, the queued steps are re-applied there
+ * in order, each at the time it was taken, each one compare-and-set (docs/circuit-breaker.md#outage).
  */
 export class BreakerStateSync {
   private readonly store: BreakerStateStore | undefined;
@@ -46,12 +58,18 @@ export class BreakerStateSync {
   private unsubscribe: (() => Promise<void>) | undefined;
   private readonly unwatch: Unwatch | undefined;
   private failing = false;
+  private readonly queued = new Map<string, QueuedStep[]>();
+  private draining: Promise<void> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly retryMs: number;
+  private closed = false;
 
   constructor(options: BreakerStateSyncOptions) {
     this.store = options.store;
     this.shared = options.shared;
     this.breakerOf = options.breakerOf;
     this.logger = options.logger ?? silentLogger;
+    this.retryMs = options.retryMs ?? 1_000;
     this.unwatch = this.store?.watch?.((key) => {
       if (key !== '*' && this.shared === undefined) this.track(this.loadPlain(key, 0));
     });
@@ -105,6 +123,13 @@ export class BreakerStateSync {
       this.writePlain(provider, state);
       return;
     }
+    const queue = this.queued.get(provider);
+    if (queue !== undefined) {
+      // Earlier steps still wait for the shared store: this one goes after them, in order.
+      this.enqueue(provider, { input, at: Math.floor(at) });
+      this.writePlain(provider, state);
+      return;
+    }
     this.track(
       this.shared.transition(provider, input, breaker.thresholds, Math.floor(at)).then(
         (step) => {
@@ -113,10 +138,64 @@ export class BreakerStateSync {
         },
         (error: unknown) => {
           this.fail(error);
+          this.enqueue(provider, { input, at: Math.floor(at) });
           this.writePlain(provider, state);
         },
       ),
     );
+  }
+
+  /** Steps waiting for the shared store, per provider (tests, metrics). */
+  queuedSteps(provider: string): number {
+    return this.queued.get(provider)?.length ?? 0;
+  }
+
+  private enqueue(provider: string, step: QueuedStep): void {
+    const queue = this.queued.get(provider) ?? [];
+    queue.push(step);
+    if (queue.length > MAX_QUEUED) queue.shift();
+    this.queued.set(provider, queue);
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.retryTimer !== undefined || this.draining !== undefined || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.draining = this.drain().finally(() => {
+        this.draining = undefined;
+        if (this.queued.size > 0) this.scheduleDrain();
+      });
+      this.track(this.draining);
+    }, this.retryMs);
+    this.retryTimer.unref?.();
+  }
+
+  /**
+   * Re-applies the queued steps on the shared store, provider by provider, in the order they were
+   * taken and at the times they were taken; the result of the last one (the shared truth) replaces
+   * the local copy. Stops at the first failure and keeps what is left for the next try.
+   */
+  private async drain(): Promise<void> {
+    const shared = this.shared;
+    if (!shared) return;
+    for (const [provider, queue] of this.queued) {
+      const breaker = this.breakerOf(provider);
+      while (queue.length > 0) {
+        const next = queue[0] as QueuedStep;
+        let step: Awaited<ReturnType<SharedBreakerStore['transition']>>;
+        try {
+          step = await shared.transition(provider, next.input, breaker.thresholds, next.at);
+        } catch (error) {
+          this.fail(error);
+          return;
+        }
+        this.ok();
+        queue.shift();
+        if (queue.length === 0) this.queued.delete(provider);
+        this.adopt(provider, step.state, step.version);
+      }
+    }
   }
 
   /** Resolves when every write and load started so far has settled (tests, shutdown). */
@@ -127,6 +206,9 @@ export class BreakerStateSync {
 
   /** Stops listening to other instances. */
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.unwatch?.();
     await this.subscribed;
     await this.unsubscribe?.();

@@ -2,13 +2,18 @@ import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js'
 import { ReelayError } from '../domain/errors.js';
 import type { CostModel } from '../domain/provider.js';
 import { type BudgetCheck, BudgetExceededError, type BudgetGuard, type BudgetRequest } from './budget.js';
+import type { BudgetAdmission } from './budget-holds.js';
 import { estimateCallCost } from './cost-model.js';
 
 /**
  * Budgets as a call policy: before the call runs, its cost is estimated from the request's
- * expected usage (`ctx.profile.estimatedUsage`) under the provider's cost model, and the call is
- * refused — `REELAY_ERR_BUDGET_EXCEEDED`, category `quota_exceeded`, not retryable — when spent +
- * estimate would exceed a budget. A call without an estimate is priced as one unit (MINIMAL_USAGE).
+ * expected usage (`ctx.profile.estimatedUsage`) under the provider's cost model, and the estimate
+ * is held against every budget the call is subject to (atomically on all instances with the
+ * shared ledger on Redis; in this process otherwise). The call is refused —
+ * `REELAY_ERR_BUDGET_EXCEEDED`, category `quota_exceeded`, not retryable — when spent + the
+ * estimates held by calls in flight + its own estimate would exceed a budget. When the call ends,
+ * its actual spend is recorded (by the measure step) and the hold dropped; a failed call only
+ * drops its hold. A call without an estimate is priced as one unit (MINIMAL_USAGE).
  */
 export class BudgetPolicy implements CallPolicy {
   constructor(
@@ -24,7 +29,7 @@ export class BudgetPolicy implements CallPolicy {
     return this.admit(ctx, fn, inner);
   }
 
-  /** The refusal of this call, or undefined when every budget allows it. */
+  /** The refusal of this call, or undefined when every budget allows it (nothing is held). */
   async refusal(ctx: CallContext): Promise<ReelayError | undefined> {
     const request = this.request(ctx);
     if (request === undefined) return undefined;
@@ -32,27 +37,45 @@ export class BudgetPolicy implements CallPolicy {
   }
 
   /**
-   * Runs the call when the budgets allow it. Fast path: with spend kept in memory the check is
-   * synchronous, and a call no limit applies to is not even priced, so no promise or frame is
-   * added around the call.
+   * Runs the call when the budgets allow it. Fast path: a call no limit applies to is not even
+   * priced, and with spend kept in memory the admission is synchronous.
    */
   private admit<T>(ctx: CallContext, fn: CallFn<T>, inner: CallPolicy | undefined): Promise<T> {
     try {
-      if (this.guard.sharesSpend) {
-        return this.refusal(ctx).then((refusal) => {
-          if (refusal) throw refusal;
-          return inner === undefined ? fn(ctx) : inner.execute(fn, ctx);
-        });
-      }
       const request = this.request(ctx);
-      const refusal = request && this.refusalOf(this.guard.checkBudget(request), ctx);
-      if (refusal) return Promise.reject(refusal);
-      return inner === undefined ? fn(ctx) : inner.execute(fn, ctx);
+      if (request === undefined) return inner === undefined ? fn(ctx) : inner.execute(fn, ctx);
+      const admission = this.guard.admit(request, ctx.clock.now());
+      if (admission instanceof Promise) return admission.then((a) => this.run(a, ctx, fn, inner));
+      return this.run(admission, ctx, fn, inner);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
+  private run<T>(
+    admission: BudgetAdmission,
+    ctx: CallContext,
+    fn: CallFn<T>,
+    inner: CallPolicy | undefined,
+  ): Promise<T> {
+    const refusal = this.refusalOf(admission.check, ctx);
+    if (refusal) return Promise.reject(refusal);
+    const call = inner === undefined ? fn(ctx) : inner.execute(fn, ctx);
+    const release = admission.release;
+    if (release === undefined) return call;
+    return call.then(
+      async (value) => {
+        // The actual spend reaches the shared counters before the hold stops counting.
+        await this.guard.spendWritten();
+        await release();
+        return value;
+      },
+      async (error: unknown) => {
+        await release();
+        throw error;
+      },
+    );
+  }
   /** The budget request of the call (its cost estimated), or undefined when no limit applies to it. */
   private request(ctx: CallContext): BudgetRequest | undefined {
     const { call } = ctx;

@@ -1,5 +1,15 @@
 import type { Clock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
+import { type IdGenerator, randomIds } from '../domain/ids.js';
+import type { SpendLedger } from '../state/router-state.js';
+import {
+  type BudgetAdmission,
+  type HeldBudget,
+  heldBudgets,
+  LocalSpendHolds,
+  storedSpend,
+} from './budget-holds.js';
+import { describeRefusal as describe } from './budget-refusal-text.js';
 import type { CostTracker } from './cost-tracker.js';
 
 /** Spending limits of one provider, in US dollars per UTC day and month. */
@@ -71,14 +81,24 @@ export interface BudgetGuardOptions {
   budgets: Budgets;
   /** Where spend is recorded. */
   tracker: CostTracker;
+  /**
+   * Shared spend holds (Redis): a call's estimate is held atomically against every budget on all
+   * instances before it runs. @default none (holds are kept in this process)
+   */
+  ledger?: SpendLedger;
+  /** How long a hold counts when its process dies before releasing it, ms. @default 3600000 */
+  holdTtlMs?: number;
+  /** Ids of holds (unique across processes). @default randomIds */
+  holdIds?: IdGenerator;
+  /** Told when the shared ledger fails (the admission then falls back to this process's holds). */
+  onLedgerError?: (error: unknown) => void;
 }
 
 const OK: BudgetCheck = Object.freeze({ ok: true as const });
+const ADMITTED: BudgetAdmission = Object.freeze({ check: OK });
 
 // Sub-micro-dollar tolerance so spending exactly the limit is allowed despite float sums.
 const EPSILON = 1e-9;
-
-const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2)}`;
 
 /**
  * Checks a call's estimated cost against the per-job budget and the provider's daily and monthly
@@ -92,6 +112,11 @@ const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ?
 export class BudgetGuard {
   private readonly budgets: Budgets;
   private readonly tracker: CostTracker;
+  private readonly ledger: SpendLedger | undefined;
+  private readonly holdTtlMs: number;
+  private readonly holdIds: IdGenerator;
+  private readonly onLedgerError: (error: unknown) => void;
+  private readonly local = new LocalSpendHolds();
 
   constructor(options: BudgetGuardOptions) {
     this.budgets = {
@@ -101,6 +126,77 @@ export class BudgetGuard {
       ),
     };
     this.tracker = options.tracker;
+    this.ledger = options.ledger;
+    this.holdTtlMs = options.holdTtlMs ?? 3_600_000;
+    this.holdIds = options.holdIds ?? randomIds;
+    this.onLedgerError = options.onLedgerError ?? (() => {});
+  }
+
+  /**
+   * Admits a call and holds its estimate until the admission's `release`, so that concurrent calls
+   * see each other: atomically across instances on the shared ledger (Redis) when there is one;
+   * otherwise in this process, over the durable store's totals (or the in-memory ones). Spent +
+   * held + estimate must fit under every budget the call is subject to. Synchronous when spend is
+   * kept in memory only; a call no limit applies to is admitted without a hold.
+   */
+  admit(request: BudgetRequest, now: number): BudgetAdmission | Promise<BudgetAdmission> {
+    const budgets = this.budgetsOf(request, now);
+    if (budgets.length === 0) return ADMITTED;
+    if (this.ledger) return this.holdShared(this.ledger, request, budgets, now);
+    if (this.tracker.store) {
+      return this.totals(request, now).then((spent) =>
+        this.holdLocal(request, budgets, (name) => spent.get(name) ?? 0),
+      );
+    }
+    return this.holdLocal(request, budgets, (name) => this.spentInMemory(name, request));
+  }
+
+  /** Resolves when the spend recorded so far has reached the tracker's store (when it has one). */
+  spendWritten(): Promise<void> {
+    return this.tracker.written();
+  }
+
+  private holdLocal(
+    request: BudgetRequest,
+    budgets: readonly HeldBudget[],
+    spentOn: (budget: BudgetName) => number,
+  ): BudgetAdmission {
+    const held = (name: BudgetName): number => {
+      const budget = budgets.find((b) => b.budget === name);
+      return budget ? this.local.heldOn(budget.counter) : 0;
+    };
+    const check = this.judge(request, (name) => spentOn(name) + held(name));
+    if (!check.ok) return { check };
+    return { check, release: this.local.hold(request.estimatedUsd, budgets) };
+  }
+
+  private async holdShared(
+    ledger: SpendLedger,
+    request: BudgetRequest,
+    budgets: readonly HeldBudget[],
+    now: number,
+  ): Promise<BudgetAdmission> {
+    const [holdId, usd] = [this.holdIds('hold'), request.estimatedUsd];
+    let result: Awaited<ReturnType<SpendLedger['hold']>>;
+    try {
+      result = await ledger.hold({ holdId, usd, limits: budgets, ttlMs: this.holdTtlMs, now });
+    } catch (error) {
+      // Shared ledger unreachable: judge on the store's totals and this process's holds.
+      this.onLedgerError(error);
+      const spent = await this.totals(request, now);
+      return this.holdLocal(request, budgets, (name) => spent.get(name) ?? 0);
+    }
+    if (!result.admitted) {
+      const refused = budgets[result.index] ?? (budgets[0] as HeldBudget);
+      return { check: this.refusal(request, refused.budget, refused.limitUsd, result.spentUsd) };
+    }
+    const counters = budgets.map((b) => b.counter);
+    return {
+      check: OK,
+      // A hold that cannot be dropped (Redis gone) expires after holdTtlMs.
+      release: () =>
+        ledger.releaseHold(holdId, counters).catch((error: unknown) => this.onLedgerError(error)),
+    };
   }
 
   /** `{ ok: true }`, or the first budget the call would exceed (per job, then daily, then monthly). */
@@ -114,23 +210,27 @@ export class BudgetGuard {
    * (what every process on the database has spent, also before a restart).
    */
   async checkBudgetShared(request: BudgetRequest, clock: Clock): Promise<BudgetCheck> {
-    const store = this.tracker.store;
-    if (!store) return this.checkBudget(request);
-    const spent = new Map<BudgetName, number>();
-    const now = new Date(clock.now());
-    const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-    const month = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    const limits = this.budgets.perProvider?.[request.provider];
-    const { jobId, provider } = request;
-    if (jobId !== undefined && this.budgets.perJobUsd !== undefined) {
-      spent.set('perJob', await store.total({ jobId }));
-    }
-    if (limits?.dailyUsd !== undefined)
-      spent.set('providerDaily', await store.total({ provider, sinceMs: day }));
-    if (limits?.monthlyUsd !== undefined) {
-      spent.set('providerMonthly', await store.total({ provider, sinceMs: month }));
-    }
+    if (!this.tracker.store) return this.checkBudget(request);
+    const spent = await this.totals(request, clock.now());
     return this.judge(request, (budget) => spent.get(budget) ?? 0);
+  }
+
+  /** Spend per budget the request is subject to: from the tracker's store, or in memory. */
+  private async totals(request: BudgetRequest, nowMs: number): Promise<Map<BudgetName, number>> {
+    const store = this.tracker.store;
+    const budgets = this.budgetsOf(request, nowMs);
+    if (store) return storedSpend(store, budgets, nowMs);
+    return new Map(budgets.map((b) => [b.budget, this.spentInMemory(b.budget, request)]));
+  }
+
+  private budgetsOf(request: BudgetRequest, now: number): HeldBudget[] {
+    const limits = this.budgets.perProvider?.[request.provider];
+    const { perJobUsd } = this.budgets;
+    return heldBudgets(
+      request,
+      { perJobUsd, dailyUsd: limits?.dailyUsd, monthlyUsd: limits?.monthlyUsd },
+      now,
+    );
   }
 
   private spentInMemory(budget: BudgetName, request: BudgetRequest): number {
@@ -173,9 +273,18 @@ export class BudgetGuard {
     spentOn: (budget: BudgetName) => number,
   ): BudgetRefusal | undefined {
     if (limitUsd === undefined) return undefined;
-    const { jobId, provider, estimatedUsd } = request;
     const spentUsd = spentOn(budget);
-    if (spentUsd + estimatedUsd <= limitUsd + EPSILON) return undefined;
+    if (spentUsd + request.estimatedUsd <= limitUsd + EPSILON) return undefined;
+    return this.refusal(request, budget, limitUsd, spentUsd);
+  }
+
+  private refusal(
+    request: BudgetRequest,
+    budget: BudgetName,
+    limitUsd: number,
+    spentUsd: number,
+  ): BudgetRefusal {
+    const { jobId, provider, estimatedUsd } = request;
     const base = { ok: false as const, budget, provider, spentUsd, limitUsd, estimatedUsd };
     return { ...base, ...(jobId === undefined ? {} : { jobId }), reason: describe(base, jobId) };
   }
@@ -187,26 +296,5 @@ export class BudgetGuard {
   enforceBudget(request: BudgetRequest): void {
     const check = this.checkBudget(request);
     if (!check.ok) throw new BudgetExceededError(check);
-  }
-}
-
-function describe(r: Omit<BudgetRefusal, 'reason' | 'jobId'>, jobId: string | undefined): string {
-  const call = `this call to ${r.provider} is estimated at ${usd(r.estimatedUsd)}`;
-  switch (r.budget) {
-    case 'perJob':
-      return (
-        `Job ${jobId} would exceed its budget: spent ${usd(r.spentUsd)} of ${usd(r.limitUsd)} and ${call}. ` +
-        'Raise budgets.perJobUsd or choose cheaper providers for this job.'
-      );
-    case 'providerDaily':
-      return (
-        `Provider ${r.provider} would exceed its daily budget: spent ${usd(r.spentUsd)} of ${usd(r.limitUsd)} today (UTC) and ${call}. ` +
-        `Raise budgets.perProvider.${r.provider}.dailyUsd, wait for the reset at 00:00 UTC, or choose another provider.`
-      );
-    case 'providerMonthly':
-      return (
-        `Provider ${r.provider} would exceed its monthly budget: spent ${usd(r.spentUsd)} of ${usd(r.limitUsd)} this month (UTC) and ${call}. ` +
-        `Raise budgets.perProvider.${r.provider}.monthlyUsd, wait for the reset on the 1st (UTC), or choose another provider.`
-      );
   }
 }

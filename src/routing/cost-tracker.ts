@@ -84,6 +84,12 @@ export class CostTracker {
   /** The durable spend store charges are written to, when there is one. */
   readonly store: SpendStore | undefined;
   private readonly logger: Logger;
+  private readonly writing = new Set<Promise<void>>();
+
+  /** Resolves when every charge recorded so far has been written to the store (or failed). */
+  async written(): Promise<void> {
+    if (this.writing.size > 0) await Promise.all(this.writing);
+  }
 
   /**
    * Records one charge.
@@ -98,16 +104,20 @@ export class CostTracker {
       );
     }
     const at = entry.at ?? this.clock.now();
-    this.store
-      ?.add({
-        provider: entry.provider,
-        usd: entry.usd,
-        at,
-        ...(entry.jobId === undefined ? {} : { jobId: entry.jobId }),
-      })
-      .catch((err: unknown) =>
-        this.logger.warn({ tag: 'SPEND_STORE_WRITE_FAILED', provider: entry.provider, err }),
-      );
+    if (this.store) {
+      const write = this.store
+        .add({
+          provider: entry.provider,
+          usd: entry.usd,
+          at,
+          ...(entry.jobId === undefined ? {} : { jobId: entry.jobId }),
+        })
+        .catch((err: unknown) =>
+          this.logger.warn({ tag: 'SPEND_STORE_WRITE_FAILED', provider: entry.provider, err }),
+        );
+      this.writing.add(write);
+      void write.finally(() => this.writing.delete(write));
+    }
     if (entry.jobId !== undefined) {
       const job = this.jobs.get(entry.jobId) ?? new Map<string, number>();
       this.jobs.delete(entry.jobId);

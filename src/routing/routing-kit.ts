@@ -17,6 +17,7 @@ import type {
   HealthStore,
   PendingDecisionStore,
   SharedBreakerStore,
+  SpendLedger,
   SpendStore,
 } from '../state/router-state.js';
 import { BudgetGuard, type Budgets } from './budget.js';
@@ -39,6 +40,11 @@ export interface RoutingKitOptions {
   budgets?: Budgets;
   /** Durable spend (budgets survive restarts, shared by processes on one database). @default memory only */
   spend?: SpendStore;
+  /**
+   * Shared spend holds (Redis): each priced call holds its estimate atomically against the budgets
+   * of every instance before it runs. @default holds kept in this process
+   */
+  spendLedger?: SpendLedger;
   /** Durable pending decisions. @default memory only */
   pendingDecisions?: PendingDecisionStore;
   /**
@@ -130,7 +136,13 @@ export function createRoutingKit(options: RoutingKitOptions): RoutingKit {
     ...(options.random ? { random: options.random } : {}),
   });
   const costs = new CostTracker({ clock, logger, ...(options.spend ? { store: options.spend } : {}) });
-  const budget = new BudgetGuard({ budgets: options.budgets ?? {}, tracker: costs });
+  const budget = new BudgetGuard({
+    budgets: options.budgets ?? {},
+    tracker: costs,
+    ...(options.spendLedger ? { ledger: options.spendLedger } : {}),
+    onLedgerError: (err) =>
+      logger.warn({ tag: 'SPEND_LEDGER_FAILED', err }, 'Shared spend holds unreachable'),
+  });
   const failures = new JobFailureHistory({
     store: options.state?.failures ?? memory.failures,
     now: () => clock.now(),

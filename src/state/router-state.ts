@@ -44,6 +44,54 @@ export interface SpendStore {
   total(query: SpendTotalQuery): Promise<number>;
 }
 
+/**
+ * A counter a budget is judged on: one job's spend (all providers, its lifetime), or one
+ * provider's spend over the UTC days whose `YYYY-MM-DD` key starts with `period` (a day
+ * `2026-12-02` or a month `2026-12`).
+ */
+export type SpendCounter =
+  | { kind: 'job'; jobId: string }
+  | { kind: 'provider'; provider: string; period: string };
+
+/** A counter's name, unique per counter: `job:<id>` or `provider:<id>:<period>`. */
+export function spendCounterName(counter: SpendCounter): string {
+  return counter.kind === 'job' ? `job:${counter.jobId}` : `provider:${counter.provider}:${counter.period}`;
+}
+
+/** One budget a hold must fit under. */
+export interface SpendLimit {
+  counter: SpendCounter;
+  limitUsd: number;
+}
+
+/** A call's estimate held against every budget it is subject to, before the call runs. */
+export interface SpendHoldRequest {
+  /** Unique per call; names the hold for its release. */
+  holdId: string;
+  /** The call's estimated cost, US dollars. */
+  usd: number;
+  limits: readonly SpendLimit[];
+  /** After this long a hold nobody released (its process died) stops counting. */
+  ttlMs: number;
+  /** Ms since the Unix epoch (holds older than `ttlMs` are dropped). */
+  now: number;
+}
+
+/** Outcome of {@link SpendLedger.hold}: admitted, or the first limit (by index) it did not fit. */
+export type SpendHoldResult = { admitted: true } | { admitted: false; index: number; spentUsd: number };
+
+/**
+ * Spend holds shared by every process: one atomic check-and-hold over all of a call's budgets
+ * (spend recorded in the shared {@link SpendStore} counters + holds of calls in flight + this
+ * estimate ≤ limit, for each), so concurrent calls on any number of instances never together
+ * pass a limit by more than one call's estimate.
+ */
+export interface SpendLedger {
+  hold(request: SpendHoldRequest): Promise<SpendHoldResult>;
+  /** Drops a hold (its call ended; its actual spend, if any, is recorded in the store by then). */
+  releaseHold(holdId: string, counters: readonly SpendCounter[]): Promise<void>;
+}
+
 /** A decision waiting for a person's answer, as stored (the full request in `data`). */
 export interface StoredPendingDecision {
   jobId: string;

@@ -46,6 +46,11 @@ export class RedisKeys {
     return `${this.prefix}spend-providers`;
   }
 
+  /** Hash of the holds of calls in flight on one spend counter (a job, or a provider's day or month). */
+  spendHolds(counter: string): string {
+    return `${this.prefix}spend-holds:${counter}`;
+  }
+
   /** Stream of one job's events (a live copy of the durable event log). */
   jobEvents(jobId: string): string {
     return `${this.prefix}events:${jobId}`;

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
+import {
+  type SpendCounter,
+  type SpendHoldRequest,
+  type SpendHoldResult,
+  type SpendLedger,
+  spendCounterName,
+} from '../router-state.js';
 import { LuaScript } from './lua-script.js';
 import { RedisKeys } from './redis-keys.js';
+import { SPEND_HOLD_SCRIPT } from './spend-hold-script.js';
 
 /**
  * Reserves an estimate against a budget only when it fits: one atomic check-and-add, so that any
@@ -41,8 +49,13 @@ export interface SpendReservation {
  * Spend against budgets shared by every instance through Redis. A priced call reserves its
  * estimate first ({@link RedisSpendLedger.reserve}), then settles the difference to its actual
  * cost, or releases the reservation when it did not run.
+ *
+ * As a {@link SpendLedger} (what the router's budget policy uses), it holds a call's estimate
+ * against the spend counters of `RedisSpendStore` — per job, per provider and UTC day — in one
+ * atomic script over all of the call's budgets ({@link RedisSpendLedger.hold}); the call's actual
+ * spend is then recorded in those counters as any other charge, and the hold dropped.
  */
-export class RedisSpendLedger {
+export class RedisSpendLedger implements SpendLedger {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys = new RedisKeys(),
@@ -76,5 +89,38 @@ export class RedisSpendLedger {
   /** Spend counted against `budget` so far. */
   async spent(budget: string): Promise<number> {
     return Number((await this.redis.hget(this.keys.spend(budget), 'spent')) ?? 0) / MICROS;
+  }
+
+  /** Holds `request.usd` on every counter of `request.limits` when it fits under all of them. */
+  async hold(request: SpendHoldRequest): Promise<SpendHoldResult> {
+    const keys: string[] = [];
+    const limits: (string | number)[] = [];
+    for (const { counter, limitUsd } of request.limits) {
+      keys.push(this.counterKey(counter), this.keys.spendHolds(spendCounterName(counter)));
+      limits.push(counter.kind === 'job' ? '' : counter.period, toMicros(limitUsd));
+    }
+    const reply = (await SPEND_HOLD_SCRIPT.run(this.redis, keys, [
+      request.holdId,
+      toMicros(request.usd),
+      Math.floor(request.now),
+      Math.max(1, Math.ceil(request.ttlMs)),
+      ...limits,
+    ])) as number[];
+    if (reply[0] === 1) return { admitted: true };
+    return { admitted: false, index: reply[1] ?? 0, spentUsd: (reply[2] ?? 0) / MICROS };
+  }
+
+  /** Drops the hold `holdId` from every counter it was taken on. */
+  async releaseHold(holdId: string, counters: readonly SpendCounter[]): Promise<void> {
+    if (counters.length === 0) return;
+    const tx = this.redis.multi();
+    for (const counter of counters) tx.hdel(this.keys.spendHolds(spendCounterName(counter)), holdId);
+    await tx.exec();
+  }
+
+  private counterKey(counter: SpendCounter): string {
+    return counter.kind === 'job'
+      ? this.keys.spendOfJob(counter.jobId)
+      : this.keys.spendOfProvider(counter.provider);
   }
 }

@@ -3,6 +3,7 @@ import type { Disposable } from '../../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
 import type { EventLog } from '../event-log.js';
 import { RedisKeys } from './redis-keys.js';
+import { StreamMultiplexer } from './stream-multiplexer.js';
 
 /** Options of {@link RedisStreamEventLog}. */
 export interface RedisStreamEventLogOptions {
@@ -15,16 +16,17 @@ export interface RedisStreamEventLogOptions {
   maxLen?: number;
   /** Streams expire this long after their last append. @default one day */
   retentionMs?: number;
-  /** How long one blocking read waits before looping (also bounds the time to notice a dispose). @default 1000 */
+  /** Longest one blocking read waits before it is re-armed anyway. @default 1000 */
   blockMs?: number;
+  /** Name of the one blocking reader connection in `CLIENT LIST`. @default 'reelay-events' */
+  readerName?: string;
   /** Told when the stream copy of an event could not be written (the durable log has it). */
   onError?: (error: unknown) => void;
 }
 
 interface Reader {
   listeners: Set<(event: StoredEvent) => void>;
-  connection: Redis;
-  stopped: boolean;
+  unfollow: () => void;
 }
 
 /**
@@ -32,13 +34,20 @@ interface Reader {
  * per job, so that every process (any API instance) receives every job's events live, whichever
  * worker produced them. Ids, replays (`read`) and `lastId` come from the durable log; a reader that
  * misses a stream entry is covered by the durable log (callers that need every id read it too).
+ * All the job streams a process follows are read on one blocking connection ({@link StreamMultiplexer}).
  */
 export class RedisStreamEventLog implements EventLog {
   private readonly keys: RedisKeys;
   private readonly readers = new Map<string, Reader>();
+  private readonly streams: StreamMultiplexer;
 
   constructor(private readonly options: RedisStreamEventLogOptions) {
     this.keys = options.keys ?? new RedisKeys();
+    this.streams = new StreamMultiplexer({
+      redis: options.redis,
+      ...(options.blockMs === undefined ? {} : { blockMs: options.blockMs }),
+      ...(options.readerName === undefined ? {} : { connectionName: options.readerName }),
+    });
   }
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
@@ -97,56 +106,27 @@ export class RedisStreamEventLog implements EventLog {
         if (current === undefined) return;
         current.listeners.delete(deliver);
         if (current.listeners.size === 0) {
-          current.stopped = true;
-          current.connection.disconnect();
+          current.unfollow();
           this.readers.delete(jobId);
         }
       },
     };
   }
 
-  /** Stops every blocking reader. */
+  /** Stops the blocking reader. */
   close(): void {
-    for (const reader of this.readers.values()) {
-      reader.stopped = true;
-      reader.connection.disconnect();
-    }
+    this.streams.close();
     this.readers.clear();
   }
 
   private startReader(jobId: string): Reader {
-    const connection = this.options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    connection.on('error', () => {});
-    const reader: Reader = { listeners: new Set(), connection, stopped: false };
-    const key = this.keys.jobEvents(jobId);
-    const loop = async (): Promise<void> => {
-      let cursor = '$';
-      while (!reader.stopped) {
-        try {
-          const reply = await connection.xread(
-            'BLOCK',
-            this.options.blockMs ?? 1_000,
-            'STREAMS',
-            key,
-            cursor,
-          );
-          for (const [, entries] of reply ?? []) {
-            for (const [entryId, fields] of entries) {
-              cursor = entryId;
-              const json = fields[fields.indexOf('e') + 1];
-              if (json === undefined) continue;
-              const event = JSON.parse(json) as StoredEvent;
-              for (const listener of reader.listeners) listener(event);
-            }
-          }
-        } catch {
-          if (reader.stopped) return;
-          // Redis away: the durable log still has everything; retry shortly.
-          await new Promise((resolve) => setTimeout(resolve, 200).unref());
-        }
-      }
-    };
-    void loop();
-    return reader;
+    const listeners = new Set<(event: StoredEvent) => void>();
+    const unfollow = this.streams.follow(this.keys.jobEvents(jobId), (fields) => {
+      const json = fields[fields.indexOf('e') + 1];
+      if (json === undefined) return;
+      const event = JSON.parse(json) as StoredEvent;
+      for (const listener of listeners) listener(event);
+    });
+    return { listeners, unfollow };
   }
 }
