@@ -124,6 +124,7 @@ export { RetryPolicy } from './resilience/retry-policy.js';
 export { type CallSlots, SharedBulkhead, type SharedSlotsOptions } from './resilience/shared-bulkhead.js';
 export { TimeoutPolicy } from './resilience/timeout-policy.js';
 export { BudgetExceededError, type Budgets } from './routing/budget.js';
+export type { BudgetAdmission } from './routing/budget-holds.js';
 export { BudgetPolicy } from './routing/budget-policy.js';
 export { estimateCost } from './routing/cost-model.js';
 export {
@@ -162,11 +163,17 @@ export { RedisBreakerStateStore } from './state/redis/redis-breaker-state-store.
 export { RedisLearnedLimitStore } from './state/redis/redis-learned-limit-store.js';
 export { RedisSemaphoreStore } from './state/redis/redis-semaphore-store.js';
 export { RedisSpendLedger } from './state/redis/redis-spend-ledger.js';
-export type {
-  PendingDecisionStore,
-  RouterStateStores,
-  SpendRecord,
-  SpendStore,
+export {
+  type PendingDecisionStore,
+  type RouterStateStores,
+  type SpendCounter,
+  type SpendHoldRequest,
+  type SpendHoldResult,
+  type SpendLedger,
+  type SpendLimit,
+  type SpendRecord,
+  type SpendStore,
+  spendCounterName,
 } from './state/router-state.js';
 export type { SemaphoreStore } from './state/semaphore-store.js';
 export { SqliteAttemptTrail } from './state/sqlite/sqlite-attempt-trail.js';

@@ -173,6 +173,31 @@ describe('JobRunner', () => {
     await runner.stop();
   });
 
+  it('stops a job canceled by another process at once when told (the pub/sub cancel), without a second canceled event', async () => {
+    let aborted = false;
+    const s = setup(async (_job, _hooks, signal) => {
+      await untilAborted(signal).catch((e) => {
+        aborted = true;
+        throw e;
+      });
+      return RESULT;
+    }, 3000);
+    await s.submit('job_y');
+    const runner = s.makeRunner('w1');
+    runner.start();
+    await vi.advanceTimersByTimeAsync(10);
+    // Another process (the API instance) records the cancel and its event, then tells this worker.
+    const elsewhere = s.makeRunner('api');
+    await elsewhere.cancel('job_y', 'canceled on the API instance');
+    expect(aborted).toBe(false);
+    const job = await runner.cancel('job_y', 'canceled on the API instance');
+    expect(aborted).toBe(true);
+    expect(job.status).toBe('canceled');
+    expect(runner.activeJobs()).not.toContain('job_y');
+    expect((await s.events('job_y')).filter((e) => e.type === 'canceled')).toHaveLength(1);
+    await runner.stop();
+  });
+
   it('leaves a job to another worker when stopped mid-job, which resumes it once the lease lapses', async () => {
     let calls = 0;
     const s = setup(async (_job, _hooks, signal) => {

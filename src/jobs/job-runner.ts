@@ -181,16 +181,27 @@ export class JobRunner {
    */
   async cancel(jobId: string, reason = 'canceled by the user'): Promise<JobRecord> {
     const job = await this.mustGet(jobId);
+    const local = this.running.get(jobId);
+    if (job.status === 'canceled' && local) {
+      // Canceled by another process (its store write and event are done): stop the local run.
+      await this.abortLocal(jobId, local, reason);
+      return job;
+    }
     const updated = await this.options.jobs.update(jobId, (r) => cancelJob(r, reason, this.clock.now()));
     const partialArtifacts = await this.options.orchestrator.artifacts(jobId).catch(() => []);
     this.options.onJobEnd?.(jobId);
     await this.options.sink.emit(jobId, job.correlationId, { type: 'canceled', reason, partialArtifacts });
-    const local = this.running.get(jobId);
-    if (local) {
-      local.controller.abort(new ReelayError('REELAY_ERR_CANCELED', `Job ${jobId} was canceled: ${reason}`));
-      await local.done.catch(() => undefined);
-    }
+    if (local) await this.abortLocal(jobId, local, reason);
     return updated;
+  }
+
+  private async abortLocal(
+    jobId: string,
+    local: { controller: AbortController; done: Promise<unknown> },
+    reason: string,
+  ): Promise<void> {
+    local.controller.abort(new ReelayError('REELAY_ERR_CANCELED', `Job ${jobId} was canceled: ${reason}`));
+    await local.done.catch(() => undefined);
   }
 
   private async mustGet(jobId: string): Promise<JobRecord> {
