@@ -81,12 +81,16 @@ export class LocalSpendHolds {
 
   /** US dollars held on `counter` by calls in flight. */
   heldOn(counter: SpendCounter): number {
-    return this.held.get(spendCounterName(counter)) ?? 0;
+    return this.heldOnName(spendCounterName(counter));
   }
 
-  /** Holds `usd` on every counter; returns the release (idempotent). */
-  hold(usd: number, budgets: readonly HeldBudget[]): () => void {
-    const names = budgets.map((b) => spendCounterName(b.counter));
+  /** US dollars held on the counter named `name` (see `spendCounterName`). */
+  heldOnName(name: string): number {
+    return this.held.get(name) ?? 0;
+  }
+
+  /** Holds `usd` on every named counter; returns the release (idempotent). */
+  hold(usd: number, names: readonly string[]): () => void {
     for (const name of names) this.held.set(name, (this.held.get(name) ?? 0) + usd);
     let released = false;
     return () => {

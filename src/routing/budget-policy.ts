@@ -63,6 +63,19 @@ export class BudgetPolicy implements CallPolicy {
     const call = inner === undefined ? fn(ctx) : inner.execute(fn, ctx);
     const release = admission.release;
     if (release === undefined) return call;
+    if (!this.guard.releasesAfterWrite) {
+      // Spend kept in this process only: the record is synchronous, the hold drops at once.
+      return call.then(
+        (value) => {
+          release();
+          return value;
+        },
+        (error: unknown) => {
+          release();
+          throw error;
+        },
+      );
+    }
     return call.then(
       async (value) => {
         // The actual spend reaches the shared counters before the hold stops counting.

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
-import type { SpendLedger } from '../state/router-state.js';
+import { type SpendLedger, spendCounterName } from '../state/router-state.js';
 import {
   type BudgetAdmission,
   type HeldBudget,
@@ -144,11 +144,9 @@ export class BudgetGuard {
     if (budgets.length === 0) return ADMITTED;
     if (this.ledger) return this.holdShared(this.ledger, request, budgets, now);
     if (this.tracker.store) {
-      return this.totals(request, now).then((spent) =>
-        this.holdLocal(request, budgets, (name) => spent.get(name) ?? 0),
-      );
+      return this.totals(request, now).then((spent) => this.holdLocal(request, budgets, spent));
     }
-    return this.holdLocal(request, budgets, (name) => this.spentInMemory(name, request));
+    return this.holdLocal(request, budgets, undefined);
   }
 
   /** Resolves when the spend recorded so far has reached the tracker's store (when it has one). */
@@ -156,18 +154,28 @@ export class BudgetGuard {
     return this.tracker.written();
   }
 
+  /**
+   * Judges the call on spent (the store's totals, or the in-memory tracker's) + this process's holds
+   * + its estimate, budget by budget in order, and holds the estimate when all allow it. Hot path
+   * without Redis: no closures, one counter name per budget.
+   */
   private holdLocal(
     request: BudgetRequest,
     budgets: readonly HeldBudget[],
-    spentOn: (budget: BudgetName) => number,
+    stored: ReadonlyMap<BudgetName, number> | undefined,
   ): BudgetAdmission {
-    const held = (name: BudgetName): number => {
-      const budget = budgets.find((b) => b.budget === name);
-      return budget ? this.local.heldOn(budget.counter) : 0;
-    };
-    const check = this.judge(request, (name) => spentOn(name) + held(name));
-    if (!check.ok) return { check };
-    return { check, release: this.local.hold(request.estimatedUsd, budgets) };
+    const names: string[] = [];
+    for (const budget of budgets) {
+      const name = spendCounterName(budget.counter);
+      names.push(name);
+      const spent =
+        (stored ? (stored.get(budget.budget) ?? 0) : this.spentInMemory(budget.budget, request)) +
+        this.local.heldOnName(name);
+      if (spent + request.estimatedUsd > budget.limitUsd + EPSILON) {
+        return { check: this.refusal(request, budget.budget, budget.limitUsd, spent) };
+      }
+    }
+    return { check: OK, release: this.local.hold(request.estimatedUsd, names) };
   }
 
   private async holdShared(
@@ -184,7 +192,7 @@ export class BudgetGuard {
       // Shared ledger unreachable: judge on the store's totals and this process's holds.
       this.onLedgerError(error);
       const spent = await this.totals(request, now);
-      return this.holdLocal(request, budgets, (name) => spent.get(name) ?? 0);
+      return this.holdLocal(request, budgets, spent);
     }
     if (!result.admitted) {
       const refused = budgets[result.index] ?? (budgets[0] as HeldBudget);
@@ -247,6 +255,14 @@ export class BudgetGuard {
     if (jobId !== undefined && this.budgets.perJobUsd !== undefined) return true;
     const limits = this.budgets.perProvider?.[provider];
     return limits !== undefined && (limits.dailyUsd !== undefined || limits.monthlyUsd !== undefined);
+  }
+
+  /**
+   * Whether a hold must wait for the recorded spend to reach a store (or a shared ledger) before it
+   * is dropped; false when spend is kept in this process only (release is then synchronous).
+   */
+  get releasesAfterWrite(): boolean {
+    return this.ledger !== undefined || this.tracker.store !== undefined;
   }
 
   /** Whether spend is read from a durable store (then only {@link checkBudgetShared} sees all of it). */
