@@ -385,6 +385,8 @@ for (const t of snapshotTimers) clearTimeout(t);
 const end = await sample(server.pid, startedAt);
 const endChildren = await names(await descendants(server.pid));
 samples.push(end);
+// Read before the end snapshot below: writing a snapshot grows the server's RSS by ~100 MB.
+const serverMemory = DIAG_DIR ? await diagSummary(DIAG_DIR, WARMUP_MS) : undefined;
 if (DIAG_DIR) {
   // The idle server's heap, after the end figures (a snapshot itself grows RSS).
   process.kill(server.pid, 'SIGUSR2');
@@ -423,7 +425,7 @@ const result = {
     Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_') || k === 'GLIBC_TUNABLES'),
   ),
   loadAverage: { start: loadAtStart, end: loadavg().map((l) => Math.round(l * 100) / 100) },
-  ...(DIAG_DIR ? { serverMemory: await diagSummary(DIAG_DIR, WARMUP_MS) } : {}),
+  ...(serverMemory ? { serverMemory } : {}),
   descriptors: { start: start.fds, end: end.fds },
   childProcesses: {
     start: start.children,
