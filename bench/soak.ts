@@ -7,7 +7,13 @@
  * (goal ≤ 5 %), and descriptors and children compared with the start (goal: back to the start).
  * Writes bench/results/soak.json.
  *
+ * The warm-up excluded from the growth is the first 15 % of the run, at most 5 min; the baseline is
+ * the first sample after it (both stated in the report, with the load average and the glibc malloc
+ * settings the server inherited). docs/memory.md explains the figures.
+ *
  * Run: `npx tsx bench/soak.ts <duration>` — e.g. `60m`, `45m`, `300s` (default 10m).
+ * Diagnostics: `REELAY_SOAK_DIAG=<dir>` (the server's memory split every 10 s),
+ * `REELAY_SOAK_SNAPSHOTS=180,600` (heap snapshots at those seconds), `REELAY_SOAK_RESULTS=<name>`.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request } from 'node:http';
