@@ -7,11 +7,17 @@
  * (goal ≤ 5 %), and descriptors and children compared with the start (goal: back to the start).
  * Writes bench/results/soak.json.
  *
+ * The warm-up excluded from the growth is the first 15 % of the run, at most 5 min; the baseline is
+ * the first sample after it (both stated in the report, with the load average and the glibc malloc
+ * settings the server inherited). docs/memory.md explains the figures.
+ *
  * Run: `npx tsx bench/soak.ts <duration>` — e.g. `60m`, `45m`, `300s` (default 10m).
+ * Diagnostics: `REELAY_SOAK_DIAG=<dir>` (the server's memory split every 10 s),
+ * `REELAY_SOAK_SNAPSHOTS=180,600` (heap snapshots at those seconds), `REELAY_SOAK_RESULTS=<name>`.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,9 +26,22 @@ import {
   seededRandom,
   sendHostile,
 } from '../test/support/hostile-requests.js';
+import { diagSummary } from './lib/soak-diag-summary.js';
 import { spawnServer } from './lib/spawn-server.js';
 
-const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'soak.json');
+/** REELAY_SOAK_DIAG=<dir>: the server samples its memory there (see bench/lib/soak-diag.ts). */
+const DIAG_DIR = process.env.REELAY_SOAK_DIAG;
+/** REELAY_SOAK_RESULTS=<name>: write bench/results/<name>.json (diagnostic runs keep soak.json). */
+const RESULTS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'results',
+  `${process.env.REELAY_SOAK_RESULTS ?? 'soak'}.json`,
+);
+/** With REELAY_SOAK_DIAG: seconds into the run at which the server writes a heap snapshot. */
+const SNAPSHOT_AT_S = (process.env.REELAY_SOAK_SNAPSHOTS ?? '')
+  .split(',')
+  .filter((t) => t.trim() !== '')
+  .map(Number);
 
 function parseDuration(text: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text ?? '10m');
@@ -215,6 +234,7 @@ const server = await spawnServer({
   DATABASE_URL: '',
 });
 const startedAt = Date.now();
+const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 const samples: Sample[] = [await sample(server.pid, startedAt)];
 const counts = {
   submitted: 0,
@@ -329,6 +349,9 @@ async function noiseLoop(): Promise<void> {
   }
 }
 
+const snapshotTimers = DIAG_DIR
+  ? SNAPSHOT_AT_S.map((at) => setTimeout(() => process.kill(server.pid, 'SIGUSR2'), at * 1000))
+  : [];
 const loops = [jobLoop(), jobLoop(), noiseLoop()];
 await new Promise((r) => setTimeout(r, DURATION_MS));
 stopping = true;
@@ -364,9 +387,17 @@ while (Date.now() < drainUntil) {
 }
 await new Promise((r) => setTimeout(r, 15_000));
 clearInterval(sampler);
+for (const t of snapshotTimers) clearTimeout(t);
 const end = await sample(server.pid, startedAt);
 const endChildren = await names(await descendants(server.pid));
 samples.push(end);
+// Read before the end snapshot below: writing a snapshot grows the server's RSS by ~100 MB.
+const serverMemory = DIAG_DIR ? await diagSummary(DIAG_DIR, WARMUP_MS) : undefined;
+if (DIAG_DIR) {
+  // The idle server's heap, after the end figures (a snapshot itself grows RSS).
+  process.kill(server.pid, 'SIGUSR2');
+  await new Promise((r) => setTimeout(r, 30_000));
+}
 const stderr = server.stderr();
 await server.stop();
 faults.server.close();
@@ -392,7 +423,15 @@ const result = {
     maxMb: Math.round(Math.max(...samples.map((s) => s.rssKb)) / 102.4) / 10,
     growthAfterWarmupPct: growthPct,
     goalPct: 5,
+    baseline: `the first 10-s sample at or after ${Math.round(WARMUP_MS / 1000)} s of load (${Math.round(warm.atMs / 1000)} s); the end is the idle server after the drain and 15 s of rest`,
+    excluded: `the first ${Math.round(WARMUP_MS / 1000)} s: module loading, JIT and first-use allocations (start ${Math.round(start.rssKb / 1024)} MB is the sample right after listening)`,
   },
+  /** glibc malloc settings the server ran with (they change how much freed memory RSS keeps). */
+  mallocEnv: Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_') || k === 'GLIBC_TUNABLES'),
+  ),
+  loadAverage: { start: loadAtStart, end: loadavg().map((l) => Math.round(l * 100) / 100) },
+  ...(serverMemory ? { serverMemory } : {}),
   descriptors: { start: start.fds, end: end.fds },
   childProcesses: {
     start: start.children,

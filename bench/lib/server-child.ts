@@ -7,11 +7,13 @@
 import { loadConfig } from '../../src/config/app-config.js';
 import { createReelay } from '../../src/jobs/create-reelay.js';
 import { createServer } from '../../src/server/create-server.js';
+import { startSoakDiag } from './soak-diag.js';
 
 const worker = !process.argv.includes('--no-worker');
 const leaseIndex = process.argv.indexOf('--lease-ms');
 const leaseMs = leaseIndex === -1 ? undefined : Number(process.argv[leaseIndex + 1]);
 
+const stopDiag = startSoakDiag(process.env.REELAY_SOAK_DIAG);
 const config = loadConfig();
 const reelay = await createReelay({
   config,
@@ -28,6 +30,7 @@ process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
 const shutdown = async (): Promise<void> => {
   await app.close();
   await reelay.close();
+  stopDiag();
   process.exit(0);
 };
 process.once('SIGTERM', () => void shutdown());

@@ -241,6 +241,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     onJobEnd: (jobId) => {
       kit.gateway.withdrawDecisions(jobId, 'job ended');
       if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
+      kit.failures.forget(jobId);
     },
   });
   const queue = scaleOut?.queue(runner, config.concurrency.jobs);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryFailureHistoryStore } from '../state/memory/memory-router-state.js';
 import { JobFailureHistory } from './job-failure-history.js';
 import { MemoryCallRecordStore } from './memory-call-record-store.js';
 
@@ -25,6 +26,30 @@ describe('JobFailureHistory', () => {
     h.recordFailure('c', 's', 'p', 'timeout');
     expect(h.failedProviders('b')).toEqual([]);
     expect(h.failedProviders('a')).toEqual(['p', 'q']);
+  });
+});
+
+describe('JobFailureHistory in a long-running worker', () => {
+  it('keeps at most maxJobs loaded marks, though jobs without failures are never kept', async () => {
+    const h = new JobFailureHistory({ maxJobs: 3, store: new MemoryFailureHistoryStore() });
+    for (let i = 0; i < 10; i++) await h.load(`job_${i}`);
+    expect(h.size).toEqual({ jobs: 0, loaded: 3 });
+    // The oldest mark was dropped: loading job_0 again reads the store afresh.
+    expect(h.load('job_0')).toBeInstanceOf(Promise);
+    expect(h.load('job_9')).toBeUndefined();
+  });
+
+  it('forget drops the in-process copy and keeps the store: a later load reads it back', async () => {
+    const store = new MemoryFailureHistoryStore();
+    const h = new JobFailureHistory({ store });
+    await h.load('j');
+    h.recordFailure('j', 'script', 'ollama', 'timeout');
+    await h.flush();
+    h.forget('j');
+    expect(h.size).toEqual({ jobs: 0, loaded: 0 });
+    expect(h.failedProviders('j')).toEqual([]);
+    await h.load('j');
+    expect(h.failedProviders('j')).toEqual(['ollama']);
   });
 });
 

@@ -83,6 +83,11 @@ export class JobFailureHistory {
     const store = this.store;
     if (!store || this.loaded.has(jobId)) return undefined;
     this.loaded.add(jobId);
+    // Bounded like `jobs`: a job with no failure is never kept there, so `keep` never evicts it.
+    if (this.loaded.size > this.maxJobs) {
+      const oldest = this.loaded.values().next().value;
+      if (oldest !== undefined) this.loaded.delete(oldest);
+    }
     return this.writes
       .after(jobId)
       .then(() => store.list(jobId))
@@ -127,6 +132,20 @@ export class JobFailureHistory {
     this.loaded.delete(jobId);
     const store = this.store;
     if (store) this.writes.queue(jobId, () => store.clear(jobId));
+  }
+
+  /**
+   * Drops the job's in-process copy (the store keeps it): call it when an attempt ends here. If
+   * the job runs here again, {@link load} reads the store afresh.
+   */
+  forget(jobId: string): void {
+    this.jobs.delete(jobId);
+    this.loaded.delete(jobId);
+  }
+
+  /** Jobs held in process: with failures kept, and loaded from the store. */
+  get size(): { jobs: number; loaded: number } {
+    return { jobs: this.jobs.size, loaded: this.loaded.size };
   }
 
   /** Resolves when every write started so far has settled. */
