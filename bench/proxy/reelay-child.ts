@@ -18,3 +18,5 @@ const app = createServer({
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 process.send?.({ url });
+// A clean exit on SIGTERM, so `--cpu-prof` (bench/proxy-cpu.ts with PROXY_CPU_PROF) writes its file.
+process.on('SIGTERM', () => process.exit(0));
