@@ -141,7 +141,9 @@ try {
   for (let r = 0; r < ROUNDS; r += 1)
     for (const t of targets) {
       const m = await measure(t, upstream.pid);
-      (rounds[t.name] ??= []).push(m);
+      const list = rounds[t.name] ?? [];
+      list.push(m);
+      rounds[t.name] = list;
       process.stdout.write(
         `round ${r + 1} ${t.name.padEnd(8)} server ${m.serverUs} µs CPU/req, upstream ${m.upstreamUs} µs, failed ${m.failed}\n`,
       );
