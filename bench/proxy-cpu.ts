@@ -5,7 +5,10 @@
  * server process's utime+stime (from /proc/<pid>/stat) before and after gives µs CPU per request.
  * For Reelay and Portkey the upstream's own CPU is measured apart and not counted.
  * Writes bench/results/<--out, default proxy-cpu>.json.
- * Run: `npx tsx bench/proxy-cpu.ts [--requests N] [--rounds N] [--out name] [--stream]`
+ * `--baseline DIR` adds a second Reelay server running DIR's src/ (e.g. `git archive main src
+ * test/support | tar -x -C DIR`, with DIR/node_modules linked to this one): an A/B in one run, the
+ * two measured in alternation, so both see the same load.
+ * Run: `npx tsx bench/proxy-cpu.ts [--requests N] [--rounds N] [--out name] [--stream] [--baseline DIR] [--no-portkey]`
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -119,11 +122,14 @@ async function measure(
 try {
   const upstream = await forkChild('upstream-child.ts');
   const reelay = await forkChild('reelay-child.ts', [upstream.url]);
-  const portkey = await startPortkey();
+  const baselineDir = argOf('baseline');
+  const baseline = baselineDir ? await forkChild('reelay-child.ts', [upstream.url, baselineDir]) : undefined;
+  const portkey = process.argv.includes('--no-portkey') ? undefined : await startPortkey();
   const targets: Target[] = [
     { name: 'direct', ...upstream, headers: {}, model: 'bench-model' },
     { name: 'reelay', ...reelay, headers: {}, model: 'bench' },
   ];
+  if (baseline) targets.push({ name: 'reelay-baseline', ...baseline, headers: {}, model: 'bench' });
   if (portkey)
     targets.push({
       name: 'portkey',
@@ -152,7 +158,12 @@ try {
     [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   const perTarget: Record<string, number> = {};
   for (const [name, xs] of Object.entries(rounds)) perTarget[name] = median(xs.map((x) => x.serverUs));
+  // Per-round ratio to the baseline measured next to it: load drifts between rounds, less within one.
+  const abRatios = (rounds.reelay ?? []).map((r, k) =>
+    round(r.serverUs / (rounds['reelay-baseline']?.[k]?.serverUs ?? Number.NaN), 3),
+  );
   const summary = {
+    ...(baseline ? { reelayOverBaselinePerRound: abRatios, reelayOverBaselineMedian: median(abRatios) } : {}),
     cpuUsPerRequest: perTarget,
     reelayOverDirect: round((perTarget.reelay ?? 0) / (perTarget.direct ?? 1), 2),
     ...(perTarget.portkey
