@@ -1,6 +1,7 @@
 import { sleep } from '../../domain/clock.js';
 import type { FallbackPolicy } from '../../domain/fallback.js';
 import type { AutomaticReason } from '../../patience/fallback-decision.js';
+import type { UpstreamAttemptRecord } from '../../state/attempt-trail.js';
 import { type AttemptResult, attemptDeployment, type ExchangeContext } from './attempt-runner.js';
 import type { Deployment } from './deployment-catalog.js';
 import type { UpstreamVerdict } from './upstream-verdict.js';
@@ -77,19 +78,21 @@ export async function acquireDeployment(
     started: number,
   ): void => {
     const elapsedMs = proxy.clock.now() - started;
-    proxy.attempts.add({
+    // Built without spreads: one object per attempt on the hot path.
+    const record: UpstreamAttemptRecord = {
       key: ctx.auditKey,
       correlationId: ctx.correlationId,
       group: ctx.group,
       deployment: d.id,
       attempt: ctx.attempts,
       outcome,
-      ...(why === undefined ? {} : { reason: why }),
-      ...(status === undefined ? {} : { status }),
       startedAt: new Date(started).toISOString(),
       elapsedMs,
       midStream,
-    });
+    };
+    if (why !== undefined) record.reason = why;
+    if (status !== undefined) record.status = status;
+    proxy.attempts.add(record);
     if (proxy.options.onEvent === undefined && !proxy.debugEnabled) return;
     proxy.emit({
       type: 'proxy-attempt',

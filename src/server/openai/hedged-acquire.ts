@@ -60,15 +60,13 @@ export async function acquireHedged(
   hedge: ChatHedge,
 ): Promise<HedgedAcquired | Refusal> {
   const { proxy } = ctx;
+  // Hedging configured nowhere (the common case): no settings to merge per request.
+  if (hedge.config === undefined && hedge.request === undefined) return acquirePlain(ctx, options);
   const settings = resolveHedgeSettings(hedge.config, { modelGroup: ctx.group, request: hedge.request });
   const first = options.chain[0];
   const target = settings.hedgeTo === 'same' ? first : options.chain[1];
-  const startedAt = proxy.clock.now();
-  if (!settings.enabled || options.policy !== 'auto' || options.prefill !== undefined || !first || !target) {
-    const got = await acquireDeployment(ctx, options);
-    if (got.ok) samples(proxy).record(got.deployment.id, proxy.clock.now() - startedAt);
-    return got.ok ? { ...got, pin: got.deployment } : got;
-  }
+  if (!settings.enabled || options.policy !== 'auto' || options.prefill !== undefined || !first || !target)
+    return acquirePlain(ctx, options);
   const delayMs = delayOf(settings, samples(proxy).p95(first.id, settings.minSamples));
   const primaryCtx: ExchangeContext = { ...ctx };
   const hedgeCtx: ExchangeContext = { ...ctx, attempts: 0 };
@@ -102,6 +100,20 @@ export async function acquireHedged(
     if (error instanceof LegRefused) return error.refusal;
     throw error;
   }
+}
+
+/** Without a hedge: the failover loop alone, its first-token time sampled. */
+async function acquirePlain(
+  ctx: ExchangeContext,
+  options: AcquireOptions,
+): Promise<HedgedAcquired | Refusal> {
+  const startedAt = ctx.proxy.clock.now();
+  const got = await acquireDeployment(ctx, options);
+  if (!got.ok) return got;
+  samples(ctx.proxy).record(got.deployment.id, ctx.proxy.clock.now() - startedAt);
+  const acquired = got as HedgedAcquired;
+  acquired.pin = got.deployment;
+  return acquired;
 }
 
 function delayOf(settings: ResolvedHedgeSettings, p95: number | undefined): number {

@@ -111,6 +111,24 @@ function failureOf(error: unknown): TransportFailure {
   );
 }
 
+const PLAIN_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+});
+// The request headers per API key, built once (undici only reads them): no object per request.
+const keyedHeaders = new Map<string, Readonly<Record<string, string>>>();
+
+function headersFor(apiKey: string | undefined): Readonly<Record<string, string>> {
+  if (!apiKey) return PLAIN_HEADERS;
+  let headers = keyedHeaders.get(apiKey);
+  if (!headers) {
+    if (keyedHeaders.size >= 1000) keyedHeaders.clear();
+    headers = Object.freeze({ ...PLAIN_HEADERS, authorization: `Bearer ${apiKey}` });
+    keyedHeaders.set(apiKey, headers);
+  }
+  return headers;
+}
+
 /**
  * Sends one POST over a keep-alive connection pool and resolves as soon as the response headers
  * arrive. Rejects with a {@link TransportFailure} for a refused or reset connection, headers that
@@ -118,11 +136,7 @@ function failureOf(error: unknown): TransportFailure {
  * `destroy()` it.
  */
 export function openUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-  };
-  if (req.apiKey) headers.authorization = `Bearer ${req.apiKey}`;
+  const headers = headersFor(req.apiKey);
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let body: UpstreamBody | undefined;
