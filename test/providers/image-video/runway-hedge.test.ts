@@ -83,18 +83,18 @@ describe('render hedging against the Runway fixture', () => {
     const s = setup();
     fx.scenario.stuckNext = 1;
     const run = s.h.kit.router.run(renderCall());
-    await waitFor(() => creates().length === 1, 3000, 'the primary task');
+    await waitFor(() => creates().length === 1, 15_000, 'the primary task');
     await s.clock.advance(1499);
     expect(creates()).toHaveLength(1);
     await s.clock.advance(1);
-    await waitFor(() => creates().length === 2, 3000, 'the hedge task');
+    await waitFor(() => creates().length === 2, 15_000, 'the hedge task');
     // Only the first task was stuck in the queue: the hedge's task runs normally.
     const primaryTask = fx.stuck.at(-1);
     expect(primaryTask).toBeDefined();
     const result = await driveUntilSettled(s.clock, run, 500);
     expect(result.provider.id).toBe('runway');
     expect(result.switched).toBe(false);
-    await waitFor(() => fx.canceled.length === 1, 3000, 'the DELETE of the losing task');
+    await waitFor(() => fx.canceled.length === 1, 15_000, 'the DELETE of the losing task');
     expect(fx.canceled).toEqual([primaryTask]);
     const deleted = fx.requests.find((r) => r.method === 'DELETE');
     expect(deleted?.path).toBe(`/v1/tasks/${primaryTask}`);
@@ -124,13 +124,13 @@ describe('render hedging against the Runway fixture', () => {
       );
     const run = s.h.kit.router.run(call);
     const t0 = s.clock.now();
-    await waitFor(() => s.clock.nextAt() === t0 + 1000, 3000, 'the first poll timer');
+    await waitFor(() => s.clock.nextAt() === t0 + 1000, 15_000, 'the first poll timer');
     await s.clock.advance(1000);
     // The PENDING answer is in once the next poll is scheduled (at 2 s).
-    await waitFor(() => fx.requests.filter((r) => r.method === 'GET').length === 1, 3000, 'the poll');
-    await waitFor(() => s.clock.nextAt() === s.clock.now() + 1000, 3000, 'the next poll timer');
+    await waitFor(() => fx.requests.filter((r) => r.method === 'GET').length === 1, 15_000, 'the poll');
+    await waitFor(() => s.clock.nextAt() === s.clock.now() + 1000, 15_000, 'the next poll timer');
     await s.clock.advance(1000);
-    await waitFor(() => percents.length > 0, 3000, 'the first progress');
+    await waitFor(() => percents.length > 0, 15_000, 'the first progress');
     const result = await driveUntilSettled(s.clock, run, 500);
     expect(result.provider.id).toBe('runway');
     expect(creates()).toHaveLength(1);
@@ -144,14 +144,14 @@ describe('render hedging against the Runway fixture', () => {
     const controller = new AbortController();
     const run = s.h.kit.router.run(renderCall({ signal: controller.signal }));
     run.catch(() => {});
-    await waitFor(() => creates().length === 1, 3000, 'the primary task');
+    await waitFor(() => creates().length === 1, 15_000, 'the primary task');
     await s.clock.advance(5000);
     expect(creates()).toHaveLength(1);
     expect(fx.canceled).toEqual([]);
     controller.abort(new Error('test over'));
     await expect(run).rejects.toBeDefined();
     // Aborting the call itself still deletes its task.
-    await waitFor(() => fx.canceled.length === 1, 3000, 'the DELETE on abort');
+    await waitFor(() => fx.canceled.length === 1, 15_000, 'the DELETE on abort');
   });
 });
 
