@@ -111,17 +111,17 @@ describe('render hedging against the Runway fixture', () => {
     const percents: number[] = [];
     const call = renderCall({ hedge: { asyncJob: true, job: { enabled: true, afterMs: 2500 } } });
     const inner = call.call;
-    // The context's fields are getters on its prototype: keep them, replace only the heartbeat.
+    // `signal` is an accessor on the context's prototype (read through its private state): pass it
+    // on explicitly, as the pipeline's own wrappers do, and replace only the heartbeat.
     call.call = (provider, ctx) =>
-      inner(
-        provider,
-        Object.assign(Object.create(ctx) as typeof ctx, {
-          heartbeat: (beat: Heartbeat) => {
-            if (beat.percent !== undefined) percents.push(beat.percent);
-            ctx.heartbeat(beat);
-          },
-        }),
-      );
+      inner(provider, {
+        ...ctx,
+        signal: ctx.signal,
+        heartbeat: (beat: Heartbeat) => {
+          if (beat.percent !== undefined) percents.push(beat.percent);
+          ctx.heartbeat(beat);
+        },
+      });
     const run = s.h.kit.router.run(call);
     const t0 = s.clock.now();
     await waitFor(() => s.clock.nextAt() === t0 + 1000, 15_000, 'the first poll timer');
