@@ -36,7 +36,7 @@ describe('x264 tuning of moving segments', () => {
   });
 
   it('adds the full-pel diamond search only to moving segments, and stitchable headers to all', () => {
-    expect(x264Params(true, DEFAULT_MOTION_ENCODING)).toBe('stitchable=1:me=dia:subme=0:merange=4');
+    expect(x264Params(true, DEFAULT_MOTION_ENCODING)).toBe('stitchable=1:me=dia:subme=0');
     expect(x264Params(false, DEFAULT_MOTION_ENCODING)).toBe('stitchable=1');
     expect(x264Params(true, { fullPel: false, crfOffset: -0.5 })).toBe('stitchable=1');
     expect(x264Params(true, undefined)).toBe('stitchable=1');
@@ -59,7 +59,7 @@ describe('x264 tuning of moving segments', () => {
   it('puts the tuning into the segment arguments: same preset, different analysis and CRF', () => {
     const moving = segmentArgs(panning, settings, '/w/m.mp4');
     const fixed = segmentArgs(still, settings, '/w/s.mp4');
-    expect(argAfter(moving, '-x264-params')).toBe('stitchable=1:me=dia:subme=0:merange=4');
+    expect(argAfter(moving, '-x264-params')).toBe('stitchable=1:me=dia:subme=0');
     expect(argAfter(moving, '-crf')).toBe('22.5');
     expect(argAfter(fixed, '-x264-params')).toBe('stitchable=1');
     expect(argAfter(fixed, '-crf')).toBe('23');

@@ -4,16 +4,14 @@
  * The pan moves the picture by exactly one whole pixel per frame (`panPlan`), so a full-pel
  * motion search finds every motion vector exactly: quarter-pel refinement (`subme`) and the
  * hexagon search only add CPU. Moving segments therefore use the diamond search without sub-pixel
- * refinement, within ±4 pixels (with 3 B-frames a frame is at most 4 frames, so 4 pixels, from
- * its reference), at a slightly lower CRF so their SSIM is at least what the preset's analysis
- * gives.
+ * refinement, at a slightly lower CRF so their SSIM matches what the default analysis gives.
  *
  * Every segment is encoded `stitchable`, so the SPS/PPS do not depend on the CRF or the analysis
  * (x264 otherwise writes the CRF into `pic_init_qp`) and segments encoded differently still join
  * by stream copy.
  */
 export interface MotionEncoding {
-  /** Full-pel diamond search ({@link FULL_PEL_PARAMS}) for moving segments. @default true */
+  /** Full-pel diamond search (`me=dia:subme=0`) for moving segments. @default true */
   fullPel: boolean;
   /** Added to the CRF of moving segments (negative = better quality) to keep their SSIM. @default -0.5 */
   crfOffset: number;
@@ -25,11 +23,8 @@ export const DEFAULT_MOTION_ENCODING: MotionEncoding = { fullPel: true, crfOffse
 /** x264 parameters that keep headers identical whatever the CRF and analysis (`-x264-params`). */
 export const STITCHABLE_PARAMS = 'stitchable=1';
 
-/**
- * x264 analysis of a moving segment when {@link MotionEncoding.fullPel} is on. None of these
- * changes the SPS/PPS, so moving and still segments still join by copy.
- */
-export const FULL_PEL_PARAMS = 'me=dia:subme=0:merange=4';
+/** x264 analysis of a moving segment when {@link MotionEncoding.fullPel} is on. */
+export const FULL_PEL_PARAMS = 'me=dia:subme=0';
 
 /** The `-x264-params` value of a segment: stitchable always, full-pel search when it moves. */
 export function x264Params(moving: boolean, encoding: MotionEncoding | undefined): string {
