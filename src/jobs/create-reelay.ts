@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { ReelayConfig } from '../config/app-config.js';
 import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
@@ -16,19 +15,17 @@ import { createOfflineProviders, type OfflineProvidersOptions } from '../provide
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { FfmpegComposer, type FfmpegComposerOptions } from '../providers/video/ffmpeg-composer.js';
 import { createRoutingKit, type RoutingKit } from '../routing/routing-kit.js';
-import { createPostgresStores } from '../state/postgres/postgres-stores.js';
-import { createSqliteStores } from '../state/sqlite/sqlite-stores.js';
 import type { ReelayStores } from '../state/stores.js';
 import { withAttemptRetention } from './attempt-retention.js';
 import { DecisionAnswerRelay } from './decision-answer-relay.js';
+import { jobDecisionHooks } from './job-decision-hooks.js';
 import { JobEventSink } from './job-event-sink.js';
 import { JobPruner } from './job-pruner.js';
 import { JobRunner } from './job-runner.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { LocalReelayService } from './local-reelay-service.js';
-import { openDecisionFromLog } from './pending-decision-from-log.js';
+import { openReelayStores } from './open-reelay-stores.js';
 import { createProviderLimits } from './provider-limits.js';
-import { openRedisScaleOut } from './redis-scale-out.js';
 import { ReelayMetrics } from './reelay-metrics.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
@@ -138,21 +135,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     byId.set(p.id, p);
   const registry = new ProviderRegistry(byId.values());
 
-  const durableStores =
-    options.stores ??
-    (config.databaseUrl
-      ? await createPostgresStores(config.databaseUrl, {
-          clock,
-          // Without Redis, other processes' events and new jobs arrive by LISTEN/NOTIFY.
-          listen: !config.redisUrl,
-          onListenError: (err) =>
-            logger.warn({ tag: 'PG_LISTEN_FAILED', err }, 'PostgreSQL LISTEN connection failed; polling'),
-        })
-      : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
-  const scaleOut = config.redisUrl ? await openRedisScaleOut(config, durableStores, logger) : undefined;
-  const stores = scaleOut?.stores ?? durableStores;
-  // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.
-  const sharedStore = options.sharedStore ?? (scaleOut !== undefined || options.stores === undefined);
+  const { stores, scaleOut, sharedStore } = await openReelayStores(config, options, { clock, logger });
 
   const limits = createProviderLimits(config, {
     clock,
@@ -221,28 +204,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     // With wake-ups (PostgreSQL NOTIFY) the claim poll is only the backstop.
     pollIntervalMs: options.pollIntervalMs ?? (stores.wake ? 5_000 : 1000),
     ...(stores.wake ? { wake: (listener: () => void) => stores.wake!.onJobs(listener) } : {}),
-    onAttemptStart: async (job) => {
-      if (job.attempts < 2) return;
-      // The previous attempt's worker died: a decision it left open is carried over, not asked again.
-      const open = openDecisionFromLog(await stores.events.read(job.id, 0, 100_000));
-      if (!open) return;
-      const { decisionId, stage, provider } = open.decision;
-      kit.gateway.carryOverDecision(job.id, {
-        decisionId,
-        stage,
-        provider,
-        ...(open.answer ? { answer: open.answer } : {}),
-      });
-      sink.log(job.id, 'info', 'Carried over the decision the previous attempt left open', {
-        decisionId,
-        answered: open.answer !== undefined,
-      });
-    },
-    onJobEnd: (jobId) => {
-      kit.gateway.withdrawDecisions(jobId, 'job ended');
-      if (kit.gateway.getLock(jobId)) kit.gateway.releaseProviderLock(jobId, 'job ended');
-      kit.failures.forget(jobId);
-    },
+    ...jobDecisionHooks(kit.gateway, stores.events, sink, (jobId) => kit.failures.forget(jobId)),
   });
   const queue = scaleOut?.queue(runner, config.concurrency.jobs);
   if (worker && queue) await queue.startWorker();

@@ -3,23 +3,12 @@ import type { Disposable } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
-import { redactDeep } from '../domain/redact.js';
 import type { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
-import { parseVideoRequest } from '../pipeline/video-request.js';
-import { failureDetails } from '../routing/stage-failure.js';
 import type { JobStore } from '../state/job-store.js';
+import { type JobAttemptDeps, runJobAttempt } from './job-attempt.js';
 import type { JobEventSink } from './job-event-sink.js';
 import { isTerminalStatus, type JobRecord } from './job-record.js';
-import {
-  cancelJob,
-  completeJob,
-  failJob,
-  isLeaseExpired,
-  recoverJob,
-  renewJobLease,
-  reportProgress,
-  startJob,
-} from './job-state-machine.js';
+import { cancelJob, isLeaseExpired, recoverJob, startJob } from './job-state-machine.js';
 
 /** Options of {@link JobRunner}. */
 export interface JobRunnerOptions {
@@ -78,6 +67,7 @@ export class JobRunner {
   private started = false;
   private claiming = false;
   private woken: Disposable | undefined;
+  private readonly attemptDeps: JobAttemptDeps;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -86,6 +76,18 @@ export class JobRunner {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    const { jobs, orchestrator, sink, onJobEnd, onAttemptStart } = options;
+    this.attemptDeps = {
+      jobs,
+      orchestrator,
+      sink,
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      clock: this.clock,
+      logger: this.logger,
+      onJobEnd,
+      onAttemptStart,
+    };
   }
 
   /** Starts taking work. */
@@ -238,178 +240,10 @@ export class JobRunner {
 
   private launch(job: JobRecord): void {
     const controller = new AbortController();
-    const done = this.execute(job, controller).finally(() => {
+    const done = runJobAttempt(this.attemptDeps, job, controller).finally(() => {
       this.running.delete(job.id);
       this.notify();
     });
     this.running.set(job.id, { controller, done });
-  }
-
-  private async execute(job: JobRecord, controller: AbortController): Promise<void> {
-    const { sink, jobs } = this.options;
-    const emit = sink.emit.bind(sink, job.id, job.correlationId);
-    const renew = this.keepLease(job.id, controller);
-    // Locks are released and decisions withdrawn *before* the terminal event, which stays last.
-    let ended = false;
-    const endJob = (): void => {
-      if (ended) return;
-      ended = true;
-      this.options.onJobEnd?.(job.id);
-    };
-    try {
-      await emit({ type: 'job-started', attempt: job.attempts });
-      sink.log(job.id, 'info', job.attempts > 1 ? `Job resumed (attempt ${job.attempts})` : 'Job started', {
-        worker: this.owner,
-        correlationId: job.correlationId,
-      });
-      await this.options
-        .onAttemptStart?.(job)
-        .catch((err: unknown) =>
-          this.logger.warn(
-            { tag: 'ATTEMPT_START_HOOK_FAILED', jobId: job.id, err },
-            'Attempt start hook failed',
-          ),
-        );
-      // Accepted at submit under the limits then in force: not re-judged here.
-      const request = parseVideoRequest(job.request, { maxPixelFramesPerJob: Number.POSITIVE_INFINITY });
-      const result = await this.options.orchestrator.run(
-        {
-          id: job.id,
-          correlationId: job.correlationId,
-          request,
-          policy: job.fallbackPolicy,
-          attempt: job.attempts,
-        },
-        {
-          emit: (event) => {
-            void emit(event);
-            if (event.type === 'progress') {
-              void jobs
-                .update(job.id, (r) =>
-                  reportProgress(
-                    r,
-                    {
-                      progress: event.percentage,
-                      stage: event.stage,
-                      message: event.message,
-                      etaSeconds: event.etaSeconds ?? null,
-                    },
-                    this.clock.now(),
-                  ),
-                )
-                .catch(() => undefined);
-            }
-          },
-          log: (level, message, fields) => sink.log(job.id, level, message, fields),
-        },
-        controller.signal,
-      );
-      await jobs.update(job.id, (r) =>
-        completeJob(
-          r,
-          {
-            path: result.path,
-            durationSeconds: result.durationSeconds,
-            sizeBytes: result.sizeBytes,
-            width: result.width,
-            height: result.height,
-          },
-          this.clock.now(),
-        ),
-      );
-      sink.log(job.id, 'info', 'Job done', { served: result.served, skipped: result.skippedSteps });
-      endJob();
-      await emit({
-        type: 'done',
-        videoUrl: `/api/video/${job.id}/download`,
-        outputPath: result.path,
-        durationSeconds: result.durationSeconds,
-      });
-    } catch (error) {
-      await this.finishWithError(job, controller, error, endJob);
-    } finally {
-      renew.stop();
-      endJob();
-      await sink.flush(job.id);
-    }
-  }
-
-  private async finishWithError(
-    job: JobRecord,
-    controller: AbortController,
-    error: unknown,
-    endJob: () => void,
-  ): Promise<void> {
-    const { sink, jobs } = this.options;
-    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
-    const canceled =
-      ReelayError.isInstance(reason) && reason.code === 'REELAY_ERR_CANCELED'
-        ? reason
-        : ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED'
-          ? error
-          : undefined;
-    const current = await jobs.get(job.id);
-    if (current?.status !== 'running' || current.lease?.owner !== this.owner) {
-      // Canceled elsewhere, or the job moved on: nothing to record here, and nothing to append after
-      // the terminal event another process wrote.
-      if (current && isTerminalStatus(current.status)) sink.markEnded(job.id);
-      return;
-    }
-    if (ReelayError.isInstance(reason) && reason.code === 'REELAY_ERR_INTERNAL' && !canceled) {
-      sink.log(job.id, 'warn', 'Worker stopped mid-job; the job resumes from its checkpoints elsewhere');
-      return;
-    }
-    if (canceled) {
-      const partialArtifacts = await this.options.orchestrator.artifacts(job.id);
-      await jobs.update(job.id, (r) => cancelJob(r, canceled.message, this.clock.now()));
-      sink.log(job.id, 'info', 'Job canceled', { partialArtifacts });
-      endJob();
-      await sink.emit(job.id, job.correlationId, {
-        type: 'canceled',
-        reason: canceled.message,
-        partialArtifacts,
-      });
-      return;
-    }
-    const details = redactDeep(failureDetails(error, { correlationId: job.correlationId }));
-    await jobs.update(job.id, (r) => failJob(r, details, this.clock.now()));
-    sink.log(job.id, 'error', `Job failed: ${details.message}`, { code: details.code, stage: details.stage });
-    endJob();
-    await sink.emit(job.id, job.correlationId, { type: 'error', error: details });
-  }
-
-  /** Renews the lease every third of its length; losing it (or a cancel elsewhere) aborts the job. */
-  private keepLease(jobId: string, controller: AbortController): { stop(): void } {
-    let handle: TimerHandle | undefined;
-    let stopped = false;
-    const tick = (): void => {
-      handle = this.clock.setTimeout(async () => {
-        if (stopped) return;
-        try {
-          await this.options.jobs.update(jobId, (r) =>
-            renewJobLease(r, this.owner, this.leaseMs, this.clock.now()),
-          );
-        } catch (error) {
-          const job = await this.options.jobs.get(jobId).catch(() => null);
-          const reason =
-            job?.status === 'canceled'
-              ? new ReelayError('REELAY_ERR_CANCELED', `Job ${jobId} was canceled`)
-              : new ReelayError(
-                  'REELAY_ERR_CONFLICT',
-                  `Lost the lease on job ${jobId}: ${(error as Error).message}`,
-                );
-          controller.abort(reason);
-          return;
-        }
-        if (!stopped) tick();
-      }, this.leaseMs / 3);
-    };
-    tick();
-    return {
-      stop: () => {
-        stopped = true;
-        if (handle !== undefined) this.clock.clearTimeout(handle);
-      },
-    };
   }
 }

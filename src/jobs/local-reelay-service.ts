@@ -7,8 +7,6 @@ import type { FallbackDecision } from '../domain/fallback.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { redactDeep } from '../domain/redact.js';
 import { assertStorable } from '../domain/storable-text.js';
-import { chosenProviders } from '../pipeline/preflight.js';
-import { parseVideoRequest } from '../pipeline/video-request.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
@@ -16,9 +14,8 @@ import type { StateHealthReport } from '../state/tiers/tier-health.js';
 import { describeBudgets, describePerformance } from './describe-performance.js';
 import { describeProviders } from './describe-providers.js';
 import { followJobEvents } from './follow-job-events.js';
-import { assertSameRequest, idempotentJobId } from './idempotency.js';
 import type { JobEventSink } from './job-event-sink.js';
-import { createJobRecord, type JobRecord, type JobStatus } from './job-record.js';
+import type { JobRecord, JobStatus } from './job-record.js';
 import type { JobRunner } from './job-runner.js';
 import {
   pendingDecisionFromLog,
@@ -40,6 +37,7 @@ import type {
   SubmitOptions,
 } from './reelay-service.js';
 import { submitRemoteAnswer } from './remote-decision-answer.js';
+import { submitJob } from './submit-job.js';
 
 /** What the local service is made of (see `createReelay`). */
 export interface LocalServiceParts {
@@ -68,63 +66,12 @@ export interface LocalServiceParts {
   close: () => Promise<void>;
 }
 
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** The {@link ReelayService} over this process's container (stores, router, worker). */
 export class LocalReelayService implements ReelayService {
   constructor(private readonly parts: LocalServiceParts) {}
 
-  async submit(input: unknown, options: SubmitOptions = {}): Promise<JobRecord> {
-    const { config, stores, sink, clock, ids, registry } = this.parts;
-    const withPolicy =
-      typeof input === 'object' && input !== null && !Array.isArray(input) && !('fallbackPolicy' in input)
-        ? { ...input, fallbackPolicy: config.fallbackPolicy }
-        : input;
-    const request = parseVideoRequest(withPolicy, config.limits);
-    chosenProviders(request, registry);
-    const correlationId =
-      options.correlationId && CORRELATION_ID.test(options.correlationId)
-        ? options.correlationId
-        : ids('corr');
-    const created = createJobRecord(
-      {
-        request: request as unknown as Record<string, unknown>,
-        fallbackPolicy: request.fallbackPolicy,
-        correlationId,
-        submittedBy: options.submittedBy ?? null,
-      },
-      { clock, ids },
-    );
-    const key = options.idempotencyKey;
-    const job =
-      key === undefined ? created : { ...created, id: idempotentJobId(key, options.submittedBy ?? null) };
-    if (key !== undefined) {
-      const existing = await this.createOnce(job);
-      if (existing !== null) return existing;
-    } else {
-      await stores.jobs.create(job);
-    }
-    await sink.emit(job.id, correlationId, { type: 'job-queued', brief: request.brief.slice(0, 200) });
-    sink.log(job.id, 'info', 'Job queued', { correlationId, policy: request.fallbackPolicy });
-    this.parts.runner.notify();
-    await this.parts.queue?.enqueue(job.id);
-    return job;
-  }
-
-  /** Creates an idempotent job, or returns the job its key already created (on any instance). */
-  private async createOnce(job: JobRecord): Promise<JobRecord | null> {
-    const found = await this.parts.stores.jobs.get(job.id);
-    if (found === null) {
-      try {
-        await this.parts.stores.jobs.create(job);
-        return null;
-      } catch (error) {
-        if (!ReelayError.isInstance(error) || error.code !== 'REELAY_ERR_CONFLICT') throw error;
-      }
-    }
-    const existing = found ?? (await this.mustGet(job.id));
-    assertSameRequest(job.id, existing.request, job.request);
-    return existing;
+  submit(input: unknown, options: SubmitOptions = {}): Promise<JobRecord> {
+    return submitJob(this.parts, input, options);
   }
 
   getJob(id: string): Promise<JobRecord | null> {

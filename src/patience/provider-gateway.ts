@@ -2,7 +2,7 @@ import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loa
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
-import type { FallbackDecision, FallbackPolicy } from '../domain/fallback.js';
+import type { FallbackDecision } from '../domain/fallback.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { ProviderType } from '../domain/provider-type.js';
@@ -19,7 +19,6 @@ import {
 import { FallbackDecisionFactory } from './fallback-decision.js';
 import { FallbackRecorder } from './fallback-recorder.js';
 import type {
-  AlternativesFn,
   ExecuteRequest,
   GatewayEvent,
   GatewayStatistics,
@@ -34,28 +33,15 @@ import type { LockValidation, PrimaryProviderLock } from './primary-provider-loc
 import { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { ProviderState } from './provider-state.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
-import { abortRun, callRef, type RunningOperation } from './running-operation.js';
-import { createStallContext } from './stall-context.js';
-import { StallDetector, type StallDetectorEvent } from './stall-detector.js';
-import {
-  askStallHandler,
-  offStallHandler,
-  reportOnlyStallHandler,
-  type StallDecision,
-  type StallHandler,
-} from './stall-handlers.js';
+import { StallDetector } from './stall-detector.js';
+import { askStallHandler, offStallHandler } from './stall-handlers.js';
 import {
   type AutomaticStallSwitch,
   applyStallOptionToRun,
   type StallOptionDeps,
   type SwitchOutcome,
 } from './stall-options.js';
-
-const DETECTOR_LOG: Record<StallDetectorEvent['type'], ['info' | 'warn', string]> = {
-  'latency-category-changed': ['info', 'PROVIDER_LATENCY_CATEGORY_CHANGE'],
-  'stall-suspected': ['warn', 'PROVIDER_STALL_SUSPECTED'],
-  'stall-cleared': ['info', 'PROVIDER_STALL_CLEARED'],
-};
+import { StallResponder } from './stall-responder.js';
 
 /**
  * The patience layer's front door: provider locks, request validation, execution with patience
@@ -77,8 +63,6 @@ export class ProviderGateway {
   private readonly profiles: ProviderTimeoutProfileLoader;
   private readonly audit: AuditTrail;
   private readonly patienceProfile: PatienceProfileName;
-  private readonly handlers: Partial<Record<FallbackPolicy, StallHandler>>;
-  private readonly alternatives: AlternativesFn;
   private readonly emitter: ListenedEmitter<GatewayEvent>;
   private readonly detector: StallDetector<RunningEntry>;
   private readonly broker: DecisionBroker;
@@ -94,14 +78,11 @@ export class ProviderGateway {
     this.profiles = options.profiles;
     this.audit = options.audit;
     this.patienceProfile = options.patienceProfile ?? 'balanced';
-    this.handlers = { ask: askStallHandler, off: offStallHandler, ...options.stallHandlers };
-    this.alternatives = options.alternatives ?? (() => []);
     this.emitter = new ListenedEmitter((err) =>
       this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
     );
     const emit = (event: GatewayEvent): void => this.emitter.emit(event);
     this.detector = new StallDetector<RunningEntry>({ clock: this.clock, logger: this.logger });
-    this.detector.onAny((event) => this.onDetectorEvent(event));
     this.broker = new DecisionBroker({
       emit,
       clock: this.clock,
@@ -148,6 +129,16 @@ export class ProviderGateway {
       emit,
       listens: (type) => this.emitter.listens(type),
     };
+    const responder = new StallResponder({
+      logger: this.logger,
+      detector: this.detector,
+      broker: this.broker,
+      handlers: { ask: askStallHandler, off: offStallHandler, ...options.stallHandlers },
+      alternatives: options.alternatives ?? (() => []),
+      stallOptions: this.stallOptionDeps,
+      emit,
+    });
+    this.detector.onAny((event) => responder.handle(event));
   }
 
   /**
@@ -300,64 +291,5 @@ export class ProviderGateway {
   /** Listens to every event. */
   onAny(listener: (event: GatewayEvent) => void): Disposable {
     return this.emitter.onAny(listener);
-  }
-
-  private onDetectorEvent(event: StallDetectorEvent): void {
-    const [level, tag] = DETECTOR_LOG[event.type];
-    this.logger[level]({ ...event, tag }, `${event.provider} ${event.type}`);
-    this.emitter.emit(event);
-    if (event.type !== 'stall-suspected') return;
-    const run = this.detector.get(event.operationId);
-    if (!run) return;
-    const handler = run.stallHandler ?? ((run.policy && this.handlers[run.policy]) || reportOnlyStallHandler);
-    const stall = createStallContext(run, event, {
-      alternatives: this.alternatives,
-      broker: this.broker,
-      logger: this.logger,
-      isRunning: (id) => this.detector.get(id) === run,
-    });
-    const failed = (err: unknown): void =>
-      this.logger.error({ tag: 'STALL_HANDLER_ERROR', ...callRef(run), err }, 'Stall handler failed');
-    try {
-      const decision = handler.onStall(stall);
-      // A decision known at once (off: stop) is applied at once, within the detector's event.
-      if (decision === undefined || !('then' in decision)) {
-        this.applyStallDecision(run, decision).catch(failed);
-      } else {
-        decision.then((d) => this.applyStallDecision(run, d)).catch(failed);
-      }
-    } catch (err) {
-      failed(err);
-    }
-  }
-
-  /** Applies a stall handler's decision to the call it is about, while that call still runs. */
-  private async applyStallDecision(
-    run: RunningOperation,
-    decision: StallDecision | undefined,
-  ): Promise<void> {
-    if (decision === undefined || decision.action === 'wait') return;
-    if (this.detector.get(run.operationId) !== run) return;
-    const id = decision.action === 'stop' ? undefined : decision.decisionId;
-    const ref = id === undefined ? {} : { decisionId: id };
-    switch (decision.action) {
-      case 'stop':
-        abortRun(run, decision.error);
-        return;
-      case 'continue':
-        await applyStallOptionToRun(this.stallOptionDeps, run, { option: decision.option, ...ref });
-        return;
-      case 'cancel':
-        await applyStallOptionToRun(this.stallOptionDeps, run, { option: 'cancel_job', ...ref });
-        return;
-      case 'switch':
-        await applyStallOptionToRun(
-          this.stallOptionDeps,
-          run,
-          { option: 'try_alternative', provider: decision.to, ...ref },
-          decision.automatic,
-        );
-        return;
-    }
   }
 }

@@ -2,79 +2,35 @@ import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js'
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import type { ErrorCategory } from '../domain/error-category.js';
-import { ReelayError } from '../domain/errors.js';
 import { parseBreakerState } from './breaker-state-schema.js';
+import { resolveBreakerThresholds } from './breaker-thresholds.js';
 import {
   type BreakerInput,
   type BreakerState,
   type BreakerStateName,
   type BreakerThresholds,
-  DEFAULT_BREAKER_THRESHOLDS,
   INITIAL_BREAKER_STATE,
   type OutcomeKind,
   stepBreaker,
 } from './circuit-breaker-state.js';
+import type {
+  BreakerEvent,
+  BreakerPermit,
+  CallOutcome,
+  CircuitBreakerOptions,
+} from './circuit-breaker-types.js';
 import { CircuitOpenError } from './circuit-open-error.js';
 import { classifyError } from './classify-error.js';
 import { isLimitRefusal } from './limit-refusal.js';
 import { defaultCountsForBreaker } from './recovery-strategies.js';
 
-/** How a call through the breaker ended. */
-export interface CallOutcome {
-  ok: boolean;
-  durationMs: number;
-  /** Category of the failure (when `ok` is false). @default 'system_error' */
-  category?: ErrorCategory;
-  /** We stopped the call (a lost hedge, a gone client): no evidence about the provider, not counted. */
-  aborted?: boolean;
-}
-
-/** The answer of {@link CircuitBreaker.tryAcquire}. */
-export type BreakerPermit =
-  | {
-      ok: true;
-      /** True when this call is a half-open probe. */
-      probe: boolean;
-      /** Reports how the call ended; call exactly once (later calls are ignored). */
-      release(outcome: CallOutcome): void;
-    }
-  | {
-      ok: false;
-      /** Ms until an automatic probe is possible; undefined when unknown or manual. */
-      retryInMs: number | undefined;
-      state: BreakerStateName;
-    };
-
-/** A change of state name, as emitted by `state-changed`. */
-export interface BreakerStateChange {
-  provider: string;
-  from: BreakerStateName;
-  to: BreakerStateName;
-  reason: string;
-  /** Clock time of the change, ms since the epoch. */
-  at: number;
-}
-
-/** Events of a {@link CircuitBreaker}. */
-export type BreakerEvent = { type: 'state-changed' } & BreakerStateChange;
-
-/** Options of {@link CircuitBreaker}; thresholds default to {@link DEFAULT_BREAKER_THRESHOLDS}. */
-export interface CircuitBreakerOptions extends Partial<BreakerThresholds> {
-  /** @default systemClock */
-  clock?: Clock;
-  /** Which failure categories are evidence of an outage. @default the strategy table's countsForBreaker */
-  countsForBreaker?: (category: ErrorCategory) => boolean;
-  /** State to start from (e.g. read back from a store). @default closed */
-  initialState?: BreakerState;
-  /** Receives errors thrown by event listeners. @default ignore */
-  onListenerError?: (error: unknown) => void;
-  /**
-   * Told of every input that changed the state (not of restores), with the resulting state and
-   * the clock time it was applied at: how a store writes the breaker through or re-applies the
-   * step on a shared copy. Called synchronously; must not throw. @default none
-   */
-  onTransition?: (input: BreakerInput, state: BreakerState, at: number) => void;
-}
+export type {
+  BreakerEvent,
+  BreakerPermit,
+  BreakerStateChange,
+  CallOutcome,
+  CircuitBreakerOptions,
+} from './circuit-breaker-types.js';
 
 /**
  * A circuit breaker for one provider: stops calling a provider that keeps failing, lets a few
@@ -105,10 +61,7 @@ export class CircuitBreaker {
   ) {
     const { clock, countsForBreaker, initialState, onListenerError, onTransition, ...thresholds } = options;
     this.onTransition = onTransition;
-    this.thresholds = validThresholds(provider, {
-      ...DEFAULT_BREAKER_THRESHOLDS,
-      ...definedOnly(thresholds),
-    });
+    this.thresholds = resolveBreakerThresholds(provider, thresholds);
     this.clock = clock ?? systemClock;
     this.counts = countsForBreaker ?? defaultCountsForBreaker;
     this.events = new TypedEmitter<BreakerEvent>(onListenerError);
@@ -335,24 +288,4 @@ export class CircuitBreaker {
       });
     }
   }
-}
-
-function validThresholds(provider: string, t: BreakerThresholds): Readonly<BreakerThresholds> {
-  for (const [name, value] of Object.entries(t)) {
-    const countLike =
-      name === 'failureThreshold' || name === 'halfOpenMaxCalls' || name === 'successThreshold';
-    const ok = countLike ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
-    if (!ok) {
-      throw new ReelayError(
-        'REELAY_ERR_CONFIG',
-        `Circuit breaker for ${provider} has an invalid ${name} (${String(value)}): use ${countLike ? 'a whole number of at least 1' : 'a non-negative number of ms'}.`,
-        { provider, details: { field: name } },
-      );
-    }
-  }
-  return Object.freeze(t);
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,52 +3,23 @@ import { type Clock, sleep, systemClock } from '../domain/clock.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { LearnedLimitStore, LearnedTake } from '../state/learned-limit-store.js';
 import { MemoryRateWindowStore } from '../state/memory/memory-rate-window-store.js';
-import type { RateWindowLimits, RateWindowStore } from '../state/rate-window-store.js';
+import type { RateWindowStore } from '../state/rate-window-store.js';
 import { rateLimitWaitError } from './limit-refusal.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
+import {
+  countLearned,
+  learnReading,
+  limitBucket,
+  limitView,
+  newLimitState,
+  type ProviderLimitState,
+  type RateLimitSettings,
+  type RateLimitView,
+  windowLimits,
+} from './rate-limit-state.js';
 import type { HeaderSource } from './retry-after.js';
 
-/** Rate limits of one provider deployment, from the configuration. */
-export interface RateLimitSettings {
-  /** Requests allowed per window (per minute by default). */
-  requestsPerMinute?: number;
-  /** Tokens allowed per window (per minute by default). */
-  tokensPerMinute?: number;
-  /** Longest a call may wait for the limit before it is refused as `rate_limit`. @default 30000 */
-  maxWaitMs?: number;
-  /** Length of the window the limits apply to; shorter only to scale tests and benches. @default 60000 */
-  windowMs?: number;
-  /**
-   * Added to the window when counting: a request is counted when it leaves Reelay but reaches the
-   * provider a little later, and jitter in that delay could otherwise put one request too many
-   * into the provider's own window. @default 1 % of the window
-   */
-  marginMs?: number;
-  /** Id of the API key in use ({@link keyIdOf}), so each key has its own counters. */
-  keyId?: string;
-}
-
-/** What `/api/providers` and the metrics show of one provider's rate limit. */
-export interface RateLimitView {
-  /** Counter id: provider, plus `#<key id>` when a key is known. Never the key. */
-  bucket: string;
-  windowMs: number;
-  /** Requests per window in force (configured, else learned from the provider's headers). */
-  requestLimit: number | null;
-  tokenLimit: number | null;
-  /** Requests left: the lower of the window's room and what the provider last said. */
-  remainingRequests: number | null;
-  remainingTokens: number | null;
-  /** Calls waiting for the limit right now. */
-  waiting: number;
-  /** Calls that had to wait, and for how long in total. */
-  waits: number;
-  waitedMsTotal: number;
-  /** Calls refused because the wait would exceed `maxWaitMs`. */
-  rejected: number;
-  /** ISO time until which the provider asked us to stop (Retry-After), when in force. */
-  blockedUntil: string | null;
-}
+export type { RateLimitSettings, RateLimitView } from './rate-limit-state.js';
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -89,26 +60,6 @@ export interface AcquireOptions {
   onWait?: (waitMs: number, waitedMs: number) => void;
 }
 
-interface LearnedLimit {
-  remaining: number;
-  resetAt: number;
-}
-
-interface ProviderState {
-  settings: RateLimitSettings;
-  requests?: LearnedLimit;
-  tokens?: LearnedLimit;
-  limitRequests?: number;
-  limitTokens?: number;
-  blockedUntil: number;
-  inWindow?: { requests: number; tokens: number };
-  waiting: number;
-  waits: number;
-  waitedMsTotal: number;
-  rejected: number;
-}
-
-const DEFAULT_WINDOW_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 30_000;
 /**
  * A counted call holds its place as "sent just now" until the provider answers (`settle`), at
@@ -138,7 +89,7 @@ export class RateLimiter {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly heartbeatEveryMs: number;
-  private readonly states = new Map<string, ProviderState>();
+  private readonly states = new Map<string, ProviderLimitState>();
   private sharing: Promise<void> = Promise.resolve();
 
   constructor(options: RateLimiterOptions = {}) {
@@ -172,23 +123,12 @@ export class RateLimiter {
     const reading = readRateLimitHeaders(headers, status, now);
     if (!reading) return;
     const s = this.state(provider);
-    const windowMs = s.settings.windowMs ?? DEFAULT_WINDOW_MS;
-    if (reading.requests) {
-      s.requests = {
-        remaining: reading.requests.remaining,
-        resetAt: now + (reading.requests.resetMs ?? windowMs),
-      };
-      if (reading.requests.limit !== undefined) s.limitRequests = reading.requests.limit;
-    }
-    if (reading.tokens) {
-      s.tokens = { remaining: reading.tokens.remaining, resetAt: now + (reading.tokens.resetMs ?? windowMs) };
-      if (reading.tokens.limit !== undefined) s.limitTokens = reading.tokens.limit;
-    }
+    learnReading(s, reading, now);
     this.share(provider, s, now, reading.requests !== undefined, reading.tokens !== undefined);
     if (reading.retryAfterMs !== undefined) {
       const until = now + reading.retryAfterMs;
       s.blockedUntil = Math.max(s.blockedUntil, until);
-      this.store.blockUntil(this.bucketOf(provider, s), until, now).catch((err: unknown) => {
+      this.store.blockUntil(limitBucket(provider, s), until, now).catch((err: unknown) => {
         this.logger.warn({ tag: 'RATE_LIMIT_BLOCK_FAILED', provider, err }, 'could not share a Retry-After');
       });
     }
@@ -239,37 +179,17 @@ export class RateLimiter {
   view(provider: string): RateLimitView | undefined {
     const s = this.states.get(provider);
     if (!s) return undefined;
-    const now = this.clock.now();
-    const limits = this.windowLimits(s);
-    const roomReq =
-      limits.requests === undefined ? undefined : Math.max(0, limits.requests - (s.inWindow?.requests ?? 0));
-    const roomTok =
-      limits.tokens === undefined ? undefined : Math.max(0, limits.tokens - (s.inWindow?.tokens ?? 0));
-    const learnedReq = s.requests && now < s.requests.resetAt ? s.requests.remaining : undefined;
-    const learnedTok = s.tokens && now < s.tokens.resetAt ? s.tokens.remaining : undefined;
-    return {
-      bucket: this.bucketOf(provider, s),
-      windowMs: limits.windowMs,
-      requestLimit: limits.requests ?? null,
-      tokenLimit: limits.tokens ?? null,
-      remainingRequests: lowest(roomReq, learnedReq),
-      remainingTokens: lowest(roomTok, learnedTok),
-      waiting: s.waiting,
-      waits: s.waits,
-      waitedMsTotal: s.waitedMsTotal,
-      rejected: s.rejected,
-      blockedUntil: s.blockedUntil > now ? new Date(s.blockedUntil).toISOString() : null,
-    };
+    return limitView(provider, s, this.clock.now());
   }
 
   /** A ticket's `settle`: restamps the counted entry at the time the provider answered. */
-  private settler(provider: string, s: ProviderState, entry: string | undefined): () => void {
+  private settler(provider: string, s: ProviderLimitState, entry: string | undefined): () => void {
     if (entry === undefined) return noSettle;
     let settled = false;
     return () => {
       if (settled) return;
       settled = true;
-      this.store.restamp(this.bucketOf(provider, s), entry, this.clock.now()).catch((err: unknown) => {
+      this.store.restamp(limitBucket(provider, s), entry, this.clock.now()).catch((err: unknown) => {
         this.logger.warn(
           { tag: 'RATE_LIMIT_RESTAMP_FAILED', provider, err },
           'could not restamp a counted call',
@@ -281,7 +201,7 @@ export class RateLimiter {
   /** Counts the call when it fits now (returns its entry), else returns the ms until it may. */
   private async tryCount(
     provider: string,
-    s: ProviderState,
+    s: ProviderLimitState,
     now: number,
     tokens: number,
   ): Promise<number | { entry: string | undefined }> {
@@ -293,10 +213,10 @@ export class RateLimiter {
     if (!shared && s.tokens && now < s.tokens.resetAt && tokens > 0 && s.tokens.remaining < tokens)
       wait = Math.max(wait, s.tokens.resetAt - now);
     if (wait > 0) return wait;
-    const limits = this.windowLimits(s);
+    const limits = windowLimits(s);
     if (limits.requests !== undefined || limits.tokens !== undefined) {
       const answer = await this.store.acquire({
-        bucket: this.bucketOf(provider, s),
+        bucket: limitBucket(provider, s),
         now,
         tokens,
         limits,
@@ -304,13 +224,13 @@ export class RateLimiter {
       });
       s.inWindow = { requests: answer.requests, tokens: answer.tokens };
       if (!answer.ok) {
-        if (shared) this.learned?.refund(this.bucketOf(provider, s), tokens).catch(() => {});
+        if (shared) this.learned?.refund(limitBucket(provider, s), tokens).catch(() => {});
         return Math.max(1, answer.waitMs);
       }
-      if (!shared) this.countLearned(s, tokens);
+      if (!shared) countLearned(s, tokens);
       return { entry: answer.entry };
     }
-    if (!shared) this.countLearned(s, tokens);
+    if (!shared) countLearned(s, tokens);
     return { entry: undefined };
   }
 
@@ -320,13 +240,13 @@ export class RateLimiter {
    */
   private async takeShared(
     provider: string,
-    s: ProviderState,
+    s: ProviderLimitState,
     now: number,
     tokens: number,
   ): Promise<LearnedTake | undefined> {
     if (!this.learned) return undefined;
     try {
-      const take = await this.learned.take(this.bucketOf(provider, s), tokens, now);
+      const take = await this.learned.take(limitBucket(provider, s), tokens, now);
       s.requests = take.requests ? { ...take.requests } : undefined;
       s.tokens = take.tokens ? { ...take.tokens } : undefined;
       return take;
@@ -340,10 +260,16 @@ export class RateLimiter {
   }
 
   /** Writes freshly learned counts to the shared store, when there is one. */
-  private share(provider: string, s: ProviderState, now: number, requests: boolean, tokens: boolean): void {
+  private share(
+    provider: string,
+    s: ProviderLimitState,
+    now: number,
+    requests: boolean,
+    tokens: boolean,
+  ): void {
     const store = this.learned;
     if (!store) return;
-    const bucket = this.bucketOf(provider, s);
+    const bucket = limitBucket(provider, s);
     const writes = [
       requests && s.requests ? store.learn(bucket, 'requests', s.requests, now) : undefined,
       tokens && s.tokens ? store.learn(bucket, 'tokens', s.tokens, now) : undefined,
@@ -359,37 +285,12 @@ export class RateLimiter {
     return this.sharing;
   }
 
-  private countLearned(s: ProviderState, tokens: number): void {
-    if (s.requests) s.requests.remaining--;
-    if (s.tokens) s.tokens.remaining -= tokens;
-  }
-
-  private windowLimits(s: ProviderState): RateWindowLimits & { windowMs: number } {
-    const requests = s.settings.requestsPerMinute ?? s.limitRequests;
-    const tokens = s.settings.tokensPerMinute ?? s.limitTokens;
-    const windowMs = s.settings.windowMs ?? DEFAULT_WINDOW_MS;
-    return {
-      windowMs: windowMs + (s.settings.marginMs ?? Math.round(windowMs / 100)),
-      ...(requests !== undefined ? { requests } : {}),
-      ...(tokens !== undefined ? { tokens } : {}),
-    };
-  }
-
-  private bucketOf(provider: string, s: ProviderState): string {
-    return s.settings.keyId ? `${provider}#${s.settings.keyId}` : provider;
-  }
-
-  private state(provider: string): ProviderState {
+  private state(provider: string): ProviderLimitState {
     let s = this.states.get(provider);
     if (!s) {
-      s = { settings: {}, blockedUntil: 0, waiting: 0, waits: 0, waitedMsTotal: 0, rejected: 0 };
+      s = newLimitState();
       this.states.set(provider, s);
     }
     return s;
   }
-}
-
-function lowest(a: number | undefined, b: number | undefined): number | null {
-  if (a === undefined) return b ?? null;
-  return b === undefined ? a : Math.min(a, b);
 }

@@ -7,35 +7,26 @@ import type { AlternativeOption, ReelayEventOf } from '../domain/events.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
-import { PatiencePolicy } from '../patience/patience-policy.js';
 import type { ProviderGateway } from '../patience/provider-gateway.js';
-import { BreakerPolicy } from '../resilience/breaker-policy.js';
-import { BulkheadPolicy } from '../resilience/bulkhead-policy.js';
 import type { BulkheadRegistry } from '../resilience/bulkhead-registry.js';
-import { createCallPipeline } from '../resilience/call-policy.js';
 import type { CircuitBreakerRegistry } from '../resilience/circuit-breaker-registry.js';
 import type { ErrorRecoveryEngine } from '../resilience/error-recovery-engine.js';
-import { RateLimitPolicy } from '../resilience/rate-limit-policy.js';
 import type { RateLimiter } from '../resilience/rate-limiter.js';
-import { RetryPolicy } from '../resilience/retry-policy.js';
 import type { BudgetGuard } from './budget.js';
-import { BudgetPolicy } from './budget-policy.js';
-import { CallRecorder } from './call-recorder.js';
 import type { CostTracker } from './cost-tracker.js';
-import { createFallbackPolicies, type FailureDecision, type FallbackPolicies } from './fallback-policies.js';
+import { createFallbackPolicies, type FallbackPolicies } from './fallback-policies.js';
 import type { HedgePlanner } from './hedge-planner.js';
-import { createHedgedTurns } from './hedge-wiring.js';
 import type { HedgedTurns } from './hedged-turn.js';
 import type { JobFailureHistory } from './job-failure-history.js';
-import { MeasurePolicy } from './measure-policy.js';
 import type { ProviderPerformanceTracker } from './performance-tracker.js';
 import type { ProviderDirectory } from './provider-catalog.js';
+import { type DecisionDeps, followDecision, providerFor } from './router-decision.js';
 import type { RouterEpisode } from './router-episode.js';
 import { failureOf } from './router-failure.js';
-import { canceledAtDecision, isCanceled } from './router-support.js';
+import { createRouterPipeline } from './router-pipeline.js';
+import { isCanceled } from './router-support.js';
 import { type ProviderSelectionEngine, toAlternatives } from './selection-engine.js';
 import type { ProviderRunner, StageCall, StageCallResult } from './stage-call.js';
-import { stageFailedError } from './stage-failure.js';
 
 /** Options of {@link FallbackRouter}. */
 export interface FallbackRouterOptions {
@@ -98,6 +89,7 @@ export class FallbackRouter implements ProviderRunner {
   private readonly policies: FallbackPolicies;
   private readonly pipeline: CallPolicy;
   private readonly hedged: HedgedTurns | undefined;
+  private readonly decisions: DecisionDeps;
 
   constructor(private readonly options: FallbackRouterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -111,33 +103,14 @@ export class FallbackRouter implements ProviderRunner {
         catalog: options.registry,
         ...(options.neverAutoSelect ? { neverAutoSelect: options.neverAutoSelect } : {}),
       });
-    const recorder = new CallRecorder({
+    const { pipeline, hedged } = createRouterPipeline(options, this.policies, {
       clock: this.clock,
       logger: this.logger,
-      tracker: options.tracker,
-      costs: options.costs,
     });
-    const providerOf = (id: string): Provider | undefined =>
-      options.registry.find(id) as Provider | undefined;
-    this.pipeline = createCallPipeline({
-      ...(options.budget
-        ? { budget: new BudgetPolicy(options.budget, (id) => options.registry.find(id)?.costModel) }
-        : {}),
-      retry: new RetryPolicy(options.recovery),
-      breaker: new BreakerPolicy(options.breakers),
-      measure: new MeasurePolicy(recorder, providerOf),
-      patience: new PatiencePolicy(options.gateway, this.policies),
-      ...(options.bulkheads ? { bulkhead: new BulkheadPolicy((id) => options.bulkheads?.get(id)) } : {}),
-      ...(options.rateLimiter ? { rateLimit: new RateLimitPolicy(options.rateLimiter) } : {}),
-    });
-    this.hedged = options.hedging
-      ? createHedgedTurns(options, options.hedging, {
-          clock: this.clock,
-          logger: this.logger,
-          recorder,
-          providerOf,
-        })
-      : undefined;
+    this.pipeline = pipeline;
+    this.hedged = hedged;
+    const { gateway, registry } = options;
+    this.decisions = { gateway, registry, clock: this.clock, logger: this.logger };
   }
 
   /** Listens to router events (`retry-scheduled`). */
@@ -211,7 +184,7 @@ export class FallbackRouter implements ProviderRunner {
         alternatives: (exclude) => this.alternatives(call.jobId, call.stage, episode.provider.id, exclude),
       });
       const decision = await policy.onFailure(failure);
-      await this.follow(episode, decision, error, failure.alternatives);
+      await followDecision(this.decisions, episode, decision, error, failure.alternatives);
     }
   }
 
@@ -272,63 +245,6 @@ export class FallbackRouter implements ProviderRunner {
     }
   }
 
-  /** Acts on the fallback policy's decision: switch (recorded), same provider again, or stop. */
-  private async follow<T, P extends Provider>(
-    episode: RouterEpisode<T, P>,
-    decision: FailureDecision,
-    error: unknown,
-    alternatives: readonly AlternativeOption[],
-  ): Promise<void> {
-    const { call } = episode;
-    const from = episode.provider;
-    const category = ReelayError.isInstance(error) ? error.category : undefined;
-    switch (decision.action) {
-      case 'retry':
-        this.logger.info({ tag: 'RETRY_SAME_AFTER_DECISION', jobId: call.jobId, provider: from.id });
-        return;
-      case 'stop':
-        if (decision.why === 'canceled-by-user') {
-          throw canceledAtDecision(call.stage, from.id, episode.attempts, call.correlationId, error);
-        }
-        throw stageFailedError({
-          stage: call.stage,
-          provider: from.id,
-          category,
-          policy: call.policy,
-          attempts: episode.attempts,
-          alternatives: [...alternatives],
-          why: decision.why,
-          correlationId: call.correlationId,
-          cause: error,
-          ...(call.label ? { label: call.label } : {}),
-        });
-      case 'switch': {
-        const to = this.lookup(decision.to, episode);
-        if (decision.degrade) {
-          episode.degradationsLeft = episode.degradationsLeft.filter((id) => id !== to.id);
-          episode.degraded = true;
-        }
-        await this.options.gateway.switchProvider({
-          jobId: call.jobId,
-          fromProvider: from.id,
-          toProvider: to.id,
-          toProviderType: to.profileType,
-          reason: decision.reason,
-          elapsedBeforeSwitchMs: Math.max(0, this.clock.now() - episode.since),
-          correlationId: call.correlationId,
-          stages: [call.stage],
-          context: `${call.label ? `${call.label}: ` : ''}${decision.context}`,
-          ...(category ? { errorCategory: category } : {}),
-          ...(decision.reason === 'DEGRADED' ? { userConfirmed: decision.userConfirmed } : {}),
-        });
-        episode.switches++;
-        episode.provider = to;
-        episode.since = this.clock.now();
-        return;
-      }
-    }
-  }
-
   /** The provider the job's lock names when a recorded decision moved it away from ours. */
   private lockMovedTo<T, P extends Provider>(episode: RouterEpisode<T, P>): string | undefined {
     const lock = this.options.gateway.getLock(episode.call.jobId);
@@ -357,7 +273,7 @@ export class FallbackRouter implements ProviderRunner {
   }
 
   private lookup<P extends Provider>(id: string, episode: { call: StageCall<unknown, P> }): P {
-    return this.options.registry.get(id, episode.call.kind) as P;
+    return providerFor<P>(this.options.registry, id, episode);
   }
 
   /** Each stage holds the job's lock on its provider (stages run one at a time per job). */

@@ -5,25 +5,13 @@
  */
 import { z } from 'zod';
 import type { FailureDetails } from '../domain/events.js';
-import {
-  FALLBACK_POLICIES,
-  FALLBACK_REASONS,
-  type FallbackDecision,
-  STALL_OPTIONS,
-} from '../domain/fallback.js';
-import type { GatewayStatsView, PendingDecisionView, ProviderInfo } from '../jobs/reelay-service.js';
+import { FALLBACK_POLICIES } from '../domain/fallback.js';
+import type { GatewayStatsView, ProviderInfo } from '../jobs/reelay-service.js';
 import { VideoRequestSchema } from '../pipeline/video-request.js';
 
-/**
- * A schema for a shape owned by a lower layer: the runtime schema documents the fields clients
- * rely on (and lets others through), the static type stays the layer's own interface.
- */
-function documented<T>(schema: z.ZodType): z.ZodType<T> {
-  return schema as z.ZodType<T>;
-}
+import { documented, isoTime, nullableIso } from './api-schema-helpers.js';
 
-const isoTime = z.string().describe('ISO-8601 time');
-const nullableIso = isoTime.nullable();
+export * from './decision-schemas.js';
 
 /** An API job status. */
 export const ApiJobStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed', 'canceled']);
@@ -161,75 +149,6 @@ export const VideoMetadataSchema = z.object({
   startedAt: nullableIso,
   finishedAt: nullableIso,
 });
-
-/** A provider switch recorded in a job's audit trail. */
-export const FallbackDecisionSchema = documented<FallbackDecision>(
-  z.looseObject({
-    id: z.string(),
-    jobId: z.string(),
-    fromProvider: z.string(),
-    toProvider: z.string(),
-    reason: z.enum(FALLBACK_REASONS),
-    elapsedBeforeSwitchMs: z.number(),
-    userConfirmed: z.boolean(),
-    stages: z.array(z.string()),
-    correlationId: z.string(),
-    timestamp: isoTime,
-    context: z.string(),
-    errorCategory: z.string().optional(),
-  }),
-);
-
-/** Body of `GET /api/jobs/{id}/decisions`. */
-export const DecisionListResponseSchema = z.object({
-  jobId: z.string(),
-  decisions: z.array(FallbackDecisionSchema),
-});
-
-/** A decision waiting for a person's answer. */
-export const PendingDecisionViewSchema = documented<PendingDecisionView>(
-  z.looseObject({
-    decisionId: z.string(),
-    jobId: z.string(),
-    stage: z.string(),
-    provider: z.string(),
-    trigger: z.enum(['stall', 'error']),
-    options: z.array(z.enum(STALL_OPTIONS)),
-    alternatives: z.array(
-      z.object({ provider: z.string(), score: z.number(), reasons: z.array(z.string()) }),
-    ),
-    requestedAt: isoTime,
-  }),
-);
-
-/** Body of `GET /api/jobs/{id}/decisions/pending`. */
-export const PendingDecisionResponseSchema = z.object({
-  jobId: z.string(),
-  pending: PendingDecisionViewSchema.nullable(),
-});
-
-/** Body of `POST /api/jobs/{id}/decisions`. */
-export const DecisionAnswerSchema = z
-  .object({
-    option: z.enum(STALL_OPTIONS),
-    provider: z.string().trim().min(1).max(100).optional().describe('Required for try_alternative'),
-    decisionId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('When given, must match the pending decision'),
-  })
-  .strict()
-  .refine((a) => a.option !== 'try_alternative' || a.provider !== undefined, {
-    message: 'required when option is try_alternative: the provider id to switch to',
-    path: ['provider'],
-  })
-  .describe('decision answer');
-
-/** Body of `200` from `POST /api/jobs/{id}/decisions`. */
-export const DecisionAnsweredResponseSchema = z.object({ jobId: z.string(), answered: DecisionAnswerSchema });
 
 /** What the API reports about one provider. */
 export const ProviderInfoSchema = documented<ProviderInfo>(

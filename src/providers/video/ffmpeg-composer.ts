@@ -21,12 +21,13 @@ import { mediaToolPaths } from '../media/media-tools.js';
 import { concatList, type EncodeSettings, type SegmentPlan } from './ffmpeg-composer-args.js';
 import { finalArgs } from './ffmpeg-composer-final.js';
 import { assertInputsReadable, validateRenderRequest } from './ffmpeg-composer-inputs.js';
+import { encodeSettingsFor, finalPlanFor, planSegments, sceneFrames } from './ffmpeg-composer-plan.js';
 import { RenderProgress } from './ffmpeg-composer-progress.js';
 import { isReusable, renderSegment, segmentKey } from './ffmpeg-composer-segment.js';
-import { planTimeline, TRANSITION_KINDS, type TransitionKind } from './ffmpeg-composer-timeline.js';
+import { TRANSITION_KINDS, type TransitionKind } from './ffmpeg-composer-timeline.js';
+import { runSegmentPool } from './segment-pool.js';
 import { parseSrt, type SubtitleCue, sliceCues } from './subtitles.js';
 import { type AssStyleOptions, toAss } from './subtitles-ass.js';
-import { DEFAULT_MOTION_ENCODING } from './x264-tuning.js';
 
 /** What the composer needs from FFmpeg (checked before rendering and by the health check). */
 export const COMPOSER_REQUIREMENTS = {
@@ -190,24 +191,10 @@ export class FfmpegComposer implements VideoProvider {
     await mkdir(workDir, { recursive: true });
     await mkdir(dirname(outPath), { recursive: true });
 
-    const settings: EncodeSettings = {
-      width: request.width,
-      height: request.height,
-      fps: request.fps,
-      preset: this.options.preset ?? 'veryfast',
-      crf: this.options.crf ?? 23,
-      videoBitrate: request.videoBitrate,
-      audioBitrate: request.audioBitrate ?? this.options.audioBitrate ?? '192k',
-      motionEncoding: {
-        fullPel: this.options.fullPelMotion ?? DEFAULT_MOTION_ENCODING.fullPel,
-        crfOffset: this.options.motionCrfOffset ?? DEFAULT_MOTION_ENCODING.crfOffset,
-      },
-    };
+    const settings = encodeSettingsFor(request, this.options);
     const cues = request.subtitlesPath ? parseSrt(await readFile(request.subtitlesPath, 'utf8')) : [];
-    const frames = request.scenes.map((scene) =>
-      Math.max(1, Math.round((scene.durationMs * settings.fps) / 1000)),
-    );
-    const plans = this.plan(request, frames, settings);
+    const frames = sceneFrames(request, settings.fps);
+    const plans = planSegments(request, frames, settings, this.options);
     const durations = plans.map((p) => (p.frames * 1000) / settings.fps);
     const progress = new RenderProgress(durations, ctx.heartbeat);
     const stats: ComposerRunStats = { rendered: [], reused: [], transitions: { rendered: [], reused: [] } };
@@ -215,68 +202,56 @@ export class FfmpegComposer implements VideoProvider {
     ctx.heartbeat({ message: `rendering ${request.scenes.length} scenes with FFmpeg` });
 
     const jobs = plans.map((plan, position) => ({ plan, position }));
-    await this.pool(jobs, ctx.signal, async ({ plan: base, position }, signal) => {
-      const startMs = (base.startFrame * 1000) / settings.fps;
-      const segmentCues = sliceCues(cues, startMs, startMs + durations[position]!);
-      const assText = this.assFor(segmentCues, settings);
-      const plan: SegmentPlan = assText ? { ...base, assFile: `${base.name}.ass` } : base;
-      const paths = {
-        outPath: join(workDir, `${plan.name}.mp4`),
-        sidecarPath: join(workDir, `${plan.name}.json`),
-        key: await segmentKey(plan, settings, assText, signal),
-      };
-      const label =
-        plan.kind === 'scene'
-          ? `scene ${plan.views[0]!.position + 1} of ${request.scenes.length}`
-          : `transition after scene ${plan.views[0]!.position + 1}`;
-      const record = (reused: boolean): void => {
-        if (plan.kind === 'scene') (reused ? stats.reused : stats.rendered).push(plan.sceneIndex);
-        else (reused ? stats.transitions.reused : stats.transitions.rendered).push(plan.name);
-      };
-      if (await isReusable(paths.outPath, paths.sidecarPath, paths.key)) {
-        record(true);
-        this.logger.debug({ segment: plan.name }, 'segment reused');
-        progress.segment(position, durations[position]!, `reused ${label}`);
-        return;
-      }
-      if (assText) await writeFileAtomic(join(workDir, `${plan.name}.ass`), assText);
-      await renderSegment(plan, settings, paths, {
-        ffmpegPath: this.ffmpegPath,
-        cwd: workDir,
-        signal,
-        onProgress: (ms) => progress.segment(position, ms, `rendering ${label}`),
-        onSpawn: this.options.onFfmpegSpawn,
-        niceness: this.options.niceness ?? 10,
-        progressIntervalMs: this.options.progressIntervalMs ?? 250,
-        clock: this.clock,
-      });
-      record(false);
-      progress.segment(position, durations[position]!, `rendered ${label}`);
-    });
+    await runSegmentPool(
+      jobs,
+      ctx.signal,
+      this.options.concurrency ?? 2,
+      async ({ plan: base, position }, signal) => {
+        const startMs = (base.startFrame * 1000) / settings.fps;
+        const segmentCues = sliceCues(cues, startMs, startMs + durations[position]!);
+        const assText = this.assFor(segmentCues, settings);
+        const plan: SegmentPlan = assText ? { ...base, assFile: `${base.name}.ass` } : base;
+        const paths = {
+          outPath: join(workDir, `${plan.name}.mp4`),
+          sidecarPath: join(workDir, `${plan.name}.json`),
+          key: await segmentKey(plan, settings, assText, signal),
+        };
+        const label =
+          plan.kind === 'scene'
+            ? `scene ${plan.views[0]!.position + 1} of ${request.scenes.length}`
+            : `transition after scene ${plan.views[0]!.position + 1}`;
+        const record = (reused: boolean): void => {
+          if (plan.kind === 'scene') (reused ? stats.reused : stats.rendered).push(plan.sceneIndex);
+          else (reused ? stats.transitions.reused : stats.transitions.rendered).push(plan.name);
+        };
+        if (await isReusable(paths.outPath, paths.sidecarPath, paths.key)) {
+          record(true);
+          this.logger.debug({ segment: plan.name }, 'segment reused');
+          progress.segment(position, durations[position]!, `reused ${label}`);
+          return;
+        }
+        if (assText) await writeFileAtomic(join(workDir, `${plan.name}.ass`), assText);
+        await renderSegment(plan, settings, paths, {
+          ffmpegPath: this.ffmpegPath,
+          cwd: workDir,
+          signal,
+          onProgress: (ms) => progress.segment(position, ms, `rendering ${label}`),
+          onSpawn: this.options.onFfmpegSpawn,
+          niceness: this.options.niceness ?? 10,
+          progressIntervalMs: this.options.progressIntervalMs ?? 250,
+          clock: this.clock,
+        });
+        record(false);
+        progress.segment(position, durations[position]!, `rendered ${label}`);
+      },
+    );
 
     const totalMs = durations.reduce((a, b) => a + b, 0);
     const listPath = join(workDir, 'segments.ffconcat');
     await writeFile(listPath, concatList(plans.map((p) => `${p.name}.mp4`)));
     await produceAtomically(outPath, (temp) =>
       runFfmpeg(
-        finalArgs(
-          {
-            listPath,
-            narration: request.scenes.map((scene, i) => ({
-              audioPath: resolve(scene.audioPath),
-              frames: frames[i]!,
-            })),
-            fps: settings.fps,
-            totalMs,
-            musicPath: request.musicPath ? resolve(request.musicPath) : undefined,
-            musicVolumeDb: this.options.musicVolumeDb ?? -12,
-            duckRatio: this.options.duckRatio ?? 10,
-            ...(this.options.loudnessLufs === null ? {} : { loudnessLufs: this.options.loudnessLufs ?? -14 }),
-            truePeakDb: this.options.truePeakDb ?? -1,
-            audioBitrate: settings.audioBitrate,
-          },
-          temp,
-        ),
+        finalArgs(finalPlanFor(request, frames, settings, { listPath, totalMs }, this.options), temp),
         {
           ffmpegPath: this.ffmpegPath,
           cwd: workDir,
@@ -298,31 +273,6 @@ export class FfmpegComposer implements VideoProvider {
     return { path: outPath, durationMs: info.durationMs, usage: { seconds: info.durationMs / 1000 } };
   }
 
-  private plan(request: VideoRenderRequest, frames: readonly number[], s: EncodeSettings): SegmentPlan[] {
-    const motion = (request.motion ?? true) ? { motion: { travel: this.options.motionTravel ?? 0.12 } } : {};
-    const toFrames = (ms: number): number => Math.round((ms * s.fps) / 1000);
-    const timeline = planTimeline(
-      request.scenes.map((scene, position) => ({
-        index: scene.index,
-        position,
-        imagePath: resolve(scene.imagePath),
-        frames: frames[position]!,
-      })),
-      request.crossfade
-        ? {
-            transitionFrames: toFrames(this.options.transitionMs ?? 500),
-            edgeFadeFrames: toFrames(this.options.fadeMs ?? 300),
-          }
-        : { transitionFrames: 0, edgeFadeFrames: 0 },
-    );
-    const kind = this.options.transitionKind ?? 'fade';
-    return timeline.map((segment) => ({
-      ...segment,
-      ...motion,
-      ...(segment.kind === 'transition' ? { transitionKind: kind } : {}),
-    }));
-  }
-
   private assFor(cues: SubtitleCue[], s: EncodeSettings): string | undefined {
     if (cues.length === 0) return undefined;
     return toAss(cues, { ...this.options.captions, width: s.width, height: s.height });
@@ -330,38 +280,5 @@ export class FfmpegComposer implements VideoProvider {
 
   private paths(): { ffmpegPath: string; ffprobePath: string } {
     return { ffmpegPath: this.ffmpegPath, ffprobePath: this.ffprobePath };
-  }
-
-  /** Runs `work` over `items`, `concurrency` at a time; the first failure stops the rest (and kills their FFmpeg). */
-  private async pool<T>(
-    items: T[],
-    outer: AbortSignal,
-    work: (item: T, signal: AbortSignal) => Promise<void>,
-  ): Promise<void> {
-    const inner = new AbortController();
-    const onAbort = (): void => inner.abort(outer.reason);
-    if (outer.aborted) throw outer.reason;
-    outer.addEventListener('abort', onAbort, { once: true });
-    let next = 0;
-    let failure: { error: unknown } | undefined;
-    const worker = async (): Promise<void> => {
-      while (!inner.signal.aborted && next < items.length) {
-        const item = items[next++]!;
-        try {
-          await work(item, inner.signal);
-        } catch (error) {
-          failure ??= { error };
-          inner.abort(error);
-        }
-      }
-    };
-    const width = Math.max(1, Math.min(this.options.concurrency ?? 2, items.length));
-    try {
-      await Promise.all(Array.from({ length: width }, worker));
-    } finally {
-      outer.removeEventListener('abort', onAbort);
-    }
-    if (outer.aborted) throw outer.reason;
-    if (failure) throw failure.error;
   }
 }
