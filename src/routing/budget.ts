@@ -175,6 +175,8 @@ export class BudgetGuard {
         return { check: this.refusal(request, budget.budget, budget.limitUsd, spent) };
       }
     }
+    // A free call (estimate 0) cannot push spend past a limit: nothing to hold.
+    if (request.estimatedUsd <= 0) return ADMITTED;
     return { check: OK, release: this.local.hold(request.estimatedUsd, names) };
   }
 
