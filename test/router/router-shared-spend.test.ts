@@ -2,16 +2,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RedisKeys } from '../../src/state/redis/redis-keys.js';
 import { RedisSpendStore } from '../../src/state/redis/redis-spend-store.js';
-import {
-  connectRedis,
-  dropKeys,
-  redisUnavailable,
-  TEST_REDIS_URL,
-  testKeys,
-} from '../support/redis-harness.js';
+import { redisUnavailable, TEST_REDIS_URL, useRedisWithKeys } from '../support/redis-harness.js';
 
 const skip = (await redisUnavailable('the router shared-spend test')) !== null;
 const run = promisify(execFile);
@@ -20,13 +14,9 @@ const client = fileURLToPath(new URL('./router-spend-client.ts', import.meta.url
 describe.skipIf(skip)('budgets through the shared spend ledger (router, two processes)', () => {
   let redis: Redis;
   let keys: RedisKeys;
-  beforeAll(async () => {
-    redis = await connectRedis();
-    keys = testKeys();
-  });
-  afterAll(async () => {
-    await dropKeys(redis, keys);
-    redis.disconnect();
+  useRedisWithKeys((r, k) => {
+    redis = r;
+    keys = k;
   });
 
   it('two processes × 50 concurrent priced router calls at a daily limit overspend by at most one estimate', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import {
   DEFAULT_REDIS_URL,
   openRedis,
@@ -54,4 +55,22 @@ export async function dropKeys(redis: Redis, keys: RedisKeys): Promise<void> {
     cursor = next;
     if (batch.length > 0) await redis.del(...batch);
   } while (cursor !== '0');
+}
+
+/**
+ * Registers the usual lifecycle of a Redis test file: a connection and a fresh key prefix before
+ * all tests (handed to `use`), the prefix's keys dropped and the connection closed after them.
+ */
+export function useRedisWithKeys(use: (redis: Redis, keys: RedisKeys) => void): void {
+  let redis: Redis | undefined;
+  let keys: RedisKeys | undefined;
+  beforeAll(async () => {
+    redis = await connectRedis();
+    keys = testKeys();
+    use(redis, keys);
+  });
+  afterAll(async () => {
+    if (redis && keys) await dropKeys(redis, keys);
+    redis?.disconnect();
+  });
 }

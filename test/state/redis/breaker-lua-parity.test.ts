@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type BreakerInput,
   type BreakerState,
@@ -10,7 +10,7 @@ import {
 } from '../../../src/resilience/circuit-breaker-state.js';
 import { RedisBreakerStateStore } from '../../../src/state/redis/redis-breaker-state-store.js';
 import type { RedisKeys } from '../../../src/state/redis/redis-keys.js';
-import { connectRedis, dropKeys, redisUnavailable, testKeys } from '../../support/redis-harness.js';
+import { redisUnavailable, useRedisWithKeys } from '../../support/redis-harness.js';
 
 const skip = (await redisUnavailable('the breaker Lua parity tests')) !== null;
 
@@ -60,13 +60,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 describe.skipIf(skip)('breaker transition in Lua mirrors stepBreaker', () => {
   let redis: Redis;
   let keys: RedisKeys;
-  beforeAll(async () => {
-    redis = await connectRedis();
-    keys = testKeys();
-  });
-  afterAll(async () => {
-    await dropKeys(redis, keys);
-    redis.disconnect();
+  useRedisWithKeys((r, k) => {
+    redis = r;
+    keys = k;
   });
 
   it('agrees with the TypeScript transition on random event sequences', async () => {

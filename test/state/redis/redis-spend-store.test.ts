@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySpendStore } from '../../../src/state/memory/memory-router-state.js';
 import { openRedis } from '../../../src/state/redis/redis-connection.js';
 import type { RedisKeys } from '../../../src/state/redis/redis-keys.js';
 import { RedisSpendStore } from '../../../src/state/redis/redis-spend-store.js';
-import { connectRedis, dropKeys, redisUnavailable, testKeys } from '../../support/redis-harness.js';
+import { redisUnavailable, useRedisWithKeys } from '../../support/redis-harness.js';
 
 const skip = (await redisUnavailable('the Redis spend store tests')) !== null;
 const DAY = Date.UTC(2026, 4, 1);
@@ -12,13 +12,9 @@ const DAY = Date.UTC(2026, 4, 1);
 describe.skipIf(skip)('spend counters on Redis', () => {
   let redis: Redis;
   let keys: RedisKeys;
-  beforeAll(async () => {
-    redis = await connectRedis();
-    keys = testKeys();
-  });
-  afterAll(async () => {
-    await dropKeys(redis, keys);
-    redis.disconnect();
+  useRedisWithKeys((r, k) => {
+    redis = r;
+    keys = k;
   });
 
   it('sums per job, per provider and since the start of a UTC day, as the durable stores do', async () => {

@@ -2,17 +2,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RedisKeys } from '../../../src/state/redis/redis-keys.js';
 import { RedisSpendLedger } from '../../../src/state/redis/redis-spend-ledger.js';
 import { RedisSpendStore } from '../../../src/state/redis/redis-spend-store.js';
-import {
-  connectRedis,
-  dropKeys,
-  redisUnavailable,
-  TEST_REDIS_URL,
-  testKeys,
-} from '../../support/redis-harness.js';
+import { redisUnavailable, TEST_REDIS_URL, useRedisWithKeys } from '../../support/redis-harness.js';
 
 const skip = (await redisUnavailable('the shared spend tests')) !== null;
 const run = promisify(execFile);
@@ -21,13 +15,9 @@ const client = fileURLToPath(new URL('./spend-client.ts', import.meta.url));
 describe.skipIf(skip)('shared atomic spend', () => {
   let redis: Redis;
   let keys: RedisKeys;
-  beforeAll(async () => {
-    redis = await connectRedis();
-    keys = testKeys();
-  });
-  afterAll(async () => {
-    await dropKeys(redis, keys);
-    redis.disconnect();
+  useRedisWithKeys((r, k) => {
+    redis = r;
+    keys = k;
   });
 
   it('reserves only what fits, settles to the actual cost and releases unused reservations', async () => {
