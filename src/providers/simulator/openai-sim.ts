@@ -2,7 +2,15 @@ import type { ServerResponse } from 'node:http';
 import type { ActiveFaults } from './fault-plan.js';
 import { splitArguments, splitWords } from './fault-plan.js';
 import type { SimToolCall } from './scenario-schema.js';
-import { cutAfterFlush, prefillOf, promptChars, sendJson, streamFaultsBefore, wait, write } from './sim-http.js';
+import {
+  cutAfterFlush,
+  prefillOf,
+  promptChars,
+  sendJson,
+  streamFaultsBefore,
+  wait,
+  write,
+} from './sim-http.js';
 
 /** What one simulated OpenAI chat request needs. */
 export interface OpenAiSimRequest {
