@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../../src/domain/logger.js';
 import { OpenAiChatProvider } from '../../../src/providers/llm/openai-chat-provider.js';
 import { createOpenAiFixture, OPENAI_ROUTES, openAiErrors } from '../../fixtures/llm-tts/openai-fixture.js';
-import { closedPortUrl, callContext as ctx, failure } from './helpers.js';
+import { closedPortUrl } from '../../support/closed-port.js';
+import { callContext as ctx, failure } from './helpers.js';
 
 const KEY = 'sk-test-openai-0123456789abcdefghij';
 const fx = createOpenAiFixture({ apiKey: KEY });
