@@ -1,144 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import type { ApiKeySpec } from '../domain/access.js';
 import { ReelayError } from '../domain/errors.js';
 import { FALLBACK_POLICIES } from '../domain/fallback.js';
-import { ApiKeyEntrySchema, parseApiKeysEnv, resolveApiKeyEntries } from './api-keys-config.js';
+import { parseApiKeysEnv, resolveApiKeyEntries } from './api-keys-config.js';
+import { type BudgetsConfig, type ConfigFile, parseConfigFile } from './config-file.js';
 import { enumEnv, intEnv, listEnv, positiveIntEnv } from './env-values.js';
-import { type HedgingConfigInput, HedgingConfigSchema } from './hedging-schema.js';
+import type { HedgingConfigInput } from './hedging-schema.js';
 import { mediaToolsConfig } from './media-tools-config.js';
-import { type ModelGroupConfig, ModelGroupsSchema } from './model-groups-schema.js';
-import { type RetentionConfig, RetentionFileSchema, retentionConfig } from './retention-config.js';
-
-const costModel = z
-  .object({
-    unit: z.enum(['free', 'token_1k', 'character', 'image', 'video_second', 'audio_second', 'request']),
-    usdPerUnit: z.number().min(0),
-    outputUsdPerUnit: z.number().min(0).optional(),
-  })
-  .strict();
-
-/** Settings of one networked provider in the config file. */
-const providerSettings = z
-  .object({
-    enabled: z.boolean().default(true),
-    baseUrl: z.string().url().optional(),
-    model: z.string().min(1).optional(),
-    voice: z.string().min(1).optional(),
-    /** Name of the environment variable holding the API key (keys never live in the file). */
-    apiKeyEnv: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name')
-      .optional(),
-    priority: z.number().int().min(1).max(5).optional(),
-    costModel: costModel.optional(),
-    timeoutMs: z.number().int().positive().optional(),
-    pollIntervalMs: z.number().int().positive().optional(),
-    /** Proactive rate limits (docs/rate-limits-and-bulkheads.md). */
-    rateLimit: z
-      .object({
-        requestsPerMinute: z.number().int().positive().optional(),
-        tokensPerMinute: z.number().int().positive().optional(),
-        /** Longest a call waits for the limit before it is refused as `rate_limit`. */
-        maxWaitMs: z.number().int().min(0).optional(),
-        /** Window the limits apply to; shorter only to scale tests. */
-        windowMs: z.number().int().positive().optional(),
-        /** Added to the window when counting (network jitter). Default: 1 % of the window. */
-        marginMs: z.number().int().min(0).optional(),
-      })
-      .strict()
-      .optional(),
-    /** At most `maxConcurrent` calls at once, a bounded queue; `false` turns a default bulkhead off. */
-    bulkhead: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            maxConcurrent: z.number().int().min(1).optional(),
-            maxQueue: z.number().int().min(0).optional(),
-            queueTimeoutMs: z.number().int().positive().optional(),
-          })
-          .strict(),
-      ])
-      .optional(),
-  })
-  .strict();
-
-const budgets = z
-  .object({
-    perJobUsd: z.number().positive().optional(),
-    perProvider: z
-      .record(
-        z.string(),
-        z
-          .object({
-            dailyUsd: z.number().positive().optional(),
-            monthlyUsd: z.number().positive().optional(),
-          })
-          .strict(),
-      )
-      .optional(),
-  })
-  .strict();
-
-/** The config file schema (`reelay.config.json`); every key is optional. */
-export const ConfigFileSchema = z
-  .object({
-    /** The JSON Schema the file follows (`reelay config schema`), for editors; ignored by Reelay. */
-    $schema: z.string().optional(),
-    dataDir: z.string().min(1).optional(),
-    outputDir: z.string().min(1).optional(),
-    timeoutProfilesPath: z.string().min(1).optional(),
-    /** FFmpeg executable (a command on PATH or a path). */
-    ffmpegPath: z.string().min(1).optional(),
-    /** FFprobe executable; default: the `ffprobe` beside `ffmpegPath`. */
-    ffprobePath: z.string().min(1).optional(),
-    patienceProfile: z.enum(['conservative', 'balanced', 'longForm']).optional(),
-    fallbackPolicy: z.enum(FALLBACK_POLICIES).optional(),
-    maxSwitchesPerStage: z.number().int().min(0).max(20).optional(),
-    decisionTimeoutMs: z.number().int().positive().optional(),
-    concurrency: z
-      .object({
-        jobs: z.number().int().min(1).max(64).optional(),
-        visuals: z.number().int().min(1).max(16).optional(),
-        segments: z.number().int().min(1).max(16).optional(),
-      })
-      .strict()
-      .optional(),
-    server: z
-      .object({
-        host: z.string().optional(),
-        port: z.number().int().min(0).max(65535).optional(),
-        bodyLimitBytes: z.number().int().positive().optional(),
-        generateRatePerMinute: z.number().int().positive().optional(),
-        /** API keys with owner names and scopes; `REELAY_API_KEYS` replaces the list when set. */
-        apiKeys: z.array(ApiKeyEntrySchema).optional(),
-        /** Origins allowed to call the API from a browser (CORS); empty = CORS off. `*` = any. */
-        corsOrigins: z.array(z.string().min(1)).optional(),
-      })
-      .strict()
-      .optional(),
-    providers: z.record(z.string(), providerSettings).optional(),
-    budgets: budgets.optional(),
-    /** Model groups of the OpenAI-compatible endpoint (`/v1/chat/completions`). */
-    modelGroups: ModelGroupsSchema.optional(),
-    /** Hedged first tokens: default, per stage, per model group (docs/hedging.md). */
-    hedging: HedgingConfigSchema.optional(),
-    /** How long finished jobs' work files and videos are kept. */
-    retention: RetentionFileSchema.optional(),
-    limits: z
-      .object({
-        /** width × height × fps × seconds allowed per job. */
-        maxPixelFramesPerJob: z.number().positive().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-/** Settings of one provider after loading. */
-export type ProviderSettings = z.output<typeof providerSettings>;
+import type { ModelGroupConfig } from './model-groups-schema.js';
+import type { ProviderSettings } from './provider-settings-schema.js';
+import { type RetentionConfig, retentionConfig } from './retention-config.js';
 
 /** The resolved configuration every entry point wires from. */
 export interface ReelayConfig {
@@ -193,7 +65,7 @@ export interface ReelayConfig {
    */
   stateSnapshots: { intervalMs: number; retentionMs: number };
   providers: Record<string, ProviderSettings>;
-  budgets: z.output<typeof budgets>;
+  budgets: BudgetsConfig;
   /** Model groups of the OpenAI-compatible endpoint, by the name clients send as `model`. @default {} */
   modelGroups: Record<string, ModelGroupConfig>;
   /** Hedged first tokens (docs/hedging.md). @default none (hedging off unless a job or request asks) */
@@ -229,7 +101,7 @@ export const SECRET_ENV_VARS = [
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ReelayConfig {
   const explicit = env.REELAY_CONFIG;
   const candidate = resolve(cwd, explicit ?? 'reelay.config.json');
-  let file: z.output<typeof ConfigFileSchema> = {};
+  let file: ConfigFile = {};
   let configPath: string | undefined;
   if (existsSync(candidate)) {
     file = parseConfigFile(candidate);
@@ -299,33 +171,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secrets,
     configPath,
   };
-}
-
-/** Reads and validates one config file. */
-export function parseConfigFile(path: string): z.output<typeof ConfigFileSchema> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ReelayError(
-      'REELAY_ERR_CONFIG',
-      `Config file ${path} is not valid JSON: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const result = ConfigFileSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new ReelayError('REELAY_ERR_CONFIG', `Config file ${path} is invalid — ${problems}`, {
-      details: {
-        file: path,
-        issues: result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-      },
-    });
-  }
-  return result.data;
 }

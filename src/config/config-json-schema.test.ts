@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfigFile } from './app-config.js';
+import { loadConfig } from './app-config.js';
+import { parseConfigFile } from './config-file.js';
 import { configJsonSchema } from './config-json-schema.js';
 
 const configDir = new URL('../../config/', import.meta.url);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigFileSchema } from './app-config.js';
+import { ConfigFileSchema } from './config-file.js';
 
 /**
  * The JSON Schema (draft 2020-12) of the config file, generated from the zod schema the loader

@@ -1,18 +1,13 @@
 import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
-import { type Disposable, TypedEmitter } from '../domain/disposable.js';
-import { errorMessage, ReelayError } from '../domain/errors.js';
+import type { Disposable } from '../domain/disposable.js';
+import { ReelayError } from '../domain/errors.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { HealthReport } from '../domain/provider.js';
 import type { HealthStore } from '../state/router-state.js';
 import { type BreakerView, noBreakers } from './breaker-view.js';
-import { HealthStoreLink } from './health-store-link.js';
+import { HealthRecords } from './health-records.js';
 import type { ProviderCatalog } from './provider-catalog.js';
-import {
-  fromStoredHealth,
-  type HealthMonitorEvent,
-  healthAfterCheck,
-  type ProviderHealth,
-} from './provider-health.js';
+import type { HealthMonitorEvent, ProviderHealth } from './provider-health.js';
 import { startTimedHealthCheck } from './timed-health-check.js';
 
 /** Options of {@link HealthMonitor}. */
@@ -70,11 +65,8 @@ export class HealthMonitor {
   private readonly intervalMs: number;
   private readonly jitter: number;
   private readonly timeoutMs: number;
-  private readonly uptimeWindow: number;
   private readonly logger: Logger;
-  private readonly emitter: TypedEmitter<HealthMonitorEvent>;
-  private readonly health = new Map<string, ProviderHealth>();
-  private readonly history = new Map<string, boolean[]>();
+  private readonly records: HealthRecords;
   private readonly timers = new Map<string, TimerHandle>();
   private readonly running = new Map<string, Running>();
   /** Providers whose own health-check promise has not settled yet (e.g. it ignored the abort). */
@@ -82,7 +74,6 @@ export class HealthMonitor {
   private started = false;
   /** Incremented by stop(); results of checks from an earlier epoch are not applied. */
   private epoch = 0;
-  private readonly link: HealthStoreLink | undefined;
 
   constructor(options: HealthMonitorOptions) {
     this.catalog = options.catalog;
@@ -92,19 +83,16 @@ export class HealthMonitor {
     this.intervalMs = options.intervalMs ?? 30_000;
     this.jitter = options.jitter ?? 0.1;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.uptimeWindow = Math.max(1, options.uptimeWindow ?? 100);
     this.logger = options.logger ?? silentLogger;
-    this.emitter = new TypedEmitter((error) =>
-      this.logger.warn(
-        { tag: 'HEALTH_LISTENER_FAILED', error: errorMessage(error) },
-        'health listener threw',
-      ),
-    );
-    this.link = options.store
-      ? new HealthStoreLink(options.store, this.logger, (key) => {
-          void (key === '*' ? this.load() : this.refresh(key));
-        })
-      : undefined;
+    this.records = new HealthRecords({
+      clock: this.clock,
+      uptimeWindow: Math.max(1, options.uptimeWindow ?? 100),
+      logger: this.logger,
+      store: options.store,
+      onStoreChange: (key) => {
+        void (key === '*' ? this.load() : this.records.refresh(key));
+      },
+    });
   }
 
   /**
@@ -112,18 +100,18 @@ export class HealthMonitor {
    * on an instance that runs no checks itself. Never rejects.
    */
   async load(): Promise<void> {
-    await Promise.all(this.catalog.list().map((p) => this.refresh(p.id)));
+    await Promise.all(this.catalog.list().map((p) => this.records.refresh(p.id)));
   }
 
   /** Resolves when every write started so far has settled. */
   async flush(): Promise<void> {
-    await this.link?.flush();
+    await this.records.flush();
   }
 
   /** Stops checking and listening to other processes. */
   close(): void {
     this.stop();
-    this.link?.close();
+    this.records.close();
   }
 
   /** Starts checking every provider of the catalog now, then on the interval. Idempotent. */
@@ -171,20 +159,19 @@ export class HealthMonitor {
         ),
       );
     }
-    const last = this.health.get(providerId);
-    if (this.busy.has(providerId) && last) return Promise.resolve({ ...last });
+    const last = this.records.get(providerId);
+    if (this.busy.has(providerId) && last) return Promise.resolve(last);
     return this.run(providerId, (signal) => provider.healthCheck(signal));
   }
 
   /** Last known health of a provider; `undefined` before its first check. */
   getHealth(providerId: string): ProviderHealth | undefined {
-    const h = this.health.get(providerId);
-    return h ? { ...h } : undefined;
+    return this.records.get(providerId);
   }
 
   /** Last known health of every checked provider. */
   getAll(): ProviderHealth[] {
-    return [...this.health.values()].map((h) => ({ ...h }));
+    return this.records.all();
   }
 
   /** Subscribes to monitor events. */
@@ -192,7 +179,7 @@ export class HealthMonitor {
     type: T,
     listener: (event: Extract<HealthMonitorEvent, { type: T }>) => void,
   ): Disposable {
-    return this.emitter.on(type, listener);
+    return this.records.on(type, listener);
   }
 
   /** The next delay: interval × (1 + jitter × (2·random − 1)). */
@@ -244,71 +231,10 @@ export class HealthMonitor {
     const result = timed.report.then((r) => {
       this.running.delete(providerId);
       // A check ended by stop() is not evidence about the provider: report it, do not record it.
-      if (epoch !== this.epoch) return this.getHealth(providerId) ?? this.unrecorded(providerId, r);
-      return this.apply(providerId, r);
+      if (epoch !== this.epoch) return this.records.get(providerId) ?? this.records.unrecorded(providerId, r);
+      return this.records.record(providerId, r);
     });
     this.running.set(providerId, { result, controller: timed.controller, finish: timed.finish });
     return result;
-  }
-
-  private unrecorded(providerId: string, report: HealthReport): ProviderHealth {
-    return {
-      provider: providerId,
-      healthy: report.healthy,
-      lastCheckedAt: this.clock.now(),
-      latencyMs: report.latencyMs,
-      message: report.message,
-      uptime: 0,
-      consecutiveFailures: 0,
-      checks: 0,
-    };
-  }
-
-  private apply(providerId: string, report: HealthReport): ProviderHealth {
-    const history = this.history.get(providerId) ?? [];
-    history.push(report.healthy);
-    if (history.length > this.uptimeWindow) history.shift();
-    this.history.set(providerId, history);
-    const previous = this.health.get(providerId);
-    const next = healthAfterCheck(providerId, report, previous, history, this.clock.now());
-    this.health.set(providerId, next);
-    this.link?.write(next, history);
-    this.announce(previous, next);
-    return { ...next };
-  }
-
-  /** Replaces this monitor's copy with the stored health when that is newer. */
-  private async refresh(providerId: string): Promise<void> {
-    const stored = await this.link?.read(providerId);
-    const previous = this.health.get(providerId);
-    if (!stored || (previous && previous.lastCheckedAt > stored.checkedAt)) return;
-    const { health: next, recent } = fromStoredHealth(providerId, stored);
-    this.history.set(providerId, recent.slice(-this.uptimeWindow));
-    this.health.set(providerId, next);
-    this.announce(previous, next);
-  }
-
-  private announce(previous: ProviderHealth | undefined, next: ProviderHealth): void {
-    const providerId = next.provider;
-    const now = next.lastCheckedAt;
-    if (previous?.healthy !== next.healthy) {
-      this.logger.info(
-        {
-          tag: 'PROVIDER_HEALTH_CHANGED',
-          provider: providerId,
-          healthy: next.healthy,
-          message: next.message,
-        },
-        `provider ${providerId} is now ${next.healthy ? 'healthy' : 'unhealthy'}`,
-      );
-      this.emitter.emit({
-        type: 'health-changed',
-        provider: providerId,
-        healthy: next.healthy,
-        previous: previous?.healthy ?? null,
-        message: next.message,
-        timestamp: new Date(now).toISOString(),
-      });
-    }
   }
 }

@@ -8,11 +8,9 @@
  * switches to the offline template writer. Every job ends in a real MP4 (FFmpeg) and a correct
  * audit trail.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_PROFILES } from '../../src/config/timeout-profile-defaults.js';
-import { TimeoutProfileConfigSchema } from '../../src/config/timeout-profile-schema.js';
 import type { FallbackPolicy } from '../../src/domain/fallback.js';
 import type { Reelay } from '../../src/jobs/create-reelay.js';
 import { parseScript } from '../../src/pipeline/script-schema.js';
@@ -35,6 +33,7 @@ import {
   waitForEnd,
   waitForEvent,
   within,
+  writeTinyCloudLlmProfile,
 } from '../support/pipeline-harness.js';
 import {
   expectNoSecrets,
@@ -236,17 +235,7 @@ describe('networked providers failing mid-job', () => {
 
   it('auto: a chat stream stalling after two tokens switches to the template writer (AUTO_AFTER_STALL)', async () => {
     // cloud_llm patience shrunk to a 200 ms heartbeat × 2: a stall is 400 ms without a token.
-    const profile = structuredClone(DEFAULT_TIMEOUT_PROFILES);
-    profile.providerTypes.cloud_llm = {
-      description: 'tiny thresholds for the stall test',
-      normalMs: 300,
-      extendedMs: 600,
-      deepWaitMs: 1200,
-      heartbeatIntervalMs: 200,
-      stallMultiplier: 2,
-    };
-    const profilePath = join(dir, 'tiny-cloud-llm.json');
-    await writeFile(profilePath, JSON.stringify(TimeoutProfileConfigSchema.parse(profile)));
+    const profilePath = await writeTinyCloudLlmProfile(dir, 'tiny thresholds for the stall test');
     const r = await start({ REELAY_TIMEOUT_PROFILES: profilePath });
     openaiFx.set(OPENAI_ROUTES.chat, { kind: 'stall', afterFrames: 3 }); // role chunk + 2 deltas
 

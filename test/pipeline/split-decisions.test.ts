@@ -3,12 +3,10 @@
  * worker. An `ask` decision is raised in B, seen and answered through A, and applied in B: the
  * answer travels as a `decision-answer-submitted` event on the shared log.
  */
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReelayError } from '../../src/domain/errors.js';
 import type { StoredEvent } from '../../src/domain/events.js';
 import type { Reelay } from '../../src/jobs/create-reelay.js';
-import { redactDatabaseUrl } from '../../src/state/postgres/open-postgres.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
 import {
   ESPEAK_ONLY,
@@ -22,33 +20,14 @@ import {
   waitForEvent,
   within,
 } from '../support/pipeline-harness.js';
+import { dropSchema, pgUnreachable, TEST_DATABASE_URL } from '../support/postgres-harness.js';
 import { MisbehavingTts } from './test-providers.js';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = TEST_DATABASE_URL;
 /** One schema per test run, dropped afterwards. */
 const schema = `reelay_split_${process.pid}_${Date.now().toString(36)}`;
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await reachable();
-if (unreachable !== null) {
-  const line = `PostgreSQL at ${redactDatabaseUrl(url)} is unreachable (${unreachable})`;
-  if (process.env.CI === 'true') throw new Error(`${line}; CI=true requires it. Set DATABASE_URL.`);
-  console.warn(
-    `\n!!!!!!!!\n!!! SKIPPING the split-deployment decision tests: ${line}.\n!!! Set DATABASE_URL to run them.\n!!!!!!!!\n`,
-  );
-}
+const unreachable = await pgUnreachable('the split-deployment decision tests');
 
 /** Polls `read` every 50 ms until it returns a value; rejects after `limitMs`. */
 async function eventually<T>(
@@ -98,12 +77,7 @@ describe.skipIf(unreachable !== null)(
       await stores.close();
     });
 
-    afterAll(async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    });
+    afterAll(() => dropSchema(schema));
 
     beforeEach(async () => {
       dir = await tempDir('reelay-split-');

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Heartbeat } from '../../src/domain/heartbeat.js';
 import { EspeakProvider } from '../../src/providers/tts/espeak.js';
 import { parseWav } from '../../src/providers/tts/wav.js';
+import { ctx, rms } from './offline-test-kit.js';
 
 let dir: string;
 let temp: string;
@@ -17,19 +18,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
   await rm(temp, { recursive: true, force: true });
 });
-
-function ctx(beats: Heartbeat[] = [], signal = new AbortController().signal) {
-  return { signal, heartbeat: (b: Heartbeat) => beats.push(b) };
-}
-
-/** Root-mean-square of 16-bit mono samples. */
-function rms(bytes: Buffer): number {
-  const info = parseWav(bytes);
-  let sum = 0;
-  const n = info.dataBytes / 2;
-  for (let i = 0; i < n; i++) sum += bytes.readInt16LE(info.dataOffset + i * 2) ** 2;
-  return Math.sqrt(sum / n);
-}
 
 const TEXT = 'Hello there. This is a short test of offline narration with espeak.';
 

@@ -7,6 +7,7 @@ import type { Heartbeat } from '../../src/domain/heartbeat.js';
 import { FestivalProvider } from '../../src/providers/tts/festival.js';
 import { FliteProvider } from '../../src/providers/tts/flite.js';
 import { parseWav } from '../../src/providers/tts/wav.js';
+import { ctx, rms } from './offline-test-kit.js';
 
 let dir: string;
 let temp: string;
@@ -18,19 +19,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
   await rm(temp, { recursive: true, force: true });
 });
-
-function ctx(beats: Heartbeat[] = [], signal = new AbortController().signal) {
-  return { signal, heartbeat: (b: Heartbeat) => beats.push(b) };
-}
-
-/** Root-mean-square of 16-bit mono samples. */
-function rms(bytes: Buffer): number {
-  const info = parseWav(bytes);
-  let sum = 0;
-  const n = info.dataBytes / 2;
-  for (let i = 0; i < n; i++) sum += bytes.readInt16LE(info.dataOffset + i * 2) ** 2;
-  return Math.sqrt(sum / n);
-}
 
 const TEXT = 'Hello there. This is a short test of offline narration with a clearer voice.';
 const engines = [

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Heartbeat } from '../../src/domain/heartbeat.js';
 import type { ImageRequest } from '../../src/domain/provider.js';
 import { TitleCardProvider } from '../../src/providers/image/title-card.js';
+import { ctx } from './offline-test-kit.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -14,10 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function ctx(beats: Heartbeat[] = [], signal = new AbortController().signal) {
-  return { signal, heartbeat: (b: Heartbeat) => beats.push(b) };
-}
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { OPENAI_ROUTES, openAiErrors } from '../fixtures/llm-tts/openai-fixture.js';
+import { closedPortUrl } from '../support/closed-port.js';
 import {
   loggedChatCall,
   TRIO_T0,
@@ -14,15 +14,6 @@ import { routerHarness } from './router-harness.js';
 const T0 = TRIO_T0;
 const { alpha, beta } = trioFixtures;
 const CHAT = OPENAI_ROUTES.chat;
-
-/** A URL on 127.0.0.1 where nothing listens (a port that was free a moment ago). */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/v1`;
-}
 
 useTrioWithFakeTime();
 
@@ -74,7 +65,7 @@ describe('router end to end: circuit breaker across runs', () => {
   });
 
   it('a dead provider (connection refused): network_error retried at 1, 2, 4 s, then AUTO_AFTER_ERROR to beta', async () => {
-    const h = routerHarness(trioProviders({ alpha: await closedPortUrl() }));
+    const h = routerHarness(trioProviders({ alpha: `${await closedPortUrl()}/v1` }));
     const { call, log } = loggedChatCall(T0, { preferred: 'alpha' });
     const run = h.kit.router.run(call);
     for (let retry = 1; retry <= 3; retry += 1) {

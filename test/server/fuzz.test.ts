@@ -4,28 +4,17 @@
  * correlation id. `bench/fuzz.ts` runs the same generator for ≥ 10 000 requests.
  */
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Reelay } from '../../src/jobs/create-reelay.js';
 import { createServer } from '../../src/server/create-server.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
 import { runFuzz } from '../support/hostile-requests.js';
 import { removeDir, startReelay, tempDir } from '../support/pipeline-harness.js';
+import { dropSchema, pgUnreachable, TEST_DATABASE_URL } from '../support/postgres-harness.js';
 
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_DATABASE_URL;
 const schema = `reelay_fuzz_${process.pid}_${Date.now().toString(36)}`;
-
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const havePg = await pgReachable();
+const havePg = (await pgUnreachable('the PostgreSQL fuzz run')) === null;
 
 async function fuzzOnce(reelay: Reelay): Promise<void> {
   const app: FastifyInstance = createServer({
@@ -51,12 +40,7 @@ describe('hostile-input fuzz (seeded)', () => {
   const dirs: string[] = [];
   afterAll(async () => {
     for (const d of dirs) await removeDir(d);
-    if (havePg) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    if (havePg) await dropSchema(schema);
   });
 
   it('SQLite: 0 5xx, every error is problem details with the correlation id', async () => {

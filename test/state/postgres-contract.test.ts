@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReelayError } from '../../src/domain/errors.js';
 import type { ReelayEvent } from '../../src/domain/events.js';
 import { createJobRecord } from '../../src/jobs/job-record.js';
-import { openPostgres, redactDatabaseUrl } from '../../src/state/postgres/open-postgres.js';
+import { openPostgres } from '../../src/state/postgres/open-postgres.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
+import { dropSchema, pgUnreachable, TEST_DATABASE_URL } from '../support/postgres-harness.js';
 import { attemptTrailContract } from './contracts/attempt-trail-contract.js';
 import { auditTrailContract } from './contracts/audit-trail-contract.js';
 import { checkpointStoreContract } from './contracts/checkpoint-store-contract.js';
@@ -13,32 +13,12 @@ import { manualClock, type OpenStores, T0 } from './contracts/harness.js';
 import { jobLogStoreContract } from './contracts/job-log-store-contract.js';
 import { jobStoreContract } from './contracts/job-store-contract.js';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = TEST_DATABASE_URL;
 /** One schema per test run, dropped afterwards. */
 const schema = `reelay_test_${process.pid}_${Date.now().toString(36)}`;
 const TABLES = ['jobs', 'checkpoints', 'job_logs', 'events', 'audit_decisions', 'upstream_attempts'];
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await reachable();
-if (unreachable !== null) {
-  const line = `PostgreSQL at ${redactDatabaseUrl(url)} is unreachable (${unreachable})`;
-  if (process.env.CI === 'true') throw new Error(`${line}; CI=true requires it. Set DATABASE_URL.`);
-  console.warn(
-    `\n!!!!!!!!\n!!! SKIPPING the PostgreSQL store tests: ${line}.\n!!! Set DATABASE_URL to run them.\n!!!!!!!!\n`,
-  );
-}
+const unreachable = await pgUnreachable('the PostgreSQL store tests');
 
 const open: OpenStores = async (clock) => {
   const stores = await createPostgresStores(url, { schema, clock, maxConnections: 6 });
@@ -53,12 +33,7 @@ const open: OpenStores = async (clock) => {
 };
 
 describe.skipIf(unreachable !== null)('PostgreSQL stores', () => {
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  });
+  afterAll(() => dropSchema(schema));
 
   jobStoreContract('postgres', open, { synchronousWrites: false });
   checkpointStoreContract('postgres', open);

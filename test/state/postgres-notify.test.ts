@@ -9,22 +9,11 @@ import type { StoredEvent } from '../../src/domain/events.js';
 import { followJobEvents } from '../../src/jobs/follow-job-events.js';
 import { createJobRecord } from '../../src/jobs/job-record.js';
 import { createPostgresStores, type PostgresStores } from '../../src/state/postgres/postgres-stores.js';
+import { dropSchema, pgUnreachable, TEST_DATABASE_URL } from '../support/postgres-harness.js';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const url = TEST_DATABASE_URL;
 const schema = `reelay_p9stores_${process.pid}_${Date.now().toString(36)}`;
-const reachable = await (async () => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true') throw error;
-    console.warn(`\n!!! SKIPPING the LISTEN/NOTIFY tests: PostgreSQL at DATABASE_URL is unreachable.\n`);
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-})();
+const reachable = (await pgUnreachable('the LISTEN/NOTIFY tests')) === null;
 
 describe.skipIf(!reachable)('PostgreSQL LISTEN/NOTIFY between two processes', () => {
   let a: PostgresStores;
@@ -36,10 +25,7 @@ describe.skipIf(!reachable)('PostgreSQL LISTEN/NOTIFY between two processes', ()
   afterAll(async () => {
     await b?.close();
     await a?.close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    await dropSchema(schema);
   });
 
   it('an event appended on connection A is delivered live on B without waiting for the poll', async () => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryRouterState } from '../../src/state/memory/memory-router-state.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
 import type { PendingDecisionStore, SpendStore } from '../../src/state/router-state.js';
 import { createSqliteStores } from '../../src/state/sqlite/sqlite-stores.js';
+import { dropSchema, pgUnreachable, TEST_DATABASE_URL } from '../support/postgres-harness.js';
 
 const DAY = Date.UTC(2026, 4, 1);
 
@@ -75,28 +75,15 @@ describe('router state in SQLite', () => {
   });
 });
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = TEST_DATABASE_URL;
 const schema = `reelay_rs_${process.pid}_${Date.now().toString(36)}`;
-const reachable = await (async () => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-})();
+const reachable = (await pgUnreachable('the PostgreSQL router-state tests')) === null;
 
 describe.skipIf(!reachable)('router state in PostgreSQL', () => {
   const opened: Array<{ close(): Promise<void> }> = [];
   afterAll(async () => {
     for (const s of opened) await s.close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    for (let i = 0; i < n; i++) await client.query(`DROP SCHEMA IF EXISTS ${schema}_${i} CASCADE`);
-    await client.end();
+    for (let i = 0; i < n; i++) await dropSchema(`${schema}_${i}`);
   });
   let n = 0;
   routerStateContract(async () => {

@@ -3,10 +3,12 @@
  * directory with small, fast defaults, small requests, and bounded waits on a job's events that
  * fail with a clear message instead of hanging.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type ReelayConfig } from '../../src/config/app-config.js';
+import { DEFAULT_TIMEOUT_PROFILES } from '../../src/config/timeout-profile-defaults.js';
+import { TimeoutProfileConfigSchema } from '../../src/config/timeout-profile-schema.js';
 import { type StoredEvent, TERMINAL_EVENT_TYPES } from '../../src/domain/events.js';
 import { type CreateReelayOptions, createReelay, type Reelay } from '../../src/jobs/create-reelay.js';
 import type { JobRecord } from '../../src/jobs/job-record.js';
@@ -174,4 +176,24 @@ export function ofType<T extends StoredEvent['type']>(
   type: T,
 ): Array<Extract<StoredEvent, { type: T }>> {
   return events.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);
+}
+
+/**
+ * Writes `tiny-cloud-llm.json` into `dir`: the default timeout profiles with cloud_llm patience
+ * shrunk to a 200 ms heartbeat × 2, so a chat stream 400 ms without a token is a suspected stall.
+ * Returns its path, for `REELAY_TIMEOUT_PROFILES`.
+ */
+export async function writeTinyCloudLlmProfile(dir: string, description: string): Promise<string> {
+  const profile = structuredClone(DEFAULT_TIMEOUT_PROFILES);
+  profile.providerTypes.cloud_llm = {
+    description,
+    normalMs: 300,
+    extendedMs: 600,
+    deepWaitMs: 1200,
+    heartbeatIntervalMs: 200,
+    stallMultiplier: 2,
+  };
+  const profilePath = join(dir, 'tiny-cloud-llm.json');
+  await writeFile(profilePath, JSON.stringify(TimeoutProfileConfigSchema.parse(profile)));
+  return profilePath;
 }

@@ -10,13 +10,11 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { DEFAULT_TIMEOUT_PROFILES } from '../../src/config/timeout-profile-defaults.js';
-import { TimeoutProfileConfigSchema } from '../../src/config/timeout-profile-schema.js';
 import type { Reelay } from '../../src/jobs/create-reelay.js';
 import { OpenAiChatProvider } from '../../src/providers/llm/openai-chat-provider.js';
 import { createServer } from '../../src/server/create-server.js';
 import type { FixtureServer } from '../fixtures/llm-tts/fixture-server.js';
-import { startReelay } from '../support/pipeline-harness.js';
+import { startReelay, writeTinyCloudLlmProfile } from '../support/pipeline-harness.js';
 
 /** Chromium used by the tests (Debian's package; override with CHROMIUM_PATH). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -113,17 +111,7 @@ export interface WebServer {
  * is suspected after 400 ms; the HTTP server listens on 127.0.0.1 port 0.
  */
 export async function startWebServer(dir: string, openai: FixtureServer): Promise<WebServer> {
-  const profile = structuredClone(DEFAULT_TIMEOUT_PROFILES);
-  profile.providerTypes.cloud_llm = {
-    description: 'tiny thresholds for the browser stall test',
-    normalMs: 300,
-    extendedMs: 600,
-    deepWaitMs: 1200,
-    heartbeatIntervalMs: 200,
-    stallMultiplier: 2,
-  };
-  const profilePath = join(dir, 'tiny-cloud-llm.json');
-  await writeFile(profilePath, JSON.stringify(TimeoutProfileConfigSchema.parse(profile)));
+  const profilePath = await writeTinyCloudLlmProfile(dir, 'tiny thresholds for the browser stall test');
   // Generous budgets so the dashboard's "Spend and budgets" panel has limits to draw.
   await writeFile(
     join(dir, 'reelay.config.json'),

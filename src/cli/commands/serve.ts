@@ -6,8 +6,8 @@ import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
-import { logFormatFor } from '../pretty-log-stream.js';
 import { UsageError } from '../usage-error.js';
+import { chosenLogFormat, LOG_FORMAT_OPTION } from './log-format-option.js';
 
 /** `reelay serve`: the HTTP API (and, unless --no-worker, a worker) in this process. */
 export const serveCommand: CommandSpec = {
@@ -33,13 +33,7 @@ export const serveCommand: CommandSpec = {
       description: 'Interface to listen on',
       defaultText: 'HOST or 127.0.0.1',
     },
-    'log-format': {
-      type: 'string',
-      valueName: 'FORMAT',
-      description: 'Logs on stderr: human lines, or JSON lines for a log collector (env REELAY_LOG_FORMAT)',
-      choices: ['auto', 'pretty', 'json'],
-      defaultText: 'auto: pretty on a terminal, else json',
-    },
+    'log-format': LOG_FORMAT_OPTION,
     'no-worker': {
       type: 'boolean',
       description:
@@ -56,7 +50,7 @@ export const serveCommand: CommandSpec = {
       throw new UsageError('`reelay serve` runs a server itself; --server does not apply.', 'serve');
     const port = numberValue(args, 'port', { integer: true, min: 0, max: 65535 });
     const worker = args.values['no-worker'] !== true;
-    const logFormat = logFormatFor(stringValue(args, 'log-format') ?? io.env.REELAY_LOG_FORMAT, io.stderr);
+    const logFormat = chosenLogFormat(io, args);
     const reelay = await openLocal(io, args, { worker, logLevel: 'info', logFormat });
     const { config } = reelay;
     const app = createServer({

@@ -1,11 +1,11 @@
 import { createProbeServer } from '../../server/probe-server.js';
-import { numberValue, stringValue } from '../arg-parser.js';
+import { numberValue } from '../arg-parser.js';
 import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
-import { logFormatFor } from '../pretty-log-stream.js';
 import { UsageError } from '../usage-error.js';
+import { chosenLogFormat, LOG_FORMAT_OPTION } from './log-format-option.js';
 
 /** `reelay worker`: a worker-only process (no HTTP), for scale-out next to `serve --no-worker`. */
 export const workerCommand: CommandSpec = {
@@ -25,13 +25,7 @@ export const workerCommand: CommandSpec = {
       description: 'Serve /health/live, /health/ready and /metrics on this port (no API, no key)',
       defaultText: 'REELAY_WORKER_METRICS_PORT, else off',
     },
-    'log-format': {
-      type: 'string',
-      valueName: 'FORMAT',
-      description: 'Logs on stderr: human lines, or JSON lines for a log collector (env REELAY_LOG_FORMAT)',
-      choices: ['auto', 'pretty', 'json'],
-      defaultText: 'auto: pretty on a terminal, else json',
-    },
+    'log-format': LOG_FORMAT_OPTION,
   },
   examples: ['DATABASE_URL=postgres://reelay@db/reelay reelay worker', 'reelay worker --metrics-port 9464'],
   async run({ io }, args) {
@@ -42,7 +36,7 @@ export const workerCommand: CommandSpec = {
       args.values['metrics-port'] = envPort;
     }
     const metricsPort = numberValue(args, 'metrics-port', { integer: true, min: 0, max: 65535 });
-    const logFormat = logFormatFor(stringValue(args, 'log-format') ?? io.env.REELAY_LOG_FORMAT, io.stderr);
+    const logFormat = chosenLogFormat(io, args);
     const reelay = await openLocal(io, args, { worker: true, logLevel: 'info', logFormat });
     const { config } = reelay;
     const probes =

@@ -30,13 +30,7 @@ export function rewordError(
 ): ReelayError {
   return new ReelayError(error.code, message, {
     cause: error,
-    category: error.category,
-    retryable: error.retryable,
-    provider: error.provider,
-    stage: error.stage,
-    correlationId: error.correlationId,
-    status: error.status,
-    retryAfterMs: error.retryAfterMs,
+    ...factsOf(error),
     details: { ...error.details, ...details },
   });
 }
@@ -60,16 +54,7 @@ export function scrubError(ctx: HttpContext, error: ReelayError): ReelayError {
   const details = scrubDetails(ctx, error.details);
   const leaked = message !== error.message || JSON.stringify(details) !== JSON.stringify(error.details);
   if (!leaked && !causeMentionsSecret(ctx, error.cause)) return error;
-  return new ReelayError(error.code, message, {
-    category: error.category,
-    retryable: error.retryable,
-    provider: error.provider,
-    stage: error.stage,
-    correlationId: error.correlationId,
-    status: error.status,
-    retryAfterMs: error.retryAfterMs,
-    details,
-  });
+  return new ReelayError(error.code, message, { ...factsOf(error), details });
 }
 
 function causeMentionsSecret(ctx: HttpContext, cause: unknown): boolean {
@@ -89,4 +74,17 @@ export function safeUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** What a copy of `error` keeps: everything but the message, the cause and the details. */
+function factsOf(error: ReelayError) {
+  return {
+    category: error.category,
+    retryable: error.retryable,
+    provider: error.provider,
+    stage: error.stage,
+    correlationId: error.correlationId,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderSettings } from '../../config/app-config.js';
+import type { ProviderSettings } from '../../config/provider-settings-schema.js';
 import { createNetworkedProviders, NETWORKED_FACTORIES } from './create-networked-providers.js';
 import { LLM_TTS_FACTORIES } from './llm-tts-factories.js';
 

@@ -1,4 +1,4 @@
-import type { ProviderSettings } from '../../config/app-config.js';
+import type { ProviderSettings } from '../../config/provider-settings-schema.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../domain/logger.js';
 import type { Provider } from '../../domain/provider.js';

@@ -34,6 +34,27 @@ describe('fault simulator protocols', () => {
     expect(json.response).toBe('Hello there world');
   });
 
+  it('cuts an Ollama stream after N chunks, and a timed stall only delays it', async () => {
+    sim = await startFaultSimulator({
+      scenario: { reply: 'one two three four', faults: [{ kind: 'cut', afterChunks: 2, times: 1 }] },
+    });
+    const chat = { model: 'llama', messages: [{ role: 'user', content: 'hi' }] };
+    const cut = await post('/api/chat', chat);
+    const read = await cut.text().then(
+      (text) => text,
+      () => 'cut',
+    );
+    expect(read === 'cut' || read.trim().split('\n').length === 2).toBe(true);
+    await sim.close();
+    sim = await startFaultSimulator({
+      scenario: { reply: 'one two three', faults: [{ kind: 'stall', afterChunks: 1, ms: 5 }] },
+    });
+    const lines = (await (await post('/api/chat', chat)).text()).trim().split('\n');
+    expect(
+      lines.map((l) => (JSON.parse(l) as { message: { content: string } }).message.content).join(''),
+    ).toBe('one two three');
+  });
+
   it('speaks ElevenLabs and Stable Diffusion WebUI, with their error bodies', async () => {
     sim = await startFaultSimulator({
       scenario: { faults: [{ kind: 'rate_limit', protocol: 'elevenlabs', retryAfterSeconds: 3, times: 1 }] },

@@ -2,7 +2,15 @@ import type { ServerResponse } from 'node:http';
 import type { ActiveFaults } from './fault-plan.js';
 import { splitArguments, splitWords } from './fault-plan.js';
 import type { SimToolCall } from './scenario-schema.js';
-import { cutAfterFlush, prefillOf, promptChars, sendJson, wait, write } from './sim-http.js';
+import {
+  cutAfterFlush,
+  prefillOf,
+  promptChars,
+  sendJson,
+  streamFaultsBefore,
+  wait,
+  write,
+} from './sim-http.js';
 
 /** What one simulated OpenAI chat request needs. */
 export interface OpenAiSimRequest {
@@ -108,14 +116,7 @@ export async function handleOpenAiChat(res: ServerResponse, req: OpenAiSimReques
     tool ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece };
   const words = pieces;
   for (let i = 0; i < words.length; i += 1) {
-    if (faults.cut && i === faults.cut.afterChunks) {
-      await cutAfterFlush(res);
-      return;
-    }
-    if (faults.stall && i === faults.stall.afterChunks) {
-      if (faults.stall.ms === undefined) return; // stalls until the client gives up
-      await wait(faults.stall.ms);
-    }
+    if (!(await streamFaultsBefore(res, faults, i))) return;
     if (faults.malformed && i === faults.malformed.atChunk) write(res, 'data: {"id":"broken",\n\n');
     if (i > 0 && req.chunkDelayMs > 0) await wait(req.chunkDelayMs);
     if (!write(res, frame(delta(words[i] ?? ''), null))) return;

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ActiveFaults } from './fault-plan.js';
 import { splitWords } from './fault-plan.js';
-import { cutAfterFlush, sendJson, wait, write } from './sim-http.js';
+import { sendJson, streamFaultsBefore, wait, write } from './sim-http.js';
 
 /** A 1×1 transparent PNG, the image every simulated Stable Diffusion request returns. */
 const PNG_1X1 =
@@ -37,14 +37,7 @@ export async function handleOllama(
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const words = splitWords(reply);
   for (let i = 0; i < words.length; i += 1) {
-    if (faults.cut && i === faults.cut.afterChunks) {
-      await cutAfterFlush(res);
-      return;
-    }
-    if (faults.stall && i === faults.stall.afterChunks) {
-      if (faults.stall.ms === undefined) return;
-      await wait(faults.stall.ms);
-    }
+    if (!(await streamFaultsBefore(res, faults, i))) return;
     if (faults.malformed && i === faults.malformed.atChunk) write(res, '{"model":\n');
     if (i > 0 && chunkDelayMs > 0) await wait(chunkDelayMs);
     if (!write(res, `${JSON.stringify(piece(words[i] ?? '', false))}\n`)) return;
@@ -64,14 +57,7 @@ export async function handleElevenLabs(
   res.writeHead(200, { 'content-type': 'audio/mpeg', 'x-character-count': String(text.length) });
   const chunks = Math.max(1, Math.ceil(text.length / 20));
   for (let i = 0; i < chunks; i += 1) {
-    if (faults.cut && i === faults.cut.afterChunks) {
-      await cutAfterFlush(res);
-      return;
-    }
-    if (faults.stall && i === faults.stall.afterChunks) {
-      if (faults.stall.ms === undefined) return;
-      await wait(faults.stall.ms);
-    }
+    if (!(await streamFaultsBefore(res, faults, i))) return;
     // An MPEG frame header followed by silence: enough for clients that sniff the type.
     if (res.destroyed) return;
     res.write(Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(412)]));

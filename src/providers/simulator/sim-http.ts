@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ActiveFaults } from './fault-plan.js';
 
 /** Resolves after `ms` (at once for 0); never keeps the process alive. */
 export function wait(ms: number): Promise<void> {
@@ -91,4 +92,25 @@ export function cutAfterFlush(res: ServerResponse): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Applies the `cut` and `stall` faults due before stream chunk `i`: a cut ends the connection once
+ * flushed, a stall waits its `ms` (or forever when it has none, until the client gives up).
+ * Resolves false when the stream must not go on.
+ */
+export async function streamFaultsBefore(
+  res: ServerResponse,
+  faults: ActiveFaults,
+  i: number,
+): Promise<boolean> {
+  if (faults.cut && i === faults.cut.afterChunks) {
+    await cutAfterFlush(res);
+    return false;
+  }
+  if (faults.stall && i === faults.stall.afterChunks) {
+    if (faults.stall.ms === undefined) return false;
+    await wait(faults.stall.ms);
+  }
+  return true;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeartbeatFn } from '../../domain/heartbeat.js';
+import type { SynthesizeResult } from '../../domain/provider.js';
 import { currentWorkTracker } from '../media/work-tracking.js';
 import { concatWavs, type WavInfo } from './wav.js';
 
@@ -55,4 +56,14 @@ export async function speakInChunks(speech: ChunkedSpeech): Promise<WavInfo> {
     await rm(dir, { recursive: true, force: true });
     tracker?.tempSettled(dir);
   }
+}
+
+/** The result of a chunked narration of `text` joined into the WAV at `outPath`. */
+export function chunkedSpeechResult(outPath: string, text: string, wav: WavInfo): SynthesizeResult {
+  return {
+    path: outPath,
+    durationMs: wav.durationMs,
+    format: 'wav',
+    usage: { characters: text.length, seconds: wav.durationMs / 1000 },
+  };
 }

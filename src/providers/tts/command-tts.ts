@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
+import { onceUntilRejected } from '../../domain/once-until-rejected.js';
 import type {
   CostModel,
   HealthReport,
@@ -10,7 +11,7 @@ import type {
   TtsProvider,
 } from '../../domain/provider.js';
 import type { ProcessOutcome } from '../media/run-process.js';
-import { speakInChunks } from './chunked-speech.js';
+import { chunkedSpeechResult, speakInChunks } from './chunked-speech.js';
 import { probeEngineHealth, runEngine, versionIn } from './engine-process.js';
 import { splitIntoChunks } from './espeak-voices.js';
 
@@ -69,7 +70,7 @@ export abstract class CommandTtsProvider implements TtsProvider {
   abstract readonly priority: number;
   readonly costModel: CostModel = { unit: 'free', usdPerUnit: 0 };
   protected readonly clock: Clock;
-  private voices: Promise<string[]> | undefined;
+  private readonly voices = onceUntilRejected((signal?: AbortSignal) => this.fetchVoices(signal));
 
   constructor(protected readonly options: CommandTtsOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -158,24 +159,12 @@ export abstract class CommandTtsProvider implements TtsProvider {
         },
       );
     }
-    return {
-      path: request.outPath,
-      durationMs: info.durationMs,
-      format: 'wav',
-      usage: { characters: text.length, seconds: info.durationMs / 1000 },
-    };
+    return chunkedSpeechResult(request.outPath, text, info);
   }
 
   /** The installed voices (listed once; a failed listing is retried next time). */
   listVoices(signal?: AbortSignal): Promise<string[]> {
-    if (!this.voices) {
-      const pending = this.fetchVoices(signal);
-      this.voices = pending;
-      pending.catch(() => {
-        if (this.voices === pending) this.voices = undefined;
-      });
-    }
-    return this.voices;
+    return this.voices(signal);
   }
 
   /** The installed voice a request would use (validates `wanted` when given). */

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
+import { onceUntilRejected } from '../../domain/once-until-rejected.js';
 import type {
   CostModel,
   HealthReport,
@@ -10,7 +11,7 @@ import type {
   TtsProvider,
 } from '../../domain/provider.js';
 import type { ProcessOutcome } from '../media/run-process.js';
-import { speakInChunks } from './chunked-speech.js';
+import { chunkedSpeechResult, speakInChunks } from './chunked-speech.js';
 import { probeEngineHealth, runEngine, versionIn } from './engine-process.js';
 import {
   type EspeakVoice,
@@ -71,7 +72,9 @@ export class EspeakProvider implements TtsProvider {
   readonly costModel: CostModel = { unit: 'free', usdPerUnit: 0 };
   private readonly binary: string;
   private readonly clock: Clock;
-  private voices: Promise<EspeakVoice[]> | undefined;
+  private readonly voices = onceUntilRejected((signal?: AbortSignal) =>
+    this.run(['--voices'], signal).then((out) => parseVoiceList(out.stdout)),
+  );
 
   constructor(private readonly options: EspeakOptions = {}) {
     this.binary = options.binary ?? 'espeak-ng';
@@ -122,24 +125,12 @@ export class EspeakProvider implements TtsProvider {
       speakChunk: (textPath, wavPath) =>
         this.run(['-b', '1', '-v', voice, '-s', String(wpm), '-f', textPath, '-w', wavPath], signal),
     });
-    return {
-      path: request.outPath,
-      durationMs: info.durationMs,
-      format: 'wav',
-      usage: { characters: text.length, seconds: info.durationMs / 1000 },
-    };
+    return chunkedSpeechResult(request.outPath, text, info);
   }
 
   /** The installed voices (`espeak-ng --voices`, listed once; a failed listing is retried next time). */
   listVoices(signal?: AbortSignal): Promise<EspeakVoice[]> {
-    if (!this.voices) {
-      const pending = this.run(['--voices'], signal).then((out) => parseVoiceList(out.stdout));
-      this.voices = pending;
-      pending.catch(() => {
-        if (this.voices === pending) this.voices = undefined;
-      });
-    }
-    return this.voices;
+    return this.voices(signal);
   }
 
   private async resolveVoice(request: SynthesizeRequest, signal: AbortSignal): Promise<string> {

@@ -13,11 +13,10 @@ import { runAsyncJob } from '../async-job/run-async-job.js';
 import { createAdapterConfig } from '../http/adapter-config.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
-import { requestBinary } from '../http/request-binary.js';
 import { requestJson } from '../http/request-json.js';
 import { sendRequest } from '../http/send-request.js';
-import { probeMedia } from '../media/ffprobe.js';
 import { buildHeyGenVideo, parseHeyGenCreated, parseHeyGenStatus } from './heygen-video.js';
+import { downloadPresigned, remoteRenderResult } from './remote-render-result.js';
 
 /** Options of {@link HeyGenProvider}. Defaults: `priority` 3, `costModel` { unit: 'video_second', usdPerUnit: 0.0167 } (about one API credit per minute), `id` 'heygen', `keyEnvVar` 'HEYGEN_API_KEY'. */
 export interface HeyGenProviderOptions extends NetworkedProviderOptions {
@@ -139,17 +138,10 @@ export class HeyGenProvider implements VideoProvider {
             await sendRequest(this.http, { url, method: 'DELETE', headers: this.headers(), signal });
           }
         : undefined,
-      // video_url is a pre-signed CDN link: never send the API key there.
-      download: async (url, outPath, signal) => {
-        await requestBinary(this.http, { url, signal }, { outPath });
-      },
+      download: downloadPresigned(this.http),
     });
     const estimateMs = request.scenes.reduce((sum, s) => sum + s.durationMs, 0);
-    const durationMs = await probeMedia(request.outPath, ctx.signal).then(
-      (info) => info.durationMs || estimateMs,
-      () => estimateMs,
-    );
-    return { path: request.outPath, durationMs, usage: { seconds: durationMs / 1000, requests: 1 } };
+    return remoteRenderResult(request.outPath, estimateMs, ctx.signal);
   }
 
   private castMissing(): ReelayError {

@@ -12,10 +12,9 @@ import { runAsyncJob } from '../async-job/run-async-job.js';
 import { createAdapterConfig } from '../http/adapter-config.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { NetworkedProviderOptions } from '../http/networked-options.js';
-import { requestBinary } from '../http/request-binary.js';
 import { requestJson } from '../http/request-json.js';
 import { sendRequest } from '../http/send-request.js';
-import { probeMedia } from '../media/ffprobe.js';
+import { downloadPresigned, remoteRenderResult } from './remote-render-result.js';
 import { buildRunwayTask, parseRunwayCreated, parseRunwayTask } from './runway-task.js';
 
 /** Options of {@link RunwayProvider}. Defaults: `priority` 3, `costModel` { unit: 'video_second', usdPerUnit: 0.05 } (gen4_turbo: 5 credits per second), `id` 'runway', `keyEnvVar` 'RUNWAYML_API_SECRET'. */
@@ -121,17 +120,10 @@ export class RunwayProvider implements VideoProvider {
       cancel: async (id, signal) => {
         await sendRequest(this.http, { url: taskUrl(id), method: 'DELETE', headers: this.headers(), signal });
       },
-      // Output URLs are pre-signed and may live on another host: never send the API key there.
-      download: async (url, outPath, signal) => {
-        await requestBinary(this.http, { url, signal }, { outPath });
-      },
+      download: downloadPresigned(this.http),
     });
     const fallbackMs = (Number(task.body.duration) || 0) * 1000;
-    const durationMs = await probeMedia(request.outPath, ctx.signal).then(
-      (info) => info.durationMs || fallbackMs,
-      () => fallbackMs,
-    );
-    return { path: request.outPath, durationMs, usage: { seconds: durationMs / 1000, requests: 1 } };
+    return remoteRenderResult(request.outPath, fallbackMs, ctx.signal);
   }
 
   /** `GET /v1/organization`: authenticated and cheap; unhealthy when the credit balance is 0. */

@@ -3,7 +3,7 @@ import type { ProviderInfo } from '../../jobs/reelay-service.js';
 import { describeError, type Session } from './api.js';
 import { announce, h, replace } from './dom.js';
 import { alternativesList } from './fallback-panel.js';
-import type { PendingDecision } from './job-state.js';
+import type { PendingDecision } from './job-view-state.js';
 import { stallOptionView } from './latency-states.js';
 
 /** The stall and error dialog: a modal `<dialog>` answering the pending decision through the API. */

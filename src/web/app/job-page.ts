@@ -6,7 +6,8 @@ import { announce, h, replace } from './dom.js';
 import { alternativesList } from './fallback-panel.js';
 import { formatMs, formatSeconds, formatTime } from './format.js';
 import { renderJobResult } from './job-result.js';
-import { applyJobEvent, initialJobState, type JobViewState } from './job-state.js';
+import { applyJobEvent } from './job-state.js';
+import { initialJobState, type JobViewState } from './job-view-state.js';
 import { latencyState } from './latency-states.js';
 import type { View } from './view.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
-import { applyJobEvent, initialJobState, type JobViewState } from './job-state.js';
+import { applyJobEvent } from './job-state.js';
+import { initialJobState, type JobViewState } from './job-view-state.js';
 import { contrast, latencyState, stallOptionView } from './latency-states.js';
 
 const base = { jobId: 'job_1', timestamp: '2026-12-01T10:00:00.000Z' };

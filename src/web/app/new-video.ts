@@ -1,172 +1,10 @@
 import { ReelayApiError } from '../../client/api-error.js';
-import type { ProviderInfo } from '../../jobs/reelay-service.js';
 import { describeError, isAuthError } from './api.js';
-import { announce, type Child, h, replace } from './dom.js';
-import { breakerText, healthText } from './provider-labels.js';
+import { announce, h, replace } from './dom.js';
+import { field, num, select, showFieldErrors } from './form-fields.js';
+import { PROVIDER_KINDS, policyField, providerField } from './provider-choice-fields.js';
+import { requestFromForm } from './video-request-form.js';
 import type { View } from './view.js';
-
-const KINDS = [
-  { kind: 'llm', label: 'Script (language model)' },
-  { kind: 'tts', label: 'Narration (text to speech)' },
-  { kind: 'image', label: 'Visuals (images)' },
-  { kind: 'video', label: 'Render (video)' },
-] as const;
-
-type FieldInput = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-
-/** A labelled field with its hint and its error line, wired for screen readers. */
-function field(name: string, label: string, input: FieldInput, hint = ''): HTMLElement {
-  const id = `f-${name.replace(/\./g, '-')}`;
-  input.id = id;
-  input.name = name;
-  const describedBy = [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' ');
-  input.setAttribute('aria-describedby', describedBy);
-  return h(
-    'div',
-    { class: 'field', 'data-field': name },
-    h('label', { for: id }, label),
-    hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
-    input,
-    h('p', { class: 'field-error', id: `${id}-error` }),
-  );
-}
-
-function select(options: Array<[string, string]>, value: string): HTMLSelectElement {
-  const el = h('select', {});
-  for (const [v, text] of options) el.append(h('option', { value: v, selected: v === value }, text));
-  return el;
-}
-
-function num(value: string, min: number, max: number, step: number): HTMLInputElement {
-  return h('input', { type: 'number', inputmode: 'decimal', value, min, max, step });
-}
-
-function providerField(kind: string, label: string, providers: ProviderInfo[]): HTMLElement {
-  const mine = providers.filter((p) => p.kind === kind);
-  const options: Array<[string, string]> = [['', 'Automatic (best score)']];
-  for (const p of mine) options.push([p.id, `${p.displayName} — ${healthText(p)}, ${breakerText(p)}`]);
-  const status: Child = mine.length
-    ? h(
-        'ul',
-        { class: 'provider-status' },
-        mine.map((p) =>
-          h(
-            'li',
-            {},
-            h('span', {
-              class: `dot ${p.health ? (p.health.healthy ? 'good' : 'bad') : 'unknown'}`,
-              'aria-hidden': 'true',
-            }),
-            `${p.id}: ${healthText(p)} · `,
-            h('span', { class: `breaker breaker-${p.breaker.state}` }, breakerText(p)),
-          ),
-        ),
-      )
-    : h('p', { class: 'hint' }, 'No provider of this kind is registered.');
-  const wrap = field(`providers.${kind}`, label, select(options, ''));
-  wrap.append(status);
-  return wrap;
-}
-
-function optionalNumber(form: HTMLFormElement, name: string): number | undefined {
-  const value = (form.elements.namedItem(name) as HTMLInputElement | null)?.value.trim() ?? '';
-  return value === '' ? undefined : Number(value);
-}
-
-function text(form: HTMLFormElement, name: string): string {
-  return ((form.elements.namedItem(name) as FieldInput | null)?.value ?? '').trim();
-}
-
-function checked(form: HTMLFormElement, name: string): boolean {
-  return (form.elements.namedItem(name) as HTMLInputElement | null)?.checked === true;
-}
-
-/** The request body from the form; empty optional fields are left out so the server's defaults apply. */
-export function requestFromForm(form: HTMLFormElement): Record<string, unknown> {
-  const providers: Record<string, string> = {};
-  for (const { kind } of KINDS) {
-    const v = text(form, `providers.${kind}`);
-    if (v) providers[kind] = v;
-  }
-  const options: Record<string, unknown> = {
-    aspect: text(form, 'options.aspect'),
-    pacing: text(form, 'options.pacing'),
-    density: text(form, 'options.density'),
-    motion: checked(form, 'options.motion'),
-    subtitles: checked(form, 'options.subtitles'),
-  };
-  for (const name of ['width', 'height', 'fps']) {
-    const v = optionalNumber(form, `options.${name}`);
-    if (v !== undefined) options[name] = v;
-  }
-  const music = text(form, 'options.music');
-  if (music) options.music = music;
-  const voiceId = text(form, 'voiceId');
-  const style = text(form, 'style');
-  const policy =
-    form.querySelector<HTMLInputElement>('input[name="fallbackPolicy"]:checked')?.value ?? 'auto';
-  return {
-    brief: text(form, 'brief'),
-    durationMinutes: optionalNumber(form, 'durationMinutes') ?? 1,
-    ...(style ? { style } : {}),
-    ...(voiceId ? { voiceId } : {}),
-    options,
-    providers,
-    fallbackPolicy: policy,
-  };
-}
-
-function policyField(): HTMLElement {
-  const choices = [
-    ['ask', 'Ask me', 'Pause on a stall or a provider failure and let me choose.'],
-    ['auto', 'Automatic', 'Switch to the best healthy alternative by itself.'],
-    ['off', 'Off', 'Fail the stage with a clear error.'],
-  ] as const;
-  return h(
-    'fieldset',
-    { class: 'field', 'data-field': 'fallbackPolicy', 'aria-describedby': 'f-fallbackPolicy-error' },
-    h('legend', {}, 'When a provider stalls or fails'),
-    choices.map(([value, label, hint]) =>
-      h(
-        'label',
-        { class: 'choice' },
-        h('input', { type: 'radio', name: 'fallbackPolicy', value, checked: value === 'auto' }),
-        h('span', {}, h('strong', {}, label), ` — ${hint}`),
-      ),
-    ),
-    h('p', { class: 'field-error', id: 'f-fallbackPolicy-error' }),
-  );
-}
-
-function showFieldErrors(form: HTMLFormElement, error: ReelayApiError, summary: HTMLElement): void {
-  let first: HTMLElement | null = null;
-  const unplaced: string[] = [];
-  for (const f of error.fields) {
-    const wrap = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(f.field)}"]`);
-    const line = wrap?.querySelector('.field-error');
-    if (!wrap || !line) {
-      unplaced.push(`${f.field}: ${f.message}`);
-      continue;
-    }
-    line.textContent = f.message;
-    const input = wrap.querySelector<HTMLElement>('input, select, textarea');
-    input?.setAttribute('aria-invalid', 'true');
-    first ??= input;
-  }
-  replace(
-    summary,
-    h('p', {}, error.fields.length ? 'Please correct the highlighted fields.' : error.detail),
-    unplaced.length
-      ? h(
-          'ul',
-          {},
-          unplaced.map((u) => h('li', {}, u)),
-        )
-      : null,
-  );
-  summary.hidden = false;
-  (first ?? summary).focus();
-}
 
 /** The "New video" page: the generation form. */
 export const renderNewVideo: View = ({ session, main, onAuthError }) => {
@@ -306,7 +144,7 @@ export const renderNewVideo: View = ({ session, main, onAuthError }) => {
     ({ providers }) =>
       replace(
         providersBox,
-        KINDS.map(({ kind, label }) => providerField(kind, label, providers)),
+        PROVIDER_KINDS.map(({ kind, label }) => providerField(kind, label, providers)),
       ),
     (error: unknown) => {
       if (abort.signal.aborted) return;

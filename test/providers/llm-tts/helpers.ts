@@ -22,13 +22,3 @@ export async function until(ready: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !ready(); i += 1) await new Promise((r) => setTimeout(r, 2));
   if (!ready()) throw new Error('condition not reached');
 }
-
-/** A URL on 127.0.0.1 where nothing listens (a port that was free a moment ago). */
-export async function closedPortUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OllamaProvider } from '../../../src/providers/llm/ollama-provider.js';
 import { createOllamaFixture, OLLAMA_ROUTES, ollamaErrors } from '../../fixtures/llm-tts/ollama-fixture.js';
-import { callContext, closedPortUrl, failure, until } from './helpers.js';
+import { closedPortUrl } from '../../support/closed-port.js';
+import { callContext, failure, until } from './helpers.js';
 
 const fx = createOllamaFixture({ installed: ['llama3.1:latest', 'qwen2.5:7b'] });
 const messages = [{ role: 'user' as const, content: 'Write a script' }];

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ReelayError } from '../../../src/domain/errors.js';
-import type { Heartbeat } from '../../../src/domain/heartbeat.js';
 import { MemoryLogger } from '../../../src/domain/logger.js';
 import { OpenAiChatProvider } from '../../../src/providers/llm/openai-chat-provider.js';
 import { createOpenAiFixture, OPENAI_ROUTES, openAiErrors } from '../../fixtures/llm-tts/openai-fixture.js';
-import { closedPortUrl } from './helpers.js';
+import { closedPortUrl } from '../../support/closed-port.js';
+import { callContext as ctx, failure } from './helpers.js';
 
 const KEY = 'sk-test-openai-0123456789abcdefghij';
 const fx = createOpenAiFixture({ apiKey: KEY });
@@ -15,20 +14,6 @@ function provider(
   options: Partial<ConstructorParameters<typeof OpenAiChatProvider>[0]> = {},
 ): OpenAiChatProvider {
   return new OpenAiChatProvider({ apiKey: KEY, baseUrl: `${fx.url}/v1`, logger, ...options });
-}
-
-function ctx(signal = new AbortController().signal) {
-  const beats: Heartbeat[] = [];
-  return { beats, call: { signal, heartbeat: (b: Heartbeat) => beats.push(b) } };
-}
-
-async function failure(p: Promise<unknown>): Promise<ReelayError> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: ReelayError) => e,
-  );
 }
 
 beforeAll(async () => {
