@@ -1,3 +1,4 @@
+import type { CallContext, CallFn, CallSettler } from '../domain/call-context.js';
 import { ReelayError } from '../domain/errors.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import type { PatientCallHost } from './patient-call-host.js';
@@ -24,9 +25,16 @@ function flat(id: string): string {
 /**
  * One attempt of a provider call with patience (the body of `ProviderGateway.executeWithPatience`):
  * validates the lock, registers and monitors the call, emits events and logs, and always cleans up.
- * Invalid requests reject (never throw synchronously).
+ * Invalid requests reject (never throw synchronously). With a `settler` (the call pipeline's fast
+ * path, `req.context` set) the settler is told when the call ends — also when it is refused here —
+ * and the returned promise settles as {@link CallPolicy.executeSettled} says.
  */
-export function runPatientCall<T>(host: PatientCallHost, req: ExecuteRequest<T>): Promise<T> {
+export function runPatientCall<T>(
+  host: PatientCallHost,
+  req: ExecuteRequest<T>,
+  settler?: CallSettler,
+  settlerStartedAt = 0,
+): Promise<T> {
   let run: PatientRun<T>;
   try {
     for (const field of REQUIRED_FIELDS) {
@@ -49,9 +57,26 @@ export function runPatientCall<T>(host: PatientCallHost, req: ExecuteRequest<T>)
       providerType,
       req.patienceProfile ?? host.patienceProfile,
     );
-    run = new PatientRun(host, req, providerType, profile, flat(host.ids('op')));
+    run = new PatientRun(host, req, providerType, profile, flat(host.ids('op')), settler, settlerStartedAt);
   } catch (error) {
-    return Promise.reject(error);
+    const { context } = req;
+    if (settler === undefined || context === undefined) return Promise.reject(error);
+    return refused(settler, error, req.operation as CallFn<T>, context, settlerStartedAt);
   }
   return run.start(req);
+}
+
+/** A call refused before it ran, on the fast path: as the composed path, the settler recovers. */
+function refused<T>(
+  settler: CallSettler,
+  error: unknown,
+  fn: CallFn<T>,
+  ctx: CallContext,
+  startedAt: number,
+): Promise<T> {
+  try {
+    return settler.callFailed(error, fn, ctx, startedAt);
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
 }

@@ -1,25 +1,23 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
 import { type AbortSubscriber, subscribeAbort, unsubscribeAbort } from '../domain/abort-fanout.js';
-import { type CallIdentity, noHeartbeat } from '../domain/call-context.js';
-import { ReelayError } from '../domain/errors.js';
+import {
+  type CallContext,
+  type CallFn,
+  type CallIdentity,
+  type CallSettler,
+  noHeartbeat,
+} from '../domain/call-context.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
-import type { Heartbeat, HeartbeatFn } from '../domain/heartbeat.js';
+import type { Heartbeat } from '../domain/heartbeat.js';
 import type { ProviderCallContext } from '../domain/provider.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import { startHeartbeatPoller } from './heartbeat-poller.js';
-import { logEnabled } from './log-gate.js';
 import { OperationContext } from './operation-context.js';
-import { hostListens as listens, type PatientCallHost } from './patient-call-host.js';
-import { ProviderSwitchRequestedError } from './provider-switch-error.js';
+import type { PatientCallHost } from './patient-call-host.js';
 import { onHeartbeat } from './run-heartbeat.js';
-import {
-  abortRun,
-  callRef,
-  canceledError,
-  hardErrorFacts,
-  type RunningOperation,
-} from './running-operation.js';
+import { reportComplete, reportHardError, reportStart } from './run-reports.js';
+import { abortRun, canceledError, isInterruption, type RunningOperation } from './running-operation.js';
 import { MonitoredEntry } from './stall-detector.js';
 import type { StallHandler } from './stall-handlers.js';
 
@@ -31,7 +29,9 @@ import type { StallHandler } from './stall-handlers.js';
  * log record built that nobody would receive, nothing of the request kept beyond what it needs, one
  * promise and one reaction per call (the run settles its own promise), one context handed to the
  * operation, and the caller's signal heard through one shared listener per signal
- * ({@link subscribeAbort}), not one per call.
+ * ({@link subscribeAbort}), not one per call. Inside the call pipeline's fast path its promise is
+ * the whole pipeline's: the fused retry-and-breaker step is told synchronously when the call ends
+ * (a {@link CallSettler}), and after a failure the promise follows retry's recovery.
  */
 export class PatientRun<T> extends MonitoredEntry implements RunningOperation, AbortSubscriber {
   readonly policy: FallbackPolicy | undefined;
@@ -41,15 +41,21 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   private readonly host: PatientCallHost;
   private readonly attempt: number;
   private readonly callerSignal: AbortSignal | undefined;
-  /** The heartbeat of the pipeline context around patience, told of progress first. */
-  private readonly outerBeat: HeartbeatFn | undefined;
+  /** The pipeline context patience was given (its heartbeat is told of progress first). */
+  private readonly outer: CallContext | undefined;
+  /** Told when the call ends, before the promise settles (the pipeline's fast path). */
+  private readonly settler: CallSettler | undefined;
+  /** What the settler gave with itself (its start time), passed back to it. */
+  private readonly settlerStartedAt: number;
+  /** The call's work, kept only for the settler's recovery after a failure. */
+  private readonly fn: CallFn<T> | undefined;
   private ac: AbortController | undefined;
   private stopPoller: (() => void) | undefined;
   /** The operation's promise once started. */
   private working: Promise<T> | undefined;
   /** 0 running, 1 interrupted (settling with the abort reason), 2 settled. */
   private phase: 0 | 1 | 2;
-  private resolve: ((value: T) => void) | undefined;
+  private resolve: ((value: T | Promise<T>) => void) | undefined;
   private reject: ((reason: unknown) => void) | undefined;
 
   constructor(
@@ -58,6 +64,8 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     providerType: ProviderType,
     profile: ResolvedTimeoutProfile,
     operationId: string,
+    settler?: CallSettler,
+    settlerStartedAt = 0,
   ) {
     super(
       {
@@ -76,8 +84,10 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.policy = req.fallbackPolicy;
     this.stallHandler = req.stallHandler;
     this.attempt = req.attempt ?? 1;
-    const outerBeat = req.context?.heartbeat;
-    this.outerBeat = outerBeat === noHeartbeat ? undefined : outerBeat;
+    this.outer = req.context;
+    this.settler = req.context === undefined ? undefined : settler;
+    this.settlerStartedAt = settlerStartedAt;
+    this.fn = this.settler === undefined ? undefined : (req.operation as CallFn<T>);
     this.callerSignal = req.signal;
     this.lastHeartbeatEventAt = Number.NEGATIVE_INFINITY;
     this.aborted = false;
@@ -120,13 +130,13 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
         host.logger,
       );
     }
-    this.announce();
+    reportStart(host, this, this.attempt);
     const { operation } = req;
     return new Promise<T>((resolve, reject) => this.begin(resolve, reject, operation, ctx));
   }
 
   private begin(
-    resolve: (value: T) => void,
+    resolve: (value: T | Promise<T>) => void,
     reject: (reason: unknown) => void,
     operation: (ctx: ProviderCallContext) => Promise<T>,
     ctx: OperationContext,
@@ -160,7 +170,8 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
 
   /** A pushed or polled heartbeat: first to the pipeline around patience, then to the monitor. */
   private beat(beat: Heartbeat): void {
-    this.outerBeat?.(beat);
+    const outer = this.outer?.heartbeat;
+    if (outer !== undefined && outer !== noHeartbeat) outer(beat);
     onHeartbeat(this.host, this, beat);
   }
 
@@ -209,64 +220,65 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     try {
       outcome = this.complete(value);
     } catch (error) {
-      reject(error);
+      this.settleRejected(resolve, reject, error);
       return;
+    }
+    const { settler, outer } = this;
+    if (settler !== undefined && outer !== undefined) {
+      try {
+        settler.callSucceeded(outer, this.settlerStartedAt);
+      } catch (error) {
+        reject(error);
+        return;
+      }
     }
     resolve(outcome);
   }
 
   /** The operation rejected, or the call was interrupted with `caught` (settles once). */
   private settleFailed(caught: unknown): void {
-    const { reject } = this;
-    if (this.phase === 2 || reject === undefined) return;
+    const { resolve, reject } = this;
+    if (this.phase === 2 || resolve === undefined || reject === undefined) return;
     this.phase = 2;
     try {
       this.fail(caught);
     } catch (error) {
-      reject(error);
+      this.settleRejected(resolve, reject, error);
     }
   }
 
-  private announce(): void {
-    const { host } = this;
-    if (logEnabled(host.logger, 'info')) {
-      host.logger.info(
-        {
-          tag: 'PROVIDER_REQUEST_START',
-          ...callRef(this),
-          attempt: this.attempt,
-          heartbeatKind: this.heartbeatKind,
-          profile: this.profile.patienceProfile,
-        },
-        `${this.providerName} call started on ${this.stage}`,
-      );
+  /**
+   * Settles with the call's failure — or, on the pipeline's fast path, with what the settler makes
+   * of it (its recovery), after the pipeline's observer heard of an interruption, as the patience
+   * policy tells it on the composed path.
+   */
+  private settleRejected(
+    resolve: (value: T | Promise<T>) => void,
+    reject: (reason: unknown) => void,
+    error: unknown,
+  ): void {
+    const { settler, outer, fn } = this;
+    if (settler === undefined || outer === undefined || fn === undefined) {
+      reject(error);
+      return;
     }
-    if (listens(host, 'request-start')) {
-      host.emit({
-        type: 'request-start',
-        ...callRef(this),
-        timestamp: new Date(host.clock.now()).toISOString(),
-        attempt: this.attempt,
-      });
+    let failure = error;
+    const observer = outer.observer;
+    try {
+      if (observer?.onInterrupted !== undefined && isInterruption(failure)) observer.onInterrupted(failure);
+    } catch (thrown) {
+      failure = thrown;
+    }
+    try {
+      resolve(settler.callFailed(failure, fn, outer, this.settlerStartedAt));
+    } catch (thrown) {
+      reject(thrown);
     }
   }
 
   private complete(value: T): T {
-    const { host } = this;
     try {
-      const log = logEnabled(host.logger, 'info');
-      if (log || listens(host, 'request-complete')) {
-        const now = host.clock.now();
-        const durationMs = now - this.startedAt;
-        const ref = callRef(this);
-        if (log) {
-          host.logger.info(
-            { tag: 'PROVIDER_REQUEST_COMPLETE', ...ref, durationMs },
-            `${this.providerName} completed ${this.stage}`,
-          );
-        }
-        host.emit({ type: 'request-complete', ...ref, timestamp: new Date(now).toISOString(), durationMs });
-      }
+      reportComplete(this.host, this);
     } catch (error) {
       return this.fail(error);
     }
@@ -278,44 +290,10 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     try {
       const ac = this.ac;
       const error: unknown = ac?.signal.aborted ? ac.signal.reason : caught;
-      const switched = ProviderSwitchRequestedError.isInstance(error);
-      const canceled = ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED';
-      if (!switched && !canceled) this.reportHardError(error);
+      if (!isInterruption(error)) reportHardError(this.host, this, this.attempt, error);
       throw error;
     } finally {
       this.cleanUp();
-    }
-  }
-
-  private reportHardError(error: unknown): void {
-    const { host } = this;
-    host.detector.markError(this.operationId);
-    const facts = hardErrorFacts(error);
-    const ref = callRef(this);
-    // A retryable failure (a 500, a timeout) is expected and usually recovered by a retry or a
-    // fallback: a warning. Only a failure that cannot be retried is an error.
-    const level = facts.retryable ? 'warn' : 'error';
-    if (logEnabled(host.logger, level)) {
-      host.logger[level](
-        {
-          tag: 'PROVIDER_HARD_ERROR',
-          ...ref,
-          attempt: this.attempt,
-          category: facts.category,
-          retryable: facts.retryable,
-          err: error,
-        },
-        `${this.providerName} failed on ${this.stage}: ${facts.message}`,
-      );
-    }
-    if (listens(host, 'hard-error')) {
-      host.emit({
-        type: 'hard-error',
-        ...ref,
-        timestamp: new Date(host.clock.now()).toISOString(),
-        ...facts,
-        attempt: this.attempt,
-      });
     }
   }
 

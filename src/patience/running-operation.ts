@@ -4,6 +4,7 @@ import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { HeartbeatKind } from '../domain/heartbeat.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import { ProviderSwitchRequestedError } from './provider-switch-error.js';
 import type { StallHandler } from './stall-handlers.js';
 
 /** A running provider call, as the gateway tracks it. */
@@ -92,4 +93,12 @@ export function hardErrorFacts(error: unknown): {
     retryable: reelay?.retryable ?? false,
     message: error instanceof Error ? error.message : String(error),
   };
+}
+
+/** The gateway stopped the call on a decision (switch after a stall, cancel): not a provider failure. */
+export function isInterruption(error: unknown): boolean {
+  return (
+    ProviderSwitchRequestedError.isInstance(error) ||
+    (ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED')
+  );
 }
