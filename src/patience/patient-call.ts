@@ -9,19 +9,6 @@ export { onHeartbeat } from './run-heartbeat.js';
 
 const REQUIRED_FIELDS = ['jobId', 'providerName', 'stage', 'correlationId'] as const;
 
-/** Written by {@link flat} so the optimiser cannot drop the read that flattens. */
-// biome-ignore lint/correctness/noUnusedVariables: written on purpose, never read (see `flat`).
-let flattenSink = 0;
-
-/**
- * `id` as one flat string. `randomUUID()` returns a rope of ~20 pieces (≈ 0.5 KB kept per id for
- * as long as the call runs); reading a character makes V8 flatten it in place (≈ 0.1 KB).
- */
-function flat(id: string): string {
-  flattenSink ^= id.charCodeAt(id.length >> 1) | 0;
-  return id;
-}
-
 /**
  * One attempt of a provider call with patience (the body of `ProviderGateway.executeWithPatience`):
  * validates the lock, registers and monitors the call, emits events and logs, and always cleans up.
@@ -57,7 +44,9 @@ export function runPatientCall<T>(
       providerType,
       req.patienceProfile ?? host.patienceProfile,
     );
-    run = new PatientRun(host, req, providerType, profile, flat(host.ids('op')), settler, settlerStartedAt);
+    // The gateway's own ids are numbers formatted on demand; injected ids are drawn now, in order.
+    const operationId = host.ids === undefined ? host.operationIds.next() : host.ids('op');
+    run = new PatientRun(host, req, providerType, profile, operationId, settler, settlerStartedAt);
   } catch (error) {
     const { context } = req;
     if (settler === undefined || context === undefined) return Promise.reject(error);

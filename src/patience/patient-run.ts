@@ -58,18 +58,22 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   private resolve: ((value: T | Promise<T>) => void) | undefined;
   private reject: ((reason: unknown) => void) | undefined;
 
+  /**
+   * @param operationId the call's id; a number is the gateway's operation number, formatted only
+   * when the id is read (see {@link OperationIds}).
+   */
   constructor(
     host: PatientCallHost,
     req: ExecuteRequest<T>,
     providerType: ProviderType,
     profile: ResolvedTimeoutProfile,
-    operationId: string,
+    operationId: string | number,
     settler?: CallSettler,
     settlerStartedAt = 0,
   ) {
     super(
       {
-        operationId,
+        operationId: typeof operationId === 'string' ? operationId : '',
         jobId: req.jobId,
         providerName: req.providerName,
         providerType,
@@ -79,6 +83,8 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
         heartbeatKind: req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none',
       },
       host.clock.now(),
+      typeof operationId === 'number' ? operationId : undefined,
+      req.context?.call ?? identityOf(req),
     );
     this.host = host;
     this.policy = req.fallbackPolicy;
@@ -99,6 +105,10 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.reject = undefined;
   }
 
+  protected override formatKey(key: number): string {
+    return this.host.operationIds.format(key);
+  }
+
   /** The call's controller, created on first use (most calls never abort). */
   get controller(): AbortController {
     if (this.ac === undefined) this.ac = new AbortController();
@@ -112,14 +122,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   start(req: ExecuteRequest<T>): Promise<T> {
     const { host } = this;
     const outer = req.context;
-    const ctx = new OperationContext(
-      this,
-      this.beat.bind(this),
-      outer?.call ?? identityOf(req),
-      this.attempt,
-      host.clock,
-      outer,
-    );
+    const ctx = new OperationContext(this, this.beat.bind(this), this.call, this.attempt, host.clock, outer);
     host.detector.watch(this);
     if (req.heartbeatStrategy) {
       this.stopPoller = startHeartbeatPoller(
@@ -306,7 +309,8 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.working = undefined;
     if (this.callerSignal) unsubscribeAbort(this.callerSignal, this);
     host.detector.drop(this);
-    host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
+    // Every call ends here: the id is not even formatted when no decision is pending.
+    if (host.broker.size > 0) host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
   }
 }
 

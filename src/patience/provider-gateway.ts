@@ -28,6 +28,7 @@ import type {
   SwitchProviderRequest,
 } from './gateway-types.js';
 import { ListenedEmitter } from './listened-emitter.js';
+import { OperationIds } from './operation-ids.js';
 import { type PatientCallHost, runPatientCall } from './patient-call.js';
 import type { RunningEntry } from './patient-call-host.js';
 import type { LockValidation, PrimaryProviderLock } from './primary-provider-lock.js';
@@ -83,7 +84,12 @@ export class ProviderGateway {
       this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
     );
     const emit = (event: GatewayEvent): void => this.emitter.emit(event);
-    this.detector = new StallDetector<RunningEntry>({ clock: this.clock, logger: this.logger });
+    const operationIds = new OperationIds();
+    this.detector = new StallDetector<RunningEntry>({
+      clock: this.clock,
+      logger: this.logger,
+      keyOf: (id) => operationIds.parse(id),
+    });
     this.broker = new DecisionBroker({
       emit,
       clock: this.clock,
@@ -118,7 +124,9 @@ export class ProviderGateway {
     };
     this.callHost = {
       clock: this.clock,
-      ids: this.ids,
+      // Random ids (the default) are numbered per call and formatted when read: no UUID per call.
+      ids: options.ids === randomIds ? undefined : options.ids,
+      operationIds,
       logger: this.logger,
       profiles: this.profiles,
       patienceProfile: this.patienceProfile,

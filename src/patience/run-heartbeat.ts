@@ -5,7 +5,7 @@ import { callRef } from './running-operation.js';
 
 /** Feeds a pushed or polled heartbeat to the detector; emits sampled `heartbeat` events. */
 export function onHeartbeat(host: PatientCallHost, run: RunningEntry, beat: Heartbeat): void {
-  if (typeof beat !== 'object' || beat === null || host.detector.get(run.operationId) !== run) return;
+  if (typeof beat !== 'object' || beat === null || !host.detector.has(run)) return;
   const progressed = host.detector.beat(run, beat);
   const now = host.clock.now();
   if (now - run.lastHeartbeatEventAt < host.heartbeatEventIntervalMs) return;
