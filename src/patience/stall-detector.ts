@@ -200,6 +200,7 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   /** Stops watching every call. */
   stopAll(): void {
     for (const entry of [...this.ops.values()]) this.stop(entry.operationId);
+    this.clearTimer();
   }
 
   /** The state of a monitored call, or undefined. */
@@ -246,15 +247,15 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
 
   /**
    * Keeps the timer armed at or before the earliest deadline: an earlier timer is left alone (it
-   * fires, finds nothing due and re-arms), so removing calls causes no timer churn; no calls, no timer.
+   * fires, finds nothing due and re-arms), so removing calls causes no timer churn. When the last
+   * call leaves, the timer stays armed too (it fires once, finds nothing and ends): calls that
+   * follow one another — the usual case — then neither clear nor create a timer each. The clock's
+   * timers never keep the process alive ({@link Clock.setTimeout}); {@link stopAll} clears it.
    */
   private schedule(now: number | undefined): void {
     if (this.firing) return;
     const top = this.queue.peek();
-    if (top === undefined) {
-      this.clearTimer();
-      return;
-    }
+    if (top === undefined) return;
     if (this.timer !== undefined && this.timerAt <= top.deadline) return;
     this.clearTimer();
     this.timerAt = top.deadline;
