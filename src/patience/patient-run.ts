@@ -1,12 +1,6 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
 import { type AbortSubscriber, subscribeAbort, unsubscribeAbort } from '../domain/abort-fanout.js';
-import {
-  type CallContext,
-  type CallFn,
-  type CallIdentity,
-  type CallSettler,
-  noHeartbeat,
-} from '../domain/call-context.js';
+import { type CallContext, type CallFn, type CallSettler, noHeartbeat } from '../domain/call-context.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { Heartbeat } from '../domain/heartbeat.js';
 import type { ProviderCallContext } from '../domain/provider.js';
@@ -17,7 +11,14 @@ import { OperationContext } from './operation-context.js';
 import type { PatientCallHost } from './patient-call-host.js';
 import { onHeartbeat } from './run-heartbeat.js';
 import { reportComplete, reportHardError, reportStart } from './run-reports.js';
-import { abortRun, canceledError, isInterruption, type RunningOperation } from './running-operation.js';
+import { settleFailure } from './run-settlement.js';
+import {
+  abortRun,
+  canceledError,
+  identityOf,
+  isInterruption,
+  type RunningOperation,
+} from './running-operation.js';
 import { MonitoredEntry } from './stall-detector.js';
 import type { StallHandler } from './stall-handlers.js';
 
@@ -250,33 +251,15 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     }
   }
 
-  /**
-   * Settles with the call's failure — or, on the pipeline's fast path, with what the settler makes
-   * of it (its recovery), after the pipeline's observer heard of an interruption, as the patience
-   * policy tells it on the composed path.
-   */
+  /** Settles with the call's failure, or on the pipeline's fast path as its settler says. */
   private settleRejected(
     resolve: (value: T | Promise<T>) => void,
     reject: (reason: unknown) => void,
     error: unknown,
   ): void {
     const { settler, outer, fn } = this;
-    if (settler === undefined || outer === undefined || fn === undefined) {
-      reject(error);
-      return;
-    }
-    let failure = error;
-    const observer = outer.observer;
-    try {
-      if (observer?.onInterrupted !== undefined && isInterruption(failure)) observer.onInterrupted(failure);
-    } catch (thrown) {
-      failure = thrown;
-    }
-    try {
-      resolve(settler.callFailed(failure, fn, outer, this.settlerStartedAt));
-    } catch (thrown) {
-      reject(thrown);
-    }
+    if (settler === undefined || outer === undefined || fn === undefined) reject(error);
+    else settleFailure(settler, this.settlerStartedAt, fn, outer, resolve, reject, error);
   }
 
   private complete(value: T): T {
@@ -312,9 +295,4 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     // Every call ends here: the id is not even formatted when no decision is pending.
     if (host.broker.size > 0) host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
   }
-}
-
-/** The call identity of a request made outside the call pipeline. */
-function identityOf(req: ExecuteRequest<unknown>): CallIdentity {
-  return { jobId: req.jobId, stage: req.stage, provider: req.providerName, correlationId: req.correlationId };
 }

@@ -1,9 +1,11 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
+import type { CallIdentity } from '../domain/call-context.js';
 import type { ErrorCategory } from '../domain/error-category.js';
 import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { HeartbeatKind } from '../domain/heartbeat.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import type { ExecuteRequest } from './gateway-types.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
 import type { StallHandler } from './stall-handlers.js';
 
@@ -101,4 +103,9 @@ export function isInterruption(error: unknown): boolean {
     ProviderSwitchRequestedError.isInstance(error) ||
     (ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED')
   );
+}
+
+/** The call identity of a request made outside the call pipeline. */
+export function identityOf(req: ExecuteRequest<unknown>): CallIdentity {
+  return { jobId: req.jobId, stage: req.stage, provider: req.providerName, correlationId: req.correlationId };
 }
