@@ -17,6 +17,7 @@ import {
   canceledError,
   identityOf,
   isInterruption,
+  NO_HEARTBEAT_EVENT,
   type RunningOperation,
 } from './running-operation.js';
 import { MonitoredEntry } from './stall-detector.js';
@@ -37,7 +38,7 @@ import type { StallHandler } from './stall-handlers.js';
 export class PatientRun<T> extends MonitoredEntry implements RunningOperation, AbortSubscriber {
   readonly policy: FallbackPolicy | undefined;
   readonly stallHandler: StallHandler | undefined;
-  lastHeartbeatEventAt: number;
+  lastHeartbeatEventMs: number;
   aborted: boolean;
   private readonly host: PatientCallHost;
   private readonly attempt: number;
@@ -46,8 +47,8 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   private readonly outer: CallContext | undefined;
   /** Told when the call ends, before the promise settles (the pipeline's fast path). */
   private readonly settler: CallSettler | undefined;
-  /** What the settler gave with itself (its start time), passed back to it. */
-  private readonly settlerStartedAt: number;
+  /** The settler's start time as ms after `startedAt` (a small integer, unboxed); passed back to it. */
+  private readonly settlerOffset: number;
   /** The call's work, kept only for the settler's recovery after a failure. */
   private readonly fn: CallFn<T> | undefined;
   private ac: AbortController | undefined;
@@ -59,10 +60,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   private resolve: ((value: T | Promise<T>) => void) | undefined;
   private reject: ((reason: unknown) => void) | undefined;
 
-  /**
-   * @param operationId the call's id; a number is the gateway's operation number, formatted only
-   * when the id is read (see {@link OperationIds}).
-   */
+  /** @param operationId the call's id, or the gateway's number for it (formatted when read). */
   constructor(
     host: PatientCallHost,
     req: ExecuteRequest<T>,
@@ -93,10 +91,11 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.attempt = req.attempt ?? 1;
     this.outer = req.context;
     this.settler = req.context === undefined ? undefined : settler;
-    this.settlerStartedAt = settlerStartedAt;
+    // 0 without a settler: the field only ever holds small integers (no boxed number per run).
+    this.settlerOffset = this.settler === undefined ? 0 : settlerStartedAt - this.startedAt;
     this.fn = this.settler === undefined ? undefined : (req.operation as CallFn<T>);
     this.callerSignal = req.signal;
-    this.lastHeartbeatEventAt = Number.NEGATIVE_INFINITY;
+    this.lastHeartbeatEventMs = NO_HEARTBEAT_EVENT;
     this.aborted = false;
     this.ac = undefined;
     this.stopPoller = undefined;
@@ -157,7 +156,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
       this.interrupt(this.controller.signal.reason);
       return;
     }
-    const working = this.work(operation, ctx);
+    const working = work(operation, ctx);
     this.working = working;
     this.watch(working);
   }
@@ -207,14 +206,6 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     working.then(stopped, stopped);
   }
 
-  private work(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
-    try {
-      return Promise.resolve(operation(ctx));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
   /** The operation resolved (ignored once interrupted). */
   private succeeded(value: T): void {
     const { resolve, reject } = this;
@@ -230,7 +221,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     const { settler, outer } = this;
     if (settler !== undefined && outer !== undefined) {
       try {
-        settler.callSucceeded(outer, this.settlerStartedAt);
+        settler.callSucceeded(outer, this.startedAt + this.settlerOffset);
       } catch (error) {
         reject(error);
         return;
@@ -259,7 +250,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   ): void {
     const { settler, outer, fn } = this;
     if (settler === undefined || outer === undefined || fn === undefined) reject(error);
-    else settleFailure(settler, this.settlerStartedAt, fn, outer, resolve, reject, error);
+    else settleFailure(settler, this.startedAt + this.settlerOffset, fn, outer, resolve, reject, error);
   }
 
   private complete(value: T): T {
@@ -294,5 +285,14 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     host.detector.drop(this);
     // Every call ends here: the id is not even formatted when no decision is pending.
     if (host.broker.size > 0) host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
+  }
+}
+
+/** Runs the operation; a synchronous throw becomes a rejection. */
+function work<T>(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
+  try {
+    return Promise.resolve(operation(ctx));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

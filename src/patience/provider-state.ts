@@ -3,6 +3,7 @@ import type { CallIdentity } from '../domain/call-context.js';
 import type { Heartbeat, HeartbeatKind } from '../domain/heartbeat.js';
 import type { LatencyCategory } from '../domain/latency.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import type { Deadlined } from './deadline-queue.js';
 import { HeartbeatTracker } from './heartbeat-tracker.js';
 import { classifyLatency, nextLatencyBoundary } from './latency-classifier.js';
 
@@ -145,6 +146,20 @@ export class MonitoredOperation extends HeartbeatTracker {
     return String(key);
   }
 
+  /**
+   * Records a heartbeat at `now` (epoch ms). The last progress is kept as ms after the start — a
+   * small integer, unboxed — and read back as epoch ms ({@link lastProgressAt}).
+   */
+  override recordBeat(beat: Heartbeat, now: number): boolean {
+    return super.recordBeat(beat, now - this.startedAt);
+  }
+
+  /** Epoch ms of the last heartbeat that showed progress, if any. */
+  override get lastProgressAt(): number | undefined {
+    const sinceStart = super.lastProgressAt;
+    return sinceStart === undefined ? undefined : this.startedAt + sinceStart;
+  }
+
   /** True while a stall episode is open. */
   get inStall(): boolean {
     return this.stallStartedAt !== undefined;
@@ -215,4 +230,14 @@ export class MonitoredOperation extends HeartbeatTracker {
       profile: this.profile,
     };
   }
+}
+
+/**
+ * A monitored call and its place in the deadline queue, as one object (thousands may run). A
+ * running call can extend it and be watched as it is ({@link StallDetector.watch}).
+ */
+export class MonitoredEntry extends MonitoredOperation implements Deadlined {
+  deadline = 0;
+  queueSeq = 0;
+  queueIndex = -1;
 }

@@ -32,14 +32,20 @@ export interface RunningOperation {
    * @default false
    */
   aborted?: boolean;
-  /** Epoch ms of the last emitted `heartbeat` event (sampling). */
-  lastHeartbeatEventAt: number;
+  /**
+   * Ms after `startedAt` of the last emitted `heartbeat` event (sampling), or
+   * {@link NO_HEARTBEAT_EVENT} before the first: a small integer, never a boxed epoch time.
+   */
+  lastHeartbeatEventMs: number;
   /** The thresholds the call is judged by. */
   profile: ResolvedTimeoutProfile;
   heartbeatKind: HeartbeatKind;
   /** Rejects the pending `executeWithPatience` at once; does nothing once the call has settled. */
   interrupt(reason: unknown): void;
 }
+
+/** {@link RunningOperation.lastHeartbeatEventMs} before the first event (a small integer, −2^30). */
+export const NO_HEARTBEAT_EVENT = -1_073_741_824;
 
 /**
  * Stops a running call: aborts its signal (the first reason wins) and makes `executeWithPatience`

@@ -3,14 +3,12 @@ import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
 import type { Heartbeat } from '../domain/heartbeat.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
-import { type Deadlined, DeadlineQueue } from './deadline-queue.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { HeartbeatResult } from './heartbeat-tracker.js';
-import {
-  type Evaluation,
-  MonitoredOperation,
-  type MonitorInput,
-  type ProviderState,
-} from './provider-state.js';
+import { type Evaluation, MonitoredEntry, type MonitorInput, type ProviderState } from './provider-state.js';
+
+export { MonitoredEntry } from './provider-state.js';
+
 import { publishEvaluation, type StallDetectorEvent } from './stall-events.js';
 
 export type { StallDetectorEvent } from './stall-events.js';
@@ -26,16 +24,6 @@ export interface StallDetectorOptions {
    * `MonitoredOperation.key`), or undefined. @default none (every key is the id itself)
    */
   keyOf?: (operationId: string) => number | undefined;
-}
-
-/**
- * A monitored call and its place in the deadline queue, as one object (thousands may run). A
- * running call can extend it and be watched as it is ({@link StallDetector.watch}).
- */
-export class MonitoredEntry extends MonitoredOperation implements Deadlined {
-  deadline = 0;
-  queueSeq = 0;
-  queueIndex = -1;
 }
 
 /**
@@ -67,6 +55,11 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   /** The one armed timer, and the epoch ms it fires at. */
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /**
+   * Deadlines are queued as ms after this instant (when the first call was queued): small
+   * integers stay unboxed in every queued call, where epoch ms would be a heap number each.
+   */
+  private epoch: number | undefined;
   /** True while the timer's callback runs: it re-arms once at the end. */
   private firing = false;
   private readonly onTimer = (): void => this.fire();
@@ -74,6 +67,7 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   constructor(options: StallDetectorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.keyOf = options.keyOf;
+    this.epoch = undefined;
     const logger = options.logger ?? silentLogger;
     this.emitter = new TypedEmitter((error) =>
       logger.error({ tag: 'STALL_DETECTOR_LISTENER_ERROR', err: error }, 'A stall listener threw'),
@@ -236,7 +230,10 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   private arm(entry: E, now: number): void {
     const next = entry.nextDeadline(now);
     if (next === undefined) this.queue.remove(entry);
-    else this.queue.push(entry, next);
+    else {
+      if (this.epoch === undefined) this.epoch = now;
+      this.queue.push(entry, next - this.epoch);
+    }
     this.schedule(now);
   }
 
@@ -256,10 +253,11 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
     if (this.firing) return;
     const top = this.queue.peek();
     if (top === undefined) return;
-    if (this.timer !== undefined && this.timerAt <= top.deadline) return;
+    const due = top.deadline + (this.epoch ?? 0);
+    if (this.timer !== undefined && this.timerAt <= due) return;
     this.clearTimer();
-    this.timerAt = top.deadline;
-    const delay = top.deadline - (now ?? this.clock.now());
+    this.timerAt = due;
+    const delay = due - (now ?? this.clock.now());
     this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, delay));
   }
 
@@ -276,14 +274,16 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
     const at = this.clock.now();
     this.firing = true;
     try {
-      for (let top = this.queue.peek(); top !== undefined && top.deadline <= at; top = this.queue.peek()) {
+      const epoch = this.epoch ?? 0;
+      const dueBy = at - epoch;
+      for (let top = this.queue.peek(); top !== undefined && top.deadline <= dueBy; top = this.queue.peek()) {
         this.queue.remove(top);
         if (this.ops.get(top.key) !== top) continue;
         this.publish(top, top.evaluate(at), at, false);
         // A listener may have stopped the call, or re-queued it (suppress) already.
         if (this.ops.get(top.key) !== top || this.queue.has(top)) continue;
         const next = top.nextDeadline(at);
-        if (next !== undefined) this.queue.push(top, next);
+        if (next !== undefined) this.queue.push(top, next - epoch);
       }
     } finally {
       this.firing = false;
