@@ -41,7 +41,9 @@ interface Scenario {
   calls?: number;
 }
 
-async function run(fused: boolean, scenario: Scenario) {
+/** `fused`: the fast path; `composed`: the layers nested; `fallback`: the fast path over a gateway without `executeSettled`. */
+async function run(mode: 'fused' | 'composed' | 'fallback', scenario: Scenario) {
+  const fused = mode !== 'composed';
   const h = makeGateway();
   if (scenario.lockElsewhere) h.gateway.lockProvider('job-1', 'Ollama', 'local_llm', 'corr-1');
   const breakers = new CircuitBreakerRegistry({
@@ -54,7 +56,9 @@ async function run(fused: boolean, scenario: Scenario) {
     strategies: { api_failure: { maxRetries: 1, backoff: 'fixed', baseMs: 0, maxMs: 0 } },
     jitter: 0,
   });
-  const patience = new PatiencePolicy(h.gateway);
+  const patience = new PatiencePolicy(
+    mode === 'fallback' ? { executeWithPatience: (req) => h.gateway.executeWithPatience(req) } : h.gateway,
+  );
   const settled = vi.spyOn(h.gateway, 'executeSettled');
   const pipeline = createCallPipeline({
     retry: new RetryPolicy(engine),
@@ -172,17 +176,19 @@ describe('the call pipeline: fused fast path = composed path', () => {
 
   for (const [name, scenario] of Object.entries(scenarios)) {
     it(name, async () => {
-      const fused = await run(true, scenario);
-      const composed = await run(false, scenario);
+      const fused = await run('fused', scenario);
+      const composed = await run('composed', scenario);
+      const fallback = await run('fallback', scenario);
       expect(composed.usedFastPath).toBe(false);
       expect(fused.result).toEqual(composed.result);
+      expect(fallback.result).toEqual(composed.result);
       expect(fused.result.active).toBe(0);
       if (!scenario.openFirst && !scenario.lockElsewhere) expect(fused.usedFastPath).toBe(true);
     });
   }
 
   it('the scenarios say what they should (concrete facts of the fast path)', async () => {
-    const recovered = (await run(true, scenarios['a retryable failure, then success'] as Scenario)).result;
+    const recovered = (await run('fused', scenarios['a retryable failure, then success'] as Scenario)).result;
     expect(recovered.outcomes).toEqual([{ value: 'second' }]);
     expect(recovered.attempts).toEqual([1, 2]);
     expect(recovered.events).toEqual([
@@ -193,22 +199,22 @@ describe('the call pipeline: fused fast path = composed path', () => {
       'request-complete',
     ]);
     const opened = (
-      await run(true, scenarios['failures that open the breaker, then a refused call'] as Scenario)
+      await run('fused', scenarios['failures that open the breaker, then a refused call'] as Scenario)
     ).result;
     expect(opened.breaker).toBe('open');
     expect(opened.transitions).toEqual(['closed->open']);
     // The second call never reaches the provider: the open circuit refuses it (recovery gives up).
     expect(opened.attempts).toEqual([1, 2]);
     expect(opened.outcomes[1]).toEqual({ error: 'REELAY_ERR_STAGE_FAILED' });
-    const slow = (await run(true, scenarios['a slow success (counts against the breaker)'] as Scenario))
+    const slow = (await run('fused', scenarios['a slow success (counts against the breaker)'] as Scenario))
       .result;
     expect(slow.outcomes).toEqual([{ value: 'slow' }, { value: 'slow' }]);
     expect(slow.breaker).toBe('open');
-    const stalled = (await run(true, scenarios['a stall under off'] as Scenario)).result;
+    const stalled = (await run('fused', scenarios['a stall under off'] as Scenario)).result;
     // Stalled, retried (a stall is retryable), stalled again: recovery gives up.
     expect(stalled.outcomes).toEqual([{ error: 'REELAY_ERR_STAGE_FAILED' }]);
     expect(stalled.events.filter((e) => e === 'stall-suspected')).toHaveLength(stalled.attempts.length);
-    const aborted = (await run(true, scenarios['a caller abort'] as Scenario)).result;
+    const aborted = (await run('fused', scenarios['a caller abort'] as Scenario)).result;
     expect(aborted.outcomes).toEqual([{ error: 'REELAY_ERR_CANCELED' }]);
     expect(aborted.breaker).toBe('closed');
   });
