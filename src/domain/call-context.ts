@@ -74,6 +74,28 @@ export interface CallPolicy {
    * without building that closure for every call. `wrap(...)` uses it when a policy has it.
    */
   executeInner?<T>(inner: CallPolicy, fn: CallFn<T>, ctx: CallContext): Promise<T>;
+  /**
+   * Optional fast path for the policy directly around this one (retry and breaker fused): runs
+   * `fn` like {@link execute} and, when the call ends, tells `settler` synchronously before
+   * settling the returned promise — with the value after `settler.callSucceeded`, or with what
+   * `settler.callFailed` returns (a recovery) after a failure — so that the outer policy needs no
+   * continuation of its own. The same as
+   * `execute(fn, ctx).then((v) => (settler.callSucceeded(ctx, at), v), (e) => settler.callFailed(e, fn, ctx, at))`.
+   * @internal part of the call pipeline's fast path
+   */
+  executeSettled?<T>(fn: CallFn<T>, ctx: CallContext, settler: CallSettler, startedAt: number): Promise<T>;
+}
+
+/**
+ * Told synchronously by a policy's {@link CallPolicy.executeSettled} when the call ends (the
+ * fused retry-and-breaker step). `startedAt` is the value the settler was given, passed back.
+ * @internal part of the call pipeline's fast path
+ */
+export interface CallSettler {
+  /** The call succeeded: the settler's accounting. A throw makes the call reject with it. */
+  callSucceeded(ctx: CallContext, startedAt: number): void;
+  /** The call failed with `error`: the settler's accounting, and what the call settles with instead. */
+  callFailed<T>(error: unknown, fn: CallFn<T>, ctx: CallContext, startedAt: number): Promise<T>;
 }
 
 /** The heartbeat of a call nobody monitors (policies may skip forwarding to it). */

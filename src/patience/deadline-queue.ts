@@ -1,6 +1,6 @@
 /** An item a {@link DeadlineQueue} can hold: the queue keeps its position in `queueIndex`. */
 export interface Deadlined {
-  /** Epoch ms the item is due. Set by {@link DeadlineQueue.push}. */
+  /** When the item is due, in the queue owner's ms (epoch ms, or ms after an epoch of its own). Set by {@link DeadlineQueue.push}. */
   deadline: number;
   /** Tie-breaker: items due at the same ms come out in push order. Set by {@link DeadlineQueue.push}. */
   queueSeq: number;

@@ -1,3 +1,4 @@
+import { expect, vi } from 'vitest';
 import { DEFAULT_TIMEOUT_PROFILES } from '../config/timeout-profile-defaults.js';
 import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import { sequentialIds } from '../domain/ids.js';
@@ -67,4 +68,18 @@ export function manualOperation<T>(): ManualOperation<T> {
       return ctx;
     },
   };
+}
+
+/**
+ * Test helper: asserts that the calls that ended left nothing running. The one timer allowed is
+ * the stall detector's idle timer — kept armed after the last call so that calls in a row do not
+ * each create and clear a timer (it never keeps the process alive) —, and it must fire once,
+ * without any effect (`effects`, e.g. the number of events seen, is unchanged), and be gone.
+ */
+export async function expectNothingLeftRunning(effects: () => number = () => 0): Promise<void> {
+  expect(vi.getTimerCount()).toBeLessThanOrEqual(1);
+  const before = effects();
+  await vi.runOnlyPendingTimersAsync();
+  expect(effects()).toBe(before);
+  expect(vi.getTimerCount()).toBe(0);
 }

@@ -1,9 +1,8 @@
-import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
-import { ReelayError } from '../domain/errors.js';
+import type { CallContext, CallFn, CallPolicy, CallSettler } from '../domain/call-context.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import type { ProviderGateway } from './provider-gateway.js';
-import { ProviderSwitchRequestedError } from './provider-switch-error.js';
+import { isInterruption } from './running-operation.js';
 import type { StallHandler } from './stall-handlers.js';
 
 /**
@@ -15,15 +14,43 @@ import type { StallHandler } from './stall-handlers.js';
  */
 export class PatiencePolicy implements CallPolicy {
   constructor(
-    private readonly gateway: Pick<ProviderGateway, 'executeWithPatience'>,
+    private readonly gateway: Pick<ProviderGateway, 'executeWithPatience'> &
+      Partial<Pick<ProviderGateway, 'executeSettled'>>,
     private readonly stallHandlers?: Readonly<Partial<Record<FallbackPolicy, StallHandler>>>,
   ) {}
 
   execute<T>(fn: CallFn<T>, ctx: CallContext): Promise<T> {
+    const req = this.request(fn, ctx);
+    const observer = ctx.observer;
+    if (observer?.onInterrupted === undefined) return this.gateway.executeWithPatience(req);
+    return this.gateway.executeWithPatience(req).catch((error: unknown) => {
+      if (isInterruption(error)) observer.onInterrupted?.(error);
+      throw error;
+    });
+  }
+
+  /**
+   * The pipeline's fast path: the gateway's run settles the pipeline's promise itself and tells
+   * `settler` first (see {@link CallPolicy.executeSettled}); the observer hears of an
+   * interruption as from {@link execute}. @internal used by the fused retry-and-breaker step
+   */
+  executeSettled<T>(fn: CallFn<T>, ctx: CallContext, settler: CallSettler, startedAt: number): Promise<T> {
+    const { gateway } = this;
+    if (gateway.executeSettled !== undefined)
+      return gateway.executeSettled(this.request(fn, ctx), settler, startedAt);
+    return this.execute(fn, ctx).then(
+      (value) => {
+        settler.callSucceeded(ctx, startedAt);
+        return value;
+      },
+      (error: unknown) => settler.callFailed(error, fn, ctx, startedAt),
+    );
+  }
+
+  private request<T>(fn: CallFn<T>, ctx: CallContext): ExecuteRequest<T> {
     const { call, profile } = ctx;
     const policy = profile?.fallbackPolicy;
-    const stallHandler = policy === undefined ? undefined : this.stallHandlers?.[policy];
-    const req: ExecuteRequest<T> = {
+    return {
       jobId: call.jobId,
       providerName: call.provider,
       stage: call.stage,
@@ -37,21 +64,7 @@ export class PatiencePolicy implements CallPolicy {
       providerType: profile?.providerType,
       heartbeatKind: profile?.heartbeatKind,
       fallbackPolicy: policy,
-      stallHandler,
+      stallHandler: policy === undefined ? undefined : this.stallHandlers?.[policy],
     };
-    const observer = ctx.observer;
-    if (observer?.onInterrupted === undefined) return this.gateway.executeWithPatience(req);
-    return this.gateway.executeWithPatience(req).catch((error: unknown) => {
-      if (isInterruption(error)) observer.onInterrupted?.(error);
-      throw error;
-    });
   }
-}
-
-/** The gateway stopped the call on a decision (switch after a stall, cancel): not a provider failure. */
-function isInterruption(error: unknown): boolean {
-  return (
-    ProviderSwitchRequestedError.isInstance(error) ||
-    (ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED')
-  );
 }

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../domain/ids.js';
 import type { Logger } from '../domain/logger.js';
 import type { DecisionBroker } from './decision-broker.js';
 import type { GatewayEvent } from './gateway-types.js';
+import type { OperationIds } from './operation-ids.js';
 import type { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { RunningOperation } from './running-operation.js';
 import type { MonitoredEntry, StallDetector } from './stall-detector.js';
@@ -15,7 +16,10 @@ export type RunningEntry = MonitoredEntry & RunningOperation;
 /** The gateway parts one patient call works with. */
 export interface PatientCallHost {
   clock: Clock;
-  ids: IdGenerator;
+  /** Injected operation ids (drawn per call), or undefined: {@link operationIds} numbers them. */
+  ids: IdGenerator | undefined;
+  /** The gateway's operation numbers and their string form. */
+  operationIds: OperationIds;
   logger: Logger;
   profiles: ProviderTimeoutProfileLoader;
   patienceProfile: PatienceProfileName;

@@ -1,3 +1,4 @@
+import type { CallContext, CallFn, CallSettler } from '../domain/call-context.js';
 import { ReelayError } from '../domain/errors.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import type { PatientCallHost } from './patient-call-host.js';
@@ -8,25 +9,19 @@ export { onHeartbeat } from './run-heartbeat.js';
 
 const REQUIRED_FIELDS = ['jobId', 'providerName', 'stage', 'correlationId'] as const;
 
-/** Written by {@link flat} so the optimiser cannot drop the read that flattens. */
-// biome-ignore lint/correctness/noUnusedVariables: written on purpose, never read (see `flat`).
-let flattenSink = 0;
-
-/**
- * `id` as one flat string. `randomUUID()` returns a rope of ~20 pieces (≈ 0.5 KB kept per id for
- * as long as the call runs); reading a character makes V8 flatten it in place (≈ 0.1 KB).
- */
-function flat(id: string): string {
-  flattenSink ^= id.charCodeAt(id.length >> 1) | 0;
-  return id;
-}
-
 /**
  * One attempt of a provider call with patience (the body of `ProviderGateway.executeWithPatience`):
  * validates the lock, registers and monitors the call, emits events and logs, and always cleans up.
- * Invalid requests reject (never throw synchronously).
+ * Invalid requests reject (never throw synchronously). With a `settler` (the call pipeline's fast
+ * path, `req.context` set) the settler is told when the call ends — also when it is refused here —
+ * and the returned promise settles as {@link CallPolicy.executeSettled} says.
  */
-export function runPatientCall<T>(host: PatientCallHost, req: ExecuteRequest<T>): Promise<T> {
+export function runPatientCall<T>(
+  host: PatientCallHost,
+  req: ExecuteRequest<T>,
+  settler?: CallSettler,
+  settlerStartedAt = 0,
+): Promise<T> {
   let run: PatientRun<T>;
   try {
     for (const field of REQUIRED_FIELDS) {
@@ -49,9 +44,28 @@ export function runPatientCall<T>(host: PatientCallHost, req: ExecuteRequest<T>)
       providerType,
       req.patienceProfile ?? host.patienceProfile,
     );
-    run = new PatientRun(host, req, providerType, profile, flat(host.ids('op')));
+    // The gateway's own ids are numbers formatted on demand; injected ids are drawn now, in order.
+    const operationId = host.ids === undefined ? host.operationIds.next() : host.ids('op');
+    run = new PatientRun(host, req, providerType, profile, operationId, settler, settlerStartedAt);
   } catch (error) {
-    return Promise.reject(error);
+    const { context } = req;
+    if (settler === undefined || context === undefined) return Promise.reject(error);
+    return refused(settler, error, req.operation as CallFn<T>, context, settlerStartedAt);
   }
   return run.start(req);
+}
+
+/** A call refused before it ran, on the fast path: as the composed path, the settler recovers. */
+function refused<T>(
+  settler: CallSettler,
+  error: unknown,
+  fn: CallFn<T>,
+  ctx: CallContext,
+  startedAt: number,
+): Promise<T> {
+  try {
+    return settler.callFailed(error, fn, ctx, startedAt);
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
 }

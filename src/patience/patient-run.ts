@@ -1,23 +1,23 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
 import { type AbortSubscriber, subscribeAbort, unsubscribeAbort } from '../domain/abort-fanout.js';
-import { type CallIdentity, noHeartbeat } from '../domain/call-context.js';
-import { ReelayError } from '../domain/errors.js';
+import { type CallContext, type CallFn, type CallSettler, noHeartbeat } from '../domain/call-context.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
-import type { Heartbeat, HeartbeatFn } from '../domain/heartbeat.js';
+import type { Heartbeat } from '../domain/heartbeat.js';
 import type { ProviderCallContext } from '../domain/provider.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import { startHeartbeatPoller } from './heartbeat-poller.js';
-import { logEnabled } from './log-gate.js';
 import { OperationContext } from './operation-context.js';
-import { hostListens as listens, type PatientCallHost } from './patient-call-host.js';
-import { ProviderSwitchRequestedError } from './provider-switch-error.js';
+import type { PatientCallHost } from './patient-call-host.js';
 import { onHeartbeat } from './run-heartbeat.js';
+import { reportComplete, reportHardError, reportStart } from './run-reports.js';
+import { settleFailure } from './run-settlement.js';
 import {
   abortRun,
-  callRef,
   canceledError,
-  hardErrorFacts,
+  identityOf,
+  isInterruption,
+  NO_HEARTBEAT_EVENT,
   type RunningOperation,
 } from './running-operation.js';
 import { MonitoredEntry } from './stall-detector.js';
@@ -31,37 +31,48 @@ import type { StallHandler } from './stall-handlers.js';
  * log record built that nobody would receive, nothing of the request kept beyond what it needs, one
  * promise and one reaction per call (the run settles its own promise), one context handed to the
  * operation, and the caller's signal heard through one shared listener per signal
- * ({@link subscribeAbort}), not one per call.
+ * ({@link subscribeAbort}), not one per call. Inside the call pipeline's fast path its promise is
+ * the whole pipeline's: the fused retry-and-breaker step is told synchronously when the call ends
+ * (a {@link CallSettler}), and after a failure the promise follows retry's recovery.
  */
 export class PatientRun<T> extends MonitoredEntry implements RunningOperation, AbortSubscriber {
   readonly policy: FallbackPolicy | undefined;
   readonly stallHandler: StallHandler | undefined;
-  lastHeartbeatEventAt: number;
+  lastHeartbeatEventMs: number;
   aborted: boolean;
   private readonly host: PatientCallHost;
   private readonly attempt: number;
   private readonly callerSignal: AbortSignal | undefined;
-  /** The heartbeat of the pipeline context around patience, told of progress first. */
-  private readonly outerBeat: HeartbeatFn | undefined;
+  /** The pipeline context patience was given (its heartbeat is told of progress first). */
+  private readonly outer: CallContext | undefined;
+  /** Told when the call ends, before the promise settles (the pipeline's fast path). */
+  private readonly settler: CallSettler | undefined;
+  /** The settler's start time as ms after `startedAt` (a small integer, unboxed); passed back to it. */
+  private readonly settlerOffset: number;
+  /** The call's work, kept only for the settler's recovery after a failure. */
+  private readonly fn: CallFn<T> | undefined;
   private ac: AbortController | undefined;
   private stopPoller: (() => void) | undefined;
   /** The operation's promise once started. */
   private working: Promise<T> | undefined;
   /** 0 running, 1 interrupted (settling with the abort reason), 2 settled. */
   private phase: 0 | 1 | 2;
-  private resolve: ((value: T) => void) | undefined;
+  private resolve: ((value: T | Promise<T>) => void) | undefined;
   private reject: ((reason: unknown) => void) | undefined;
 
+  /** @param operationId the call's id, or the gateway's number for it (formatted when read). */
   constructor(
     host: PatientCallHost,
     req: ExecuteRequest<T>,
     providerType: ProviderType,
     profile: ResolvedTimeoutProfile,
-    operationId: string,
+    operationId: string | number,
+    settler?: CallSettler,
+    settlerStartedAt = 0,
   ) {
     super(
       {
-        operationId,
+        operationId: typeof operationId === 'string' ? operationId : '',
         jobId: req.jobId,
         providerName: req.providerName,
         providerType,
@@ -71,15 +82,20 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
         heartbeatKind: req.heartbeatStrategy?.kind ?? req.heartbeatKind ?? 'none',
       },
       host.clock.now(),
+      typeof operationId === 'number' ? operationId : undefined,
+      req.context?.call ?? identityOf(req),
     );
     this.host = host;
     this.policy = req.fallbackPolicy;
     this.stallHandler = req.stallHandler;
     this.attempt = req.attempt ?? 1;
-    const outerBeat = req.context?.heartbeat;
-    this.outerBeat = outerBeat === noHeartbeat ? undefined : outerBeat;
+    this.outer = req.context;
+    this.settler = req.context === undefined ? undefined : settler;
+    // 0 without a settler: the field only ever holds small integers (no boxed number per run).
+    this.settlerOffset = this.settler === undefined ? 0 : settlerStartedAt - this.startedAt;
+    this.fn = this.settler === undefined ? undefined : (req.operation as CallFn<T>);
     this.callerSignal = req.signal;
-    this.lastHeartbeatEventAt = Number.NEGATIVE_INFINITY;
+    this.lastHeartbeatEventMs = NO_HEARTBEAT_EVENT;
     this.aborted = false;
     this.ac = undefined;
     this.stopPoller = undefined;
@@ -87,6 +103,10 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.phase = 0;
     this.resolve = undefined;
     this.reject = undefined;
+  }
+
+  protected override formatKey(key: number): string {
+    return this.host.operationIds.format(key);
   }
 
   /** The call's controller, created on first use (most calls never abort). */
@@ -102,14 +122,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   start(req: ExecuteRequest<T>): Promise<T> {
     const { host } = this;
     const outer = req.context;
-    const ctx = new OperationContext(
-      this,
-      this.beat.bind(this),
-      outer?.call ?? identityOf(req),
-      this.attempt,
-      host.clock,
-      outer,
-    );
+    const ctx = new OperationContext(this, this.beat.bind(this), this.call, this.attempt, host.clock, outer);
     host.detector.watch(this);
     if (req.heartbeatStrategy) {
       this.stopPoller = startHeartbeatPoller(
@@ -120,13 +133,13 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
         host.logger,
       );
     }
-    this.announce();
+    reportStart(host, this, this.attempt);
     const { operation } = req;
     return new Promise<T>((resolve, reject) => this.begin(resolve, reject, operation, ctx));
   }
 
   private begin(
-    resolve: (value: T) => void,
+    resolve: (value: T | Promise<T>) => void,
     reject: (reason: unknown) => void,
     operation: (ctx: ProviderCallContext) => Promise<T>,
     ctx: OperationContext,
@@ -143,7 +156,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
       this.interrupt(this.controller.signal.reason);
       return;
     }
-    const working = this.work(operation, ctx);
+    const working = work(operation, ctx);
     this.working = working;
     this.watch(working);
   }
@@ -160,7 +173,8 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
 
   /** A pushed or polled heartbeat: first to the pipeline around patience, then to the monitor. */
   private beat(beat: Heartbeat): void {
-    this.outerBeat?.(beat);
+    const outer = this.outer?.heartbeat;
+    if (outer !== undefined && outer !== noHeartbeat) outer(beat);
     onHeartbeat(this.host, this, beat);
   }
 
@@ -192,14 +206,6 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     working.then(stopped, stopped);
   }
 
-  private work(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
-    try {
-      return Promise.resolve(operation(ctx));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
   /** The operation resolved (ignored once interrupted). */
   private succeeded(value: T): void {
     const { resolve, reject } = this;
@@ -209,64 +215,47 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     try {
       outcome = this.complete(value);
     } catch (error) {
-      reject(error);
+      this.settleRejected(resolve, reject, error);
       return;
+    }
+    const { settler, outer } = this;
+    if (settler !== undefined && outer !== undefined) {
+      try {
+        settler.callSucceeded(outer, this.startedAt + this.settlerOffset);
+      } catch (error) {
+        reject(error);
+        return;
+      }
     }
     resolve(outcome);
   }
 
   /** The operation rejected, or the call was interrupted with `caught` (settles once). */
   private settleFailed(caught: unknown): void {
-    const { reject } = this;
-    if (this.phase === 2 || reject === undefined) return;
+    const { resolve, reject } = this;
+    if (this.phase === 2 || resolve === undefined || reject === undefined) return;
     this.phase = 2;
     try {
       this.fail(caught);
     } catch (error) {
-      reject(error);
+      this.settleRejected(resolve, reject, error);
     }
   }
 
-  private announce(): void {
-    const { host } = this;
-    if (logEnabled(host.logger, 'info')) {
-      host.logger.info(
-        {
-          tag: 'PROVIDER_REQUEST_START',
-          ...callRef(this),
-          attempt: this.attempt,
-          heartbeatKind: this.heartbeatKind,
-          profile: this.profile.patienceProfile,
-        },
-        `${this.providerName} call started on ${this.stage}`,
-      );
-    }
-    if (listens(host, 'request-start')) {
-      host.emit({
-        type: 'request-start',
-        ...callRef(this),
-        timestamp: new Date(host.clock.now()).toISOString(),
-        attempt: this.attempt,
-      });
-    }
+  /** Settles with the call's failure, or on the pipeline's fast path as its settler says. */
+  private settleRejected(
+    resolve: (value: T | Promise<T>) => void,
+    reject: (reason: unknown) => void,
+    error: unknown,
+  ): void {
+    const { settler, outer, fn } = this;
+    if (settler === undefined || outer === undefined || fn === undefined) reject(error);
+    else settleFailure(settler, this.startedAt + this.settlerOffset, fn, outer, resolve, reject, error);
   }
 
   private complete(value: T): T {
-    const { host } = this;
     try {
-      const log = logEnabled(host.logger, 'info');
-      if (log || listens(host, 'request-complete')) {
-        const now = host.clock.now();
-        const durationMs = now - this.startedAt;
-        const ref = callRef(this);
-        if (log) {
-          host.logger.info(
-            { tag: 'PROVIDER_REQUEST_COMPLETE', ...ref, durationMs },
-            `${this.providerName} completed ${this.stage}`,
-          );
-        }
-        host.emit({ type: 'request-complete', ...ref, timestamp: new Date(now).toISOString(), durationMs });
-      }
+      reportComplete(this.host, this);
     } catch (error) {
       return this.fail(error);
     }
@@ -278,44 +267,10 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     try {
       const ac = this.ac;
       const error: unknown = ac?.signal.aborted ? ac.signal.reason : caught;
-      const switched = ProviderSwitchRequestedError.isInstance(error);
-      const canceled = ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED';
-      if (!switched && !canceled) this.reportHardError(error);
+      if (!isInterruption(error)) reportHardError(this.host, this, this.attempt, error);
       throw error;
     } finally {
       this.cleanUp();
-    }
-  }
-
-  private reportHardError(error: unknown): void {
-    const { host } = this;
-    host.detector.markError(this.operationId);
-    const facts = hardErrorFacts(error);
-    const ref = callRef(this);
-    // A retryable failure (a 500, a timeout) is expected and usually recovered by a retry or a
-    // fallback: a warning. Only a failure that cannot be retried is an error.
-    const level = facts.retryable ? 'warn' : 'error';
-    if (logEnabled(host.logger, level)) {
-      host.logger[level](
-        {
-          tag: 'PROVIDER_HARD_ERROR',
-          ...ref,
-          attempt: this.attempt,
-          category: facts.category,
-          retryable: facts.retryable,
-          err: error,
-        },
-        `${this.providerName} failed on ${this.stage}: ${facts.message}`,
-      );
-    }
-    if (listens(host, 'hard-error')) {
-      host.emit({
-        type: 'hard-error',
-        ...ref,
-        timestamp: new Date(host.clock.now()).toISOString(),
-        ...facts,
-        attempt: this.attempt,
-      });
     }
   }
 
@@ -328,11 +283,16 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.working = undefined;
     if (this.callerSignal) unsubscribeAbort(this.callerSignal, this);
     host.detector.drop(this);
-    host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
+    // Every call ends here: the id is not even formatted when no decision is pending.
+    if (host.broker.size > 0) host.broker.withdrawForOperation(this.operationId, 'the provider call ended');
   }
 }
 
-/** The call identity of a request made outside the call pipeline. */
-function identityOf(req: ExecuteRequest<unknown>): CallIdentity {
-  return { jobId: req.jobId, stage: req.stage, provider: req.providerName, correlationId: req.correlationId };
+/** Runs the operation; a synchronous throw becomes a rejection. */
+function work<T>(operation: (ctx: ProviderCallContext) => Promise<T>, ctx: OperationContext): Promise<T> {
+  try {
+    return Promise.resolve(operation(ctx));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -5,7 +5,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { sequentialIds } from '../domain/ids.js';
 import type { ProviderCallContext } from '../domain/provider.js';
 import { MemoryAuditTrail } from '../state/memory/memory-audit-trail.js';
-import { makeGateway, manualOperation } from './gateway-test-harness.js';
+import { expectNothingLeftRunning, makeGateway, manualOperation } from './gateway-test-harness.js';
 import { ProviderGateway } from './provider-gateway.js';
 
 const req = { jobId: 'job-1', providerName: 'Ollama', stage: 'script', correlationId: 'corr-1' } as const;
@@ -58,7 +58,7 @@ describe('ProviderGateway: lean patient calls', () => {
       expect.objectContaining({ operationId: 'op_2', durationMs: 250, timestamp: expect.any(String) }),
     ]);
     sub.dispose();
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('creates the signal on first read; the same signal every time; aborted with the reason after a cancel', async () => {
@@ -78,7 +78,7 @@ describe('ProviderGateway: lean patient calls', () => {
     op.resolve('ok');
     await expect(p).resolves.toBe('ok');
     expect(events.filter((e) => e.type === 'hard-error')).toEqual([]);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('does not start the operation when the caller signal is already aborted', async () => {
@@ -95,7 +95,7 @@ describe('ProviderGateway: lean patient calls', () => {
     expect(ofType('request-start')).toHaveLength(1);
     expect(ofType('hard-error')).toHaveLength(0);
     expect(gateway.getActiveOperations()).toEqual([]);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('rejects invalid requests instead of throwing synchronously', async () => {
@@ -118,6 +118,6 @@ describe('ProviderGateway: lean patient calls', () => {
     await expect(p).rejects.toThrow('sync boom');
     expect(ofType('hard-error')).toEqual([expect.objectContaining({ category: 'system_error', attempt: 1 })]);
     expect(gateway.getActiveOperations()).toEqual([]);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeGateway, manualOperation } from './gateway-test-harness.js';
+import { expectNothingLeftRunning, makeGateway, manualOperation } from './gateway-test-harness.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
 import type { StallContext, StallHandler } from './stall-handlers.js';
 
@@ -48,7 +48,7 @@ describe('ProviderGateway: stalls and decisions', () => {
     op.resolve('late but fine');
     await expect(p).resolves.toBe('late but fine');
     expect(gateway.getPendingDecision('job-1')).toBeUndefined();
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('continue_30s suppresses stall reports for exactly 30 000 ms', async () => {
@@ -113,7 +113,7 @@ describe('ProviderGateway: stalls and decisions', () => {
     });
     expect(gateway.getLock('job-1')).toMatchObject({ providerName: 'Ollama', stages: ['script'] });
     expect(ofType('hard-error')).toHaveLength(0);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('cancel_job aborts with REELAY_ERR_CANCELED and releases the lock', async () => {
@@ -149,7 +149,7 @@ describe('ProviderGateway: stalls and decisions', () => {
     expect(error.message).toMatch(/Retry later, choose another provider/);
     expect(ofType('hard-error')).toEqual([expect.objectContaining({ category: 'timeout' })]);
     expect(ofType('decision-required')).toHaveLength(0);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('without a policy, a stall is only reported; the call goes on', async () => {
@@ -257,7 +257,7 @@ describe('ProviderGateway: stalls and decisions', () => {
     expect(op.ctx.signal.aborted).toBe(false);
     await tick(1);
     expect(await settled).toMatchObject({ code: 'REELAY_ERR_CANCELED' });
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('joins a second request about the same provider and refuses one about another', () => {

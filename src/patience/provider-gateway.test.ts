@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReelayError } from '../domain/errors.js';
 import { FallbackDecisionFactory } from './fallback-decision.js';
-import { makeGateway, manualOperation } from './gateway-test-harness.js';
+import { expectNothingLeftRunning, makeGateway, manualOperation } from './gateway-test-harness.js';
 import { tokenCountStrategy } from './heartbeat-strategy.js';
 
 const req = { jobId: 'job-1', providerName: 'Ollama', stage: 'script', correlationId: 'corr-1' } as const;
@@ -63,7 +63,7 @@ describe('ProviderGateway: executeWithPatience', () => {
     expect(events.map((e) => e.type)).toEqual(['lock-created', 'request-start', 'request-complete']);
     expect(events[2]).toMatchObject({ durationMs: 1234, operationId: 'op_1', providerType: 'local_llm' });
     expect(gateway.getProviderState('op_1')).toBeUndefined();
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
     const tags = logger.records.map((r) => r.tag);
     expect(tags).toEqual(expect.arrayContaining(['PROVIDER_REQUEST_START', 'PROVIDER_REQUEST_COMPLETE']));
   });
@@ -108,7 +108,7 @@ describe('ProviderGateway: executeWithPatience', () => {
       'warn',
       'error',
     ]);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('samples heartbeat events: a 1 000-token burst gives one event per interval', async () => {
@@ -143,7 +143,7 @@ describe('ProviderGateway: executeWithPatience', () => {
     expect(gateway.getProviderState('op_1')!.category).toBe('Extended');
     op.resolve('done');
     await p;
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 
   it('cancels through the caller signal with REELAY_ERR_CANCELED and reaches the operation', async () => {
@@ -155,7 +155,7 @@ describe('ProviderGateway: executeWithPatience', () => {
     await expect(p).rejects.toMatchObject({ code: 'REELAY_ERR_CANCELED' });
     expect(op.ctx.signal.aborted).toBe(true);
     expect(ofType('hard-error')).toHaveLength(0);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
+import type { CallSettler } from '../domain/call-context.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
 import type { FallbackDecision } from '../domain/fallback.js';
@@ -27,6 +28,7 @@ import type {
   SwitchProviderRequest,
 } from './gateway-types.js';
 import { ListenedEmitter } from './listened-emitter.js';
+import { OperationIds } from './operation-ids.js';
 import { type PatientCallHost, runPatientCall } from './patient-call.js';
 import type { RunningEntry } from './patient-call-host.js';
 import type { LockValidation, PrimaryProviderLock } from './primary-provider-lock.js';
@@ -82,7 +84,12 @@ export class ProviderGateway {
       this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
     );
     const emit = (event: GatewayEvent): void => this.emitter.emit(event);
-    this.detector = new StallDetector<RunningEntry>({ clock: this.clock, logger: this.logger });
+    const operationIds = new OperationIds();
+    this.detector = new StallDetector<RunningEntry>({
+      clock: this.clock,
+      logger: this.logger,
+      keyOf: (id) => operationIds.parse(id),
+    });
     this.broker = new DecisionBroker({
       emit,
       clock: this.clock,
@@ -117,7 +124,9 @@ export class ProviderGateway {
     };
     this.callHost = {
       clock: this.clock,
-      ids: this.ids,
+      // Random ids (the default) are numbered per call and formatted when read: no UUID per call.
+      ids: options.ids === randomIds ? undefined : options.ids,
+      operationIds,
       logger: this.logger,
       profiles: this.profiles,
       patienceProfile: this.patienceProfile,
@@ -186,6 +195,15 @@ export class ProviderGateway {
    */
   executeWithPatience<T>(req: ExecuteRequest<T>): Promise<T> {
     return runPatientCall(this.callHost, req);
+  }
+
+  /**
+   * {@link executeWithPatience} on the call pipeline's fast path (`req.context` set): `settler` is
+   * told synchronously when the call ends and the promise settles as
+   * {@link CallPolicy.executeSettled} says. @internal used by the patience policy
+   */
+  executeSettled<T>(req: ExecuteRequest<T>, settler: CallSettler, startedAt: number): Promise<T> {
+    return runPatientCall(this.callHost, req, settler, startedAt);
   }
 
   /**

@@ -1,7 +1,9 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
+import type { CallIdentity } from '../domain/call-context.js';
 import type { Heartbeat, HeartbeatKind } from '../domain/heartbeat.js';
 import type { LatencyCategory } from '../domain/latency.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import type { Deadlined } from './deadline-queue.js';
 import { HeartbeatTracker } from './heartbeat-tracker.js';
 import { classifyLatency, nextLatencyBoundary } from './latency-classifier.js';
 
@@ -68,12 +70,14 @@ export interface Evaluation {
  * running call can be its own monitored state (one object per call, thousands at once).
  */
 export class MonitoredOperation extends HeartbeatTracker {
-  readonly operationId: string;
-  readonly jobId: string;
-  readonly providerName: string;
+  /**
+   * What the detector keys the call by: its operation id, or the number the gateway gave it (the
+   * id string is then built on first read of {@link operationId}).
+   */
+  readonly key: string | number;
+  /** Who the call belongs to (one reference, shared with the call's context). */
+  readonly call: CallIdentity;
   readonly providerType: ProviderType;
-  readonly stage: string;
-  readonly correlationId: string;
   /** The provider's thresholds after the patience profile. */
   readonly profile: ResolvedTimeoutProfile;
   readonly heartbeatKind: HeartbeatKind;
@@ -84,15 +88,23 @@ export class MonitoredOperation extends HeartbeatTracker {
   suppressedUntil: number;
   failed: boolean;
   private stallStartedAt: number | undefined;
+  /** The id string of a numeric key, once built. */
+  private idText: string | undefined;
 
-  constructor(input: MonitorInput, startedAt: number) {
+  /**
+   * @param key the detector's key when it is not `input.operationId` (a number the subclass formats).
+   * @param call the call identity when the caller has it as one object already.
+   */
+  constructor(input: MonitorInput, startedAt: number, key?: number, call?: CallIdentity) {
     super();
-    this.operationId = input.operationId;
-    this.jobId = input.jobId;
-    this.providerName = input.providerName;
+    this.key = key ?? input.operationId;
+    this.call = call ?? {
+      jobId: input.jobId,
+      stage: input.stage,
+      provider: input.providerName,
+      correlationId: input.correlationId,
+    };
     this.providerType = input.providerType;
-    this.stage = input.stage;
-    this.correlationId = input.correlationId;
     this.profile = input.profile;
     this.heartbeatKind = input.heartbeatKind ?? 'none';
     this.startedAt = startedAt;
@@ -101,6 +113,51 @@ export class MonitoredOperation extends HeartbeatTracker {
     this.suppressedUntil = 0;
     this.failed = false;
     this.stallStartedAt = undefined;
+    this.idText = undefined;
+  }
+
+  /** The operation id (built from a numeric key on first read). */
+  get operationId(): string {
+    const { key } = this;
+    if (typeof key === 'string') return key;
+    if (this.idText === undefined) this.idText = this.formatKey(key);
+    return this.idText;
+  }
+
+  get jobId(): string {
+    return this.call.jobId;
+  }
+
+  /** The provider id (`call.provider`). */
+  get providerName(): string {
+    return this.call.provider;
+  }
+
+  get stage(): string {
+    return this.call.stage;
+  }
+
+  get correlationId(): string {
+    return this.call.correlationId;
+  }
+
+  /** The id string of a numeric key; a subclass that keys by number says how. */
+  protected formatKey(key: number): string {
+    return String(key);
+  }
+
+  /**
+   * Records a heartbeat at `now` (epoch ms). The last progress is kept as ms after the start — a
+   * small integer, unboxed — and read back as epoch ms ({@link lastProgressAt}).
+   */
+  override recordBeat(beat: Heartbeat, now: number): boolean {
+    return super.recordBeat(beat, now - this.startedAt);
+  }
+
+  /** Epoch ms of the last heartbeat that showed progress, if any. */
+  override get lastProgressAt(): number | undefined {
+    const sinceStart = super.lastProgressAt;
+    return sinceStart === undefined ? undefined : this.startedAt + sinceStart;
   }
 
   /** True while a stall episode is open. */
@@ -173,4 +230,14 @@ export class MonitoredOperation extends HeartbeatTracker {
       profile: this.profile,
     };
   }
+}
+
+/**
+ * A monitored call and its place in the deadline queue, as one object (thousands may run). A
+ * running call can extend it and be watched as it is ({@link StallDetector.watch}).
+ */
+export class MonitoredEntry extends MonitoredOperation implements Deadlined {
+  deadline = 0;
+  queueSeq = 0;
+  queueIndex = -1;
 }

@@ -1,9 +1,12 @@
 import type { ResolvedTimeoutProfile } from '../config/timeout-profile-schema.js';
+import type { CallIdentity } from '../domain/call-context.js';
 import type { ErrorCategory } from '../domain/error-category.js';
 import { ReelayError } from '../domain/errors.js';
 import type { FallbackPolicy } from '../domain/fallback.js';
 import type { HeartbeatKind } from '../domain/heartbeat.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import type { ExecuteRequest } from './gateway-types.js';
+import { ProviderSwitchRequestedError } from './provider-switch-error.js';
 import type { StallHandler } from './stall-handlers.js';
 
 /** A running provider call, as the gateway tracks it. */
@@ -29,14 +32,20 @@ export interface RunningOperation {
    * @default false
    */
   aborted?: boolean;
-  /** Epoch ms of the last emitted `heartbeat` event (sampling). */
-  lastHeartbeatEventAt: number;
+  /**
+   * Ms after `startedAt` of the last emitted `heartbeat` event (sampling), or
+   * {@link NO_HEARTBEAT_EVENT} before the first: a small integer, never a boxed epoch time.
+   */
+  lastHeartbeatEventMs: number;
   /** The thresholds the call is judged by. */
   profile: ResolvedTimeoutProfile;
   heartbeatKind: HeartbeatKind;
   /** Rejects the pending `executeWithPatience` at once; does nothing once the call has settled. */
   interrupt(reason: unknown): void;
 }
+
+/** {@link RunningOperation.lastHeartbeatEventMs} before the first event (a small integer, −2^30). */
+export const NO_HEARTBEAT_EVENT = -1_073_741_824;
 
 /**
  * Stops a running call: aborts its signal (the first reason wins) and makes `executeWithPatience`
@@ -92,4 +101,17 @@ export function hardErrorFacts(error: unknown): {
     retryable: reelay?.retryable ?? false,
     message: error instanceof Error ? error.message : String(error),
   };
+}
+
+/** The gateway stopped the call on a decision (switch after a stall, cancel): not a provider failure. */
+export function isInterruption(error: unknown): boolean {
+  return (
+    ProviderSwitchRequestedError.isInstance(error) ||
+    (ReelayError.isInstance(error) && error.code === 'REELAY_ERR_CANCELED')
+  );
+}
+
+/** The call identity of a request made outside the call pipeline. */
+export function identityOf(req: ExecuteRequest<unknown>): CallIdentity {
+  return { jobId: req.jobId, stage: req.stage, provider: req.providerName, correlationId: req.correlationId };
 }

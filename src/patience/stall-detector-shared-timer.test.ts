@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TIMEOUT_PROFILES } from '../config/timeout-profile-defaults.js';
 import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
+import { expectNothingLeftRunning } from './gateway-test-harness.js';
 import { StallDetector, type StallDetectorEvent } from './stall-detector.js';
 
 // cloud_llm balanced: normal 15 000, extended 60 000, stall 20 000 without progress
@@ -34,6 +35,27 @@ function setup() {
 describe('StallDetector: one timer for every monitored call', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
+
+  it('keeps its timer armed between calls in a row, and still reports each at its own boundary', async () => {
+    const { detector, log } = setup();
+    const created = vi.spyOn(globalThis, 'setTimeout');
+    const cleared = vi.spyOn(globalThis, 'clearTimeout');
+    for (let i = 0; i < 5; i++) {
+      detector.monitor(input(`quick${i}`));
+      await tick(10);
+      detector.stop(`quick${i}`);
+    }
+    // One timer for all five calls: armed by the first, neither cleared nor re-created after.
+    expect(created).toHaveBeenCalledTimes(1);
+    expect(cleared).not.toHaveBeenCalled();
+    detector.monitor(input('slow'));
+    await tick(14_999);
+    expect(log()).toEqual([]);
+    await tick(1); // exactly at its own 15 000 ms boundary, after the idle timer fired early
+    expect(log()).toEqual(['slow:Normal>Extended']);
+    detector.stopAll();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 
   it('holds one timer for many calls and still reports each at its own boundary', async () => {
     const { detector, log } = setup();
@@ -73,7 +95,7 @@ describe('StallDetector: one timer for every monitored call', () => {
     detector.stopAll();
   });
 
-  it('keeps exact deadlines when the earliest call stops, and leaves no timer when the last does', async () => {
+  it('keeps exact deadlines when the earliest call stops, and leaves no timer running when the last does', async () => {
     const { detector, log } = setup();
     detector.monitor(input('early'));
     await tick(5_000);
@@ -84,7 +106,7 @@ describe('StallDetector: one timer for every monitored call', () => {
     await tick(1);
     expect(log()).toEqual(['late:Normal>Extended']);
     detector.markError('late');
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning(() => log().length);
     detector.stop('late');
     expect(detector.size).toBe(0);
   });
@@ -108,7 +130,7 @@ describe('StallDetector: one timer for every monitored call', () => {
     expect(detector.getState('first')!.stallEpisodes).toBe(2);
     expect(vi.getTimerCount()).toBe(1);
     detector.stop('first');
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning(() => log().length);
   });
 
   it('re-arms earlier when progress inside a stall moves the next deadline forward', async () => {

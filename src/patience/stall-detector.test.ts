@@ -4,6 +4,7 @@ import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.j
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
 import type { HeartbeatKind } from '../domain/heartbeat.js';
 import type { ProviderType } from '../domain/provider-type.js';
+import { expectNothingLeftRunning } from './gateway-test-harness.js';
 import { StallDetector, type StallDetectorEvent } from './stall-detector.js';
 
 const loader = new ProviderTimeoutProfileLoader({ config: DEFAULT_TIMEOUT_PROFILES });
@@ -146,7 +147,7 @@ describe('StallDetector', () => {
     expect(vi.getTimerCount()).toBe(1);
     detector.markError('op_1');
     expect(types()).toEqual(['Normal>Error']);
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning(() => types().length);
     ac.abort();
     expect(detector.size).toBe(0);
     expect(detector.getState('op_1')).toBeUndefined();
@@ -159,7 +160,7 @@ describe('StallDetector', () => {
     const { detector } = setup('token_count', 'cloud_llm', 'balanced', ac.signal);
     await tick(30_000);
     ac.abort();
-    expect(vi.getTimerCount()).toBe(0);
+    await expectNothingLeftRunning();
     expect(detector.heartbeat('op_1', { tokens: 1 })).toBeUndefined();
   });
 });

@@ -1,23 +1,17 @@
 import { type Clock, systemClock, type TimerHandle } from '../domain/clock.js';
 import { type Disposable, TypedEmitter } from '../domain/disposable.js';
 import { ReelayError } from '../domain/errors.js';
-import type { ReelayEventOf } from '../domain/events.js';
 import type { Heartbeat } from '../domain/heartbeat.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
-import { type Deadlined, DeadlineQueue } from './deadline-queue.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { HeartbeatResult } from './heartbeat-tracker.js';
-import {
-  type Evaluation,
-  MonitoredOperation,
-  type MonitorInput,
-  type ProviderState,
-} from './provider-state.js';
+import { type Evaluation, MonitoredEntry, type MonitorInput, type ProviderState } from './provider-state.js';
 
-/** Events of the {@link StallDetector}. */
-export type StallDetectorEvent =
-  | ReelayEventOf<'latency-category-changed'>
-  | ReelayEventOf<'stall-suspected'>
-  | ReelayEventOf<'stall-cleared'>;
+export { MonitoredEntry } from './provider-state.js';
+
+import { publishEvaluation, type StallDetectorEvent } from './stall-events.js';
+
+export type { StallDetectorEvent } from './stall-events.js';
 
 /** Options of {@link StallDetector}. */
 export interface StallDetectorOptions {
@@ -25,16 +19,11 @@ export interface StallDetectorOptions {
   clock?: Clock;
   /** Receives errors thrown by listeners. @default silentLogger */
   logger?: Logger;
-}
-
-/**
- * A monitored call and its place in the deadline queue, as one object (thousands may run). A
- * running call can extend it and be watched as it is ({@link StallDetector.watch}).
- */
-export class MonitoredEntry extends MonitoredOperation implements Deadlined {
-  deadline = 0;
-  queueSeq = 0;
-  queueIndex = -1;
+  /**
+   * The numeric key of an operation id, for entries keyed by number (the gateway's calls; see
+   * `MonitoredOperation.key`), or undefined. @default none (every key is the id itself)
+   */
+  keyOf?: (operationId: string) => number | undefined;
 }
 
 /**
@@ -57,7 +46,8 @@ export class MonitoredEntry extends MonitoredOperation implements Deadlined {
  */
 export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   private readonly clock: Clock;
-  private readonly ops = new Map<string, E>();
+  private readonly ops = new Map<string | number, E>();
+  private readonly keyOf: ((operationId: string) => number | undefined) | undefined;
   private readonly queue = new DeadlineQueue<E>();
   /** Abort listeners of calls monitored with a signal, to remove when they stop. */
   private readonly detachers = new Map<string, () => void>();
@@ -65,12 +55,19 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   /** The one armed timer, and the epoch ms it fires at. */
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /**
+   * Deadlines are queued as ms after this instant (when the first call was queued): small
+   * integers stay unboxed in every queued call, where epoch ms would be a heap number each.
+   */
+  private epoch: number | undefined;
   /** True while the timer's callback runs: it re-arms once at the end. */
   private firing = false;
   private readonly onTimer = (): void => this.fire();
 
   constructor(options: StallDetectorOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.keyOf = options.keyOf;
+    this.epoch = undefined;
     const logger = options.logger ?? silentLogger;
     this.emitter = new TypedEmitter((error) =>
       logger.error({ tag: 'STALL_DETECTOR_LISTENER_ERROR', err: error }, 'A stall listener threw'),
@@ -105,21 +102,29 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
    * per call. @throws ReelayError `REELAY_ERR_CONFLICT` when the operation id is already monitored.
    */
   watch(entry: E): void {
-    if (this.ops.has(entry.operationId)) {
+    if (this.ops.has(entry.key)) {
       throw new ReelayError('REELAY_ERR_CONFLICT', `Operation ${entry.operationId} is already monitored`);
     }
-    this.ops.set(entry.operationId, entry);
+    this.ops.set(entry.key, entry);
     this.arm(entry, this.clock.now());
   }
 
   /** The monitored entry of `operationId`, or undefined. */
   get(operationId: string): E | undefined {
-    return this.ops.get(operationId);
+    const entry = this.ops.get(operationId);
+    if (entry !== undefined || this.keyOf === undefined) return entry;
+    const key = this.keyOf(operationId);
+    return key === undefined ? undefined : this.ops.get(key);
+  }
+
+  /** Whether `entry` is monitored (by this detector, as itself). */
+  has(entry: E): boolean {
+    return this.ops.get(entry.key) === entry;
   }
 
   /** Records a heartbeat; returns undefined when the operation is not monitored. */
   heartbeat(operationId: string, beat: Heartbeat): HeartbeatResult | undefined {
-    const entry = this.ops.get(operationId);
+    const entry = this.get(operationId);
     if (!entry) return undefined;
     const progressed = this.beat(entry, beat);
     return { progressed, heartbeatCount: entry.heartbeatCount };
@@ -147,7 +152,7 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
    * ends, a new stall episode is reported. @returns false when the operation is not monitored.
    */
   suppress(operationId: string, ms: number): boolean {
-    const entry = this.ops.get(operationId);
+    const entry = this.get(operationId);
     if (!entry) return false;
     const now = this.clock.now();
     entry.suppressedUntil = Math.max(entry.suppressedUntil, now + Math.max(0, ms));
@@ -158,7 +163,7 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
 
   /** Marks a hard failure: the category becomes Error and the timer stops. */
   markError(operationId: string): void {
-    const entry = this.ops.get(operationId);
+    const entry = this.get(operationId);
     if (!entry) return;
     const now = this.clock.now();
     entry.failed = true;
@@ -168,9 +173,9 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
 
   /** Stops watching a call; returns its final state. Safe to call twice. */
   stop(operationId: string): ProviderState | undefined {
-    const entry = this.ops.get(operationId);
+    const entry = this.get(operationId);
     if (!entry) return undefined;
-    this.ops.delete(operationId);
+    this.ops.delete(entry.key);
     this.unqueue(entry);
     if (this.detachers.size > 0) {
       this.detachers.get(operationId)?.();
@@ -181,19 +186,20 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
 
   /** Stops watching a call without building its final state (the gateway's fast path). */
   drop(entry: E): void {
-    if (this.ops.get(entry.operationId) !== entry) return;
-    this.ops.delete(entry.operationId);
+    if (this.ops.get(entry.key) !== entry) return;
+    this.ops.delete(entry.key);
     this.unqueue(entry);
   }
 
   /** Stops watching every call. */
   stopAll(): void {
-    for (const id of [...this.ops.keys()]) this.stop(id);
+    for (const entry of [...this.ops.values()]) this.stop(entry.operationId);
+    this.clearTimer();
   }
 
   /** The state of a monitored call, or undefined. */
   getState(operationId: string): ProviderState | undefined {
-    return this.ops.get(operationId)?.snapshot(this.clock.now());
+    return this.get(operationId)?.snapshot(this.clock.now());
   }
 
   /** States of every monitored call. */
@@ -224,7 +230,10 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   private arm(entry: E, now: number): void {
     const next = entry.nextDeadline(now);
     if (next === undefined) this.queue.remove(entry);
-    else this.queue.push(entry, next);
+    else {
+      if (this.epoch === undefined) this.epoch = now;
+      this.queue.push(entry, next - this.epoch);
+    }
     this.schedule(now);
   }
 
@@ -235,19 +244,20 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
 
   /**
    * Keeps the timer armed at or before the earliest deadline: an earlier timer is left alone (it
-   * fires, finds nothing due and re-arms), so removing calls causes no timer churn; no calls, no timer.
+   * fires, finds nothing due and re-arms), so removing calls causes no timer churn. When the last
+   * call leaves, the timer stays armed too (it fires once, finds nothing and ends): calls that
+   * follow one another — the usual case — then neither clear nor create a timer each. The clock's
+   * timers never keep the process alive ({@link Clock.setTimeout}); {@link stopAll} clears it.
    */
   private schedule(now: number | undefined): void {
     if (this.firing) return;
     const top = this.queue.peek();
-    if (top === undefined) {
-      this.clearTimer();
-      return;
-    }
-    if (this.timer !== undefined && this.timerAt <= top.deadline) return;
+    if (top === undefined) return;
+    const due = top.deadline + (this.epoch ?? 0);
+    if (this.timer !== undefined && this.timerAt <= due) return;
     this.clearTimer();
-    this.timerAt = top.deadline;
-    const delay = top.deadline - (now ?? this.clock.now());
+    this.timerAt = due;
+    const delay = due - (now ?? this.clock.now());
     this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, delay));
   }
 
@@ -264,14 +274,16 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
     const at = this.clock.now();
     this.firing = true;
     try {
-      for (let top = this.queue.peek(); top !== undefined && top.deadline <= at; top = this.queue.peek()) {
+      const epoch = this.epoch ?? 0;
+      const dueBy = at - epoch;
+      for (let top = this.queue.peek(); top !== undefined && top.deadline <= dueBy; top = this.queue.peek()) {
         this.queue.remove(top);
-        if (this.ops.get(top.operationId) !== top) continue;
+        if (this.ops.get(top.key) !== top) continue;
         this.publish(top, top.evaluate(at), at, false);
         // A listener may have stopped the call, or re-queued it (suppress) already.
-        if (this.ops.get(top.operationId) !== top || this.queue.has(top)) continue;
+        if (this.ops.get(top.key) !== top || this.queue.has(top)) continue;
         const next = top.nextDeadline(at);
-        if (next !== undefined) this.queue.push(top, next);
+        if (next !== undefined) this.queue.push(top, next - epoch);
       }
     } finally {
       this.firing = false;
@@ -280,31 +292,6 @@ export class StallDetector<E extends MonitoredEntry = MonitoredEntry> {
   }
 
   private publish(entry: E, ev: Evaluation, now: number, progressCleared: boolean): void {
-    const base = {
-      jobId: entry.jobId,
-      timestamp: new Date(now).toISOString(),
-      correlationId: entry.correlationId,
-      provider: entry.providerName,
-      providerType: entry.providerType,
-      stage: entry.stage,
-      operationId: entry.operationId,
-    };
-    const elapsedMs = now - entry.startedAt;
-    if (progressCleared && ev.stallEndedAfterMs !== undefined) {
-      this.emitter.emit({ ...base, type: 'stall-cleared', stalledForMs: ev.stallEndedAfterMs });
-    }
-    if (ev.from !== ev.to) {
-      this.emitter.emit({ ...base, type: 'latency-category-changed', from: ev.from, to: ev.to, elapsedMs });
-    }
-    if (ev.stallStarted) {
-      this.emitter.emit({
-        ...base,
-        type: 'stall-suspected',
-        elapsedMs,
-        sinceProgressMs: now - (entry.lastProgressAt ?? entry.startedAt),
-        thresholdMs:
-          entry.heartbeatKind === 'none' ? entry.profile.deepWaitMs : entry.profile.stallThresholdMs,
-      });
-    }
+    publishEvaluation(this.emitter, entry, ev, now, progressCleared);
   }
 }

@@ -4,7 +4,7 @@ import {
   type SpendStore,
   spendCounterName,
 } from '../state/router-state.js';
-import type { BudgetCheck, BudgetName, BudgetRequest } from './budget.js';
+import type { BudgetCheck, BudgetName, BudgetRequest } from './budget-types.js';
 import { utcDay } from './cost-tracker.js';
 
 /** One budget a call is subject to: its name, the counter it is judged on, and its limit. */

@@ -1,4 +1,4 @@
-import type { BudgetRefusal } from './budget.js';
+import type { BudgetRefusal } from './budget-types.js';
 
 const usd = (n: number): string => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2)}`;
 

@@ -1,5 +1,4 @@
 import type { Clock } from '../domain/clock.js';
-import { ReelayError } from '../domain/errors.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type SpendLedger, spendCounterName } from '../state/router-state.js';
 import {
@@ -10,70 +9,19 @@ import {
   storedSpend,
 } from './budget-holds.js';
 import { describeRefusal as describe } from './budget-refusal-text.js';
+import type { BudgetCheck, BudgetName, BudgetRefusal, BudgetRequest, Budgets } from './budget-types.js';
+import { BudgetExceededError } from './budget-types.js';
 import type { CostTracker } from './cost-tracker.js';
 
-/** Spending limits of one provider, in US dollars per UTC day and month. */
-export interface ProviderBudget {
-  dailyUsd?: number;
-  monthlyUsd?: number;
-}
-
-/** Spending limits; absent limits are unlimited. */
-export interface Budgets {
-  /** Most one job may spend across all providers. */
-  perJobUsd?: number;
-  /** Limits per provider id. */
-  perProvider?: Readonly<Record<string, ProviderBudget>>;
-}
-
-/** Which budget a check hit. */
-export type BudgetName = 'perJob' | 'providerDaily' | 'providerMonthly';
-
-/** A call about to be made. */
-export interface BudgetRequest {
-  jobId?: string;
-  provider: string;
-  /** Estimated cost of the call, US dollars. */
-  estimatedUsd: number;
-}
-
-/** A refused budget check: which budget, how much was spent, the limit, and a readable reason. */
-export interface BudgetRefusal {
-  ok: false;
-  budget: BudgetName;
-  provider: string;
-  jobId?: string;
-  spentUsd: number;
-  limitUsd: number;
-  estimatedUsd: number;
-  /** What happened and what to do. */
-  reason: string;
-}
-
-/** Result of {@link BudgetGuard.checkBudget}. */
-export type BudgetCheck = { ok: true } | BudgetRefusal;
-
-/** Thrown when a call would exceed a budget. Code `REELAY_ERR_BUDGET_EXCEEDED` (HTTP 402). */
-export class BudgetExceededError extends ReelayError {
-  /** The refused check. */
-  readonly refusal: BudgetRefusal;
-
-  constructor(refusal: BudgetRefusal) {
-    super('REELAY_ERR_BUDGET_EXCEEDED', refusal.reason, {
-      provider: refusal.provider,
-      retryable: false,
-      details: {
-        budget: refusal.budget,
-        spentUsd: refusal.spentUsd,
-        limitUsd: refusal.limitUsd,
-        estimatedUsd: refusal.estimatedUsd,
-        ...(refusal.jobId === undefined ? {} : { jobId: refusal.jobId }),
-      },
-    });
-    this.name = 'BudgetExceededError';
-    this.refusal = refusal;
-  }
-}
+export {
+  type BudgetCheck,
+  BudgetExceededError,
+  type BudgetName,
+  type BudgetRefusal,
+  type BudgetRequest,
+  type Budgets,
+  type ProviderBudget,
+} from './budget-types.js';
 
 /** Options of {@link BudgetGuard}. */
 export interface BudgetGuardOptions {
