@@ -2,7 +2,7 @@
  * Proxy latency A/B at 1 connection: the 1-connection part of bench/proxy.ts (non-streaming
  * round trip and time to first token, p50/p99) for the direct upstream and Reelay — and, with
  * `--baseline DIR`, a second Reelay running DIR's src/ (see bench/proxy-cpu.ts) — measured in
- * alternation, one request each in turn, so every target sees the same load. Added latency is
+ * alternation, one request each in turn (the order rotating), so every target sees the same load. Added latency is
  * each target's percentile minus the direct one.
  * Writes bench/results/<--out, default proxy-latency>.json.
  * `--floor` adds a bare Node.js forwarder (bench/proxy/floor-child.ts): the least any Node proxy adds.
@@ -123,8 +123,12 @@ try {
     const kind = stream ? 'ttftMs' : 'latencyMs';
     const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     for (let i = 0; i < 300; i += 1) for (const t of targets) await once1(t, stream);
+    // The order rotates every request: no target always follows the same one.
     for (let i = 0; i < REQUESTS; i += 1)
-      for (const t of targets) samples.get(t.name)?.push(await once1(t, stream));
+      for (let k = 0; k < targets.length; k += 1) {
+        const t = targets[(i + k) % targets.length] as Target;
+        samples.get(t.name)?.push(await once1(t, stream));
+      }
     for (const t of targets) {
       const xs = samples.get(t.name) ?? [];
       const r = { p50: round(pct(xs, 50)), p99: round(pct(xs, 99)) };
