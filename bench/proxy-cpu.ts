@@ -9,7 +9,8 @@
  * `--baseline DIR` adds a second Reelay server running DIR's src/ (e.g. `git archive main src
  * test/support | tar -x -C DIR`, with DIR/node_modules linked to this one): an A/B in one run, the
  * two measured in alternation, so both see the same load.
- * Run: `npx tsx bench/proxy-cpu.ts [--requests N] [--rounds N] [--out name] [--stream] [--baseline DIR] [--no-portkey]`
+ * `--floor` adds a bare Node.js forwarder (bench/proxy/floor-child.ts): the least any Node proxy spends.
+ * Run: `npx tsx bench/proxy-cpu.ts [--requests N] [--rounds N] [--out name] [--stream] [--baseline DIR] [--floor] [--no-portkey]`
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -138,6 +139,14 @@ try {
     { name: 'reelay', ...reelay, headers: {}, model: 'bench' },
   ];
   if (baseline) targets.push({ name: 'reelay-baseline', ...baseline, headers: {}, model: 'bench' });
+  // The floor: a bare Node.js forwarder (bench/proxy/floor-child.ts), what any Node proxy spends.
+  if (process.argv.includes('--floor'))
+    targets.push({
+      name: 'node-floor',
+      ...(await forkChild('floor-child.ts', [upstream.url])),
+      headers: {},
+      model: 'bench',
+    });
   if (portkey)
     targets.push({
       name: 'portkey',

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { Agent, Client, type Dispatcher } from 'undici';
-import type { Clock, TimerHandle } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 
 // One keep-alive connection pool per upstream origin (undici: far fewer allocations per request than
 // node:http's ClientRequest). Timeouts are the endpoint's own (injected clock), so undici's are off.
@@ -130,100 +130,70 @@ function headersFor(apiKey: string | undefined): Readonly<Record<string, string>
 }
 
 /**
- * One upstream request in flight: undici's dispatch handler, the headers timer's target and the
- * abort listener (`handleEvent`) in one object — no closures per request.
- */
-class UpstreamExchange implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
-  private body: UpstreamBody | undefined;
-  private failure: TransportFailure | undefined;
-  private readonly timer: TimerHandle;
-
-  constructor(
-    private readonly req: UpstreamRequest,
-    private readonly resolve: (res: UpstreamResponse) => void,
-    private readonly reject: (error: TransportFailure) => void,
-  ) {
-    this.timer = req.clock.setTimeout(() => this.onSilence(), req.headersTimeoutMs);
-    req.signal.addEventListener('abort', this, { once: true });
-  }
-
-  /** The client went away (the request's signal aborted). */
-  handleEvent(): void {
-    this.fail(new TransportFailure('aborted', 'the client went away'));
-  }
-
-  private onSilence(): void {
-    this.fail(new TransportFailure('silent', `no response headers within ${this.req.headersTimeoutMs} ms`));
-  }
-
-  private settle(): void {
-    this.req.clock.clearTimeout(this.timer);
-    this.req.signal.removeEventListener('abort', this);
-  }
-
-  private fail(f: TransportFailure): void {
-    if (this.body || this.failure) return;
-    this.failure = f;
-    this.settle();
-    this.controller?.abort(f);
-    this.reject(f);
-  }
-
-  onRequestStart(c: Dispatcher.DispatchController): void {
-    this.controller = c;
-    if (this.failure) c.abort(this.failure);
-  }
-
-  onResponseStart(c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (this.failure) {
-      c.abort(this.failure);
-      return;
-    }
-    if (statusCode < 200 || this.body) return;
-    const body = new UpstreamBody(c);
-    this.body = body;
-    this.settle();
-    this.resolve({ status: statusCode, headers, body });
-  }
-
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.body?.push(chunk);
-  }
-
-  onResponseEnd(): void {
-    this.body?.finish('end');
-  }
-
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
-    if (this.body) this.body.finish('cut');
-    else this.fail(failureOf(error));
-  }
-}
-
-/**
  * Sends one POST over a keep-alive connection pool and resolves as soon as the response headers
  * arrive. Rejects with a {@link TransportFailure} for a refused or reset connection, headers that
  * never come (silent upstream), or an abort. The caller owns the response body: consume it or
  * `destroy()` it.
  */
 export function openUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const headers = headersFor(req.apiKey);
   return new Promise((resolve, reject) => {
-    const exchange = new UpstreamExchange(req, resolve, reject);
+    let controller: Dispatcher.DispatchController | undefined;
+    let body: UpstreamBody | undefined;
+    let failure: TransportFailure | undefined;
+    const settle = (): void => {
+      req.clock.clearTimeout(timer);
+      req.signal.removeEventListener('abort', onClientGone);
+    };
+    const fail = (f: TransportFailure): void => {
+      if (body || failure) return;
+      failure = f;
+      settle();
+      controller?.abort(f);
+      reject(f);
+    };
+    const timer = req.clock.setTimeout(
+      () => fail(new TransportFailure('silent', `no response headers within ${req.headersTimeoutMs} ms`)),
+      req.headersTimeoutMs,
+    );
+    const onClientGone = (): void => fail(new TransportFailure('aborted', 'the client went away'));
+    req.signal.addEventListener('abort', onClientGone, { once: true });
     // The low-level dispatch API: no stream objects per request, and every byte seen (see UpstreamBody).
     agent.dispatch(
       {
         origin: req.url.origin,
         path: req.url.pathname + req.url.search,
         method: 'POST',
-        headers: headersFor(req.apiKey),
+        headers,
         body: req.body,
         headersTimeout: 0,
         bodyTimeout: 0,
       },
-      exchange,
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (failure) c.abort(failure);
+        },
+        onResponseStart(c, statusCode, resHeaders) {
+          if (failure) return c.abort(failure);
+          if (statusCode < 200 || body) return;
+          body = new UpstreamBody(c);
+          settle();
+          resolve({ status: statusCode, headers: resHeaders, body });
+        },
+        onResponseData(_c, chunk) {
+          body?.push(chunk);
+        },
+        onResponseEnd() {
+          body?.finish('end');
+        },
+        onResponseError(_c, error) {
+          if (body) body.finish('cut');
+          else fail(failureOf(error));
+        },
+      },
     );
-    if (req.signal.aborted) exchange.handleEvent();
+    if (req.signal.aborted) onClientGone();
   });
 }
 
