@@ -2,17 +2,19 @@
  * Proxy CPU benchmark: server CPU time per request, which (unlike wall-clock figures) holds on a
  * shared, loaded machine. The same chat request is sent N times at 20 connections directly to the
  * local upstream (the fault simulator), through Reelay and through `@portkey-ai/gateway`; the
- * server process's utime+stime (from /proc/<pid>/stat) before and after gives µs CPU per request.
+ * server process's CPU time (the scheduler's per-thread accounting, /proc/<pid>/task/<tid>/schedstat)
+ * before and after gives µs CPU per request.
  * For Reelay and Portkey the upstream's own CPU is measured apart and not counted.
  * Writes bench/results/<--out, default proxy-cpu>.json.
  * `--baseline DIR` adds a second Reelay server running DIR's src/ (e.g. `git archive main src
  * test/support | tar -x -C DIR`, with DIR/node_modules linked to this one): an A/B in one run, the
  * two measured in alternation, so both see the same load.
- * Run: `npx tsx bench/proxy-cpu.ts [--requests N] [--rounds N] [--out name] [--stream] [--baseline DIR] [--no-portkey]`
+ * `--floor` adds a bare Node.js forwarder (bench/proxy/floor-child.ts): the least any Node proxy spends.
+ * Run: `npx tsx bench/proxy-cpu.ts [--requests N] [--rounds N] [--out name] [--stream] [--baseline DIR] [--floor] [--no-portkey]`
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -32,14 +34,21 @@ const STREAM = process.argv.includes('--stream');
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 const loadBefore = loadavg().map((l) => round(l, 2));
 const children: ChildProcess[] = [];
-// /proc/<pid>/stat counts in clock ticks (USER_HZ, 100 on Linux).
-const TICK_US = 10_000;
-
-/** utime + stime of a process in µs. */
+/**
+ * CPU time of a process in µs, all its threads: the scheduler's own accounting
+ * (/proc/<pid>/task/<tid>/schedstat, ns on the CPU), not utime+stime, which count whole 10 ms
+ * ticks and so blur a short round by ±10 %. A thread that already exited is no longer counted.
+ */
 function cpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return ns / 1000;
 }
 
 function forkChild(file: string, args: string[] = []): Promise<{ url: string; pid: number }> {
@@ -130,6 +139,14 @@ try {
     { name: 'reelay', ...reelay, headers: {}, model: 'bench' },
   ];
   if (baseline) targets.push({ name: 'reelay-baseline', ...baseline, headers: {}, model: 'bench' });
+  // The floor: a bare Node.js forwarder (bench/proxy/floor-child.ts), what any Node proxy spends.
+  if (process.argv.includes('--floor'))
+    targets.push({
+      name: 'node-floor',
+      ...(await forkChild('floor-child.ts', [upstream.url])),
+      headers: {},
+      model: 'bench',
+    });
   if (portkey)
     targets.push({
       name: 'portkey',
@@ -145,7 +162,8 @@ try {
   for (const t of targets) await fire(t, 2000);
   const rounds: Record<string, Array<{ serverUs: number; upstreamUs: number; failed: number }>> = {};
   for (let r = 0; r < ROUNDS; r += 1)
-    for (const t of targets) {
+    // Odd rounds measure the targets in reverse order: neither side of an A/B always goes first.
+    for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
       const m = await measure(t, upstream.pid);
       const list = rounds[t.name] ?? [];
       list.push(m);

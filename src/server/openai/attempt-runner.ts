@@ -1,6 +1,7 @@
 import type { ErrorCategory } from '../../domain/error-category.js';
 import { errorMessage, ReelayError } from '../../domain/errors.js';
 import type { RateLimitTicket } from '../../resilience/rate-limiter.js';
+import type { CallSlots } from '../../resilience/shared-bulkhead.js';
 import type { ChatBody } from './chat-body.js';
 import { upstreamBody } from './chat-body.js';
 import type { Deployment } from './deployment-catalog.js';
@@ -67,13 +68,23 @@ function limitVerdict(
  * within the first-token limit; a non-streaming answer once its whole JSON body arrives within
  * the response limit. Nothing is written to the client here.
  */
-export async function attemptDeployment(
+export function attemptDeployment(
   ctx: ExchangeContext,
   d: Deployment,
   prefill: string | undefined,
 ): Promise<AttemptResult> {
   const slots = ctx.proxy.options.bulkheads?.get(d.id);
+  // Without a bulkhead no async frame of its own (its promise would add microtask turns).
   if (!slots) return attemptInSlot(ctx, d, prefill);
+  return attemptWithSlot(ctx, d, prefill, slots);
+}
+
+async function attemptWithSlot(
+  ctx: ExchangeContext,
+  d: Deployment,
+  prefill: string | undefined,
+  slots: CallSlots,
+): Promise<AttemptResult> {
   let release: () => void;
   try {
     release = await slots.acquire(ctx.signal);

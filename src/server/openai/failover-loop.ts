@@ -70,44 +70,6 @@ export async function acquireDeployment(
   let reason: AutomaticReason = 'AUTO_AFTER_ERROR';
   const switchedAt = proxy.clock.now();
   const midStream = options.midStream ?? false;
-  const event = (
-    d: Deployment,
-    outcome: 'ok' | 'failed' | 'skipped',
-    why: string | undefined,
-    status: number | undefined,
-    started: number,
-  ): void => {
-    const elapsedMs = proxy.clock.now() - started;
-    // Built without spreads: one object per attempt on the hot path.
-    const record: UpstreamAttemptRecord = {
-      key: ctx.auditKey,
-      correlationId: ctx.correlationId,
-      group: ctx.group,
-      deployment: d.id,
-      attempt: ctx.attempts,
-      outcome,
-      startedAt: new Date(started).toISOString(),
-      elapsedMs,
-      midStream,
-    };
-    if (why !== undefined) record.reason = why;
-    if (status !== undefined) record.status = status;
-    proxy.attempts.add(record);
-    if (proxy.options.onEvent === undefined && !proxy.debugEnabled) return;
-    proxy.emit({
-      type: 'proxy-attempt',
-      correlationId: ctx.correlationId,
-      group: ctx.group,
-      deployment: d.id,
-      attempt: ctx.attempts,
-      outcome,
-      ...(why === undefined ? {} : { reason: why }),
-      ...(status === undefined ? {} : { status }),
-      elapsedMs,
-      midStream,
-    });
-  };
-
   for (let i = 0; i < chain.length; i += 1) {
     const d = chain[i] as Deployment;
     if (from !== undefined) {
@@ -136,7 +98,7 @@ export async function acquireDeployment(
     from = d;
     if (!proxy.withinBudget(d, ctx.auditKey)) {
       failures.push(`${d.id}: budget exhausted`);
-      event(d, 'skipped', 'budget', undefined, proxy.clock.now());
+      recordAttempt(ctx, midStream, d, 'skipped', 'budget', undefined, proxy.clock.now());
       continue;
     }
     for (let n = 1; n <= limits.maxAttemptsPerDeployment; n += 1) {
@@ -145,7 +107,7 @@ export async function acquireDeployment(
         circuitOpen = true;
         reason = 'AUTO_CIRCUIT_OPEN';
         failures.push(`${d.id}: circuit open`);
-        event(d, 'skipped', 'circuit_open', undefined, proxy.clock.now());
+        recordAttempt(ctx, midStream, d, 'skipped', 'circuit_open', undefined, proxy.clock.now());
         break;
       }
       ctx.attempts += 1;
@@ -154,7 +116,7 @@ export async function acquireDeployment(
       const durationMs = proxy.clock.now() - started;
       if (result.ok) {
         permit.release({ ok: true, durationMs });
-        event(d, 'ok', undefined, 200, started);
+        recordAttempt(ctx, midStream, d, 'ok', undefined, 200, started);
         return { ok: true, deployment: d, result, fallbacks };
       }
       const v = result.verdict;
@@ -169,7 +131,15 @@ export async function acquireDeployment(
             ? { ok: true, durationMs }
             : { ok: false, durationMs, category: v.category },
       );
-      event(d, 'failed', v.category, v.ownLimit ? undefined : v.status || undefined, started);
+      recordAttempt(
+        ctx,
+        midStream,
+        d,
+        'failed',
+        v.category,
+        v.ownLimit ? undefined : v.status || undefined,
+        started,
+      );
       if (ctx.signal.aborted) return { ok: false, kind: 'exhausted', verdict: v, failures, circuitOpen };
       if (v.action === 'return' || v.action === 'prefill_rejected')
         return { ok: false, kind: 'return', deployment: d, verdict: v };
@@ -190,6 +160,48 @@ export async function acquireDeployment(
     }
   }
   return { ok: false, kind: 'exhausted', verdict: last, failures, circuitOpen };
+}
+
+/** Queues one attempt for the audit trail and publishes it as a `proxy-attempt` event. */
+function recordAttempt(
+  ctx: ExchangeContext,
+  midStream: boolean,
+  d: Deployment,
+  outcome: 'ok' | 'failed' | 'skipped',
+  why: string | undefined,
+  status: number | undefined,
+  started: number,
+): void {
+  const { proxy } = ctx;
+  const elapsedMs = proxy.clock.now() - started;
+  // Built without spreads: one object per attempt on the hot path.
+  const record: UpstreamAttemptRecord = {
+    key: ctx.auditKey,
+    correlationId: ctx.correlationId,
+    group: ctx.group,
+    deployment: d.id,
+    attempt: ctx.attempts,
+    outcome,
+    startedAt: new Date(started).toISOString(),
+    elapsedMs,
+    midStream,
+  };
+  if (why !== undefined) record.reason = why;
+  if (status !== undefined) record.status = status;
+  proxy.attempts.add(record);
+  if (proxy.options.onEvent === undefined && !proxy.debugEnabled) return;
+  proxy.emit({
+    type: 'proxy-attempt',
+    correlationId: ctx.correlationId,
+    group: ctx.group,
+    deployment: d.id,
+    attempt: ctx.attempts,
+    outcome,
+    ...(why === undefined ? {} : { reason: why }),
+    ...(status === undefined ? {} : { status }),
+    elapsedMs,
+    midStream,
+  });
 }
 
 function largerContext(

@@ -54,14 +54,23 @@ class LegRefused extends Error {
  * deployment is an `AUTO_HEDGE_WIN` decision; a sticky session moves to it only under the rule
  * of `routing/hedge-sticky.ts`.
  */
-export async function acquireHedged(
+export function acquireHedged(
+  ctx: ExchangeContext,
+  options: AcquireOptions,
+  hedge: ChatHedge,
+): Promise<HedgedAcquired | Refusal> {
+  // Hedging configured nowhere (the common case): no settings to merge per request, and no
+  // async frame of its own (its promise would add microtask turns to every request).
+  if (hedge.config === undefined && hedge.request === undefined) return acquirePlain(ctx, options);
+  return acquireRacing(ctx, options, hedge);
+}
+
+async function acquireRacing(
   ctx: ExchangeContext,
   options: AcquireOptions,
   hedge: ChatHedge,
 ): Promise<HedgedAcquired | Refusal> {
   const { proxy } = ctx;
-  // Hedging configured nowhere (the common case): no settings to merge per request.
-  if (hedge.config === undefined && hedge.request === undefined) return acquirePlain(ctx, options);
   const settings = resolveHedgeSettings(hedge.config, { modelGroup: ctx.group, request: hedge.request });
   const first = options.chain[0];
   const target = settings.hedgeTo === 'same' ? first : options.chain[1];
