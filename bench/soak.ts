@@ -9,7 +9,10 @@
  *
  * The warm-up excluded from the growth is the first 15 % of the run, at most 5 min; the baseline is
  * the first sample after it (both stated in the report, with the load average and the glibc malloc
- * settings the server inherited). docs/memory.md explains the figures.
+ * settings the server ran with). The server runs with the Node flags and malloc settings
+ * `reelay serve` gives itself (bin/node-runtime.js; `REELAY_NODE_OPTIONS` changes them for an A/B);
+ * the report says which (`serverCommand`, `mallocEnv`) and the server's CPU time (`serverCpu`).
+ * docs/memory.md explains the figures.
  *
  * Run: `npx tsx bench/soak.ts <duration>` — e.g. `60m`, `45m`, `300s` (default 10m).
  * Diagnostics: `REELAY_SOAK_DIAG=<dir>` (the server's memory split every 10 s),
