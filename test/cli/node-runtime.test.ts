@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MALLOC_ENV, DEFAULT_NODE_FLAGS, nodeRuntimePlan } from '../../bin/node-runtime.js';
+import { MEMORY_SETTINGS } from '../../src/cli/memory-settings.js';
 import { cliEnv, REPO, tempDir } from './cli-harness.js';
 
 const BIN = join(REPO, 'bin/reelay.js');
@@ -55,6 +56,12 @@ describe('nodeRuntimePlan: which runs re-execute, with what', () => {
     ]);
     expect(plan(['serve'], { REELAY_NODE_OPTIONS: '' })).toEqual({ flags: [], env: DEFAULT_MALLOC_ENV });
     expect(plan(['serve'], { REELAY_NODE_OPTIONS: 'off' })).toBeUndefined();
+  });
+
+  it('the help text of serve and worker names the settings actually applied', () => {
+    for (const flag of DEFAULT_NODE_FLAGS) expect(MEMORY_SETTINGS).toContain(flag);
+    for (const [key, value] of Object.entries(DEFAULT_MALLOC_ENV))
+      expect(MEMORY_SETTINGS).toContain(`${key}=${value}`);
   });
 
   it('malloc settings only on Linux (glibc reads them; elsewhere they mean nothing)', () => {
