@@ -9,7 +9,10 @@
  *
  * The warm-up excluded from the growth is the first 15 % of the run, at most 5 min; the baseline is
  * the first sample after it (both stated in the report, with the load average and the glibc malloc
- * settings the server inherited). docs/memory.md explains the figures.
+ * settings the server ran with). The server runs with the Node flags and malloc settings
+ * `reelay serve` gives itself (bin/node-runtime.js; `REELAY_NODE_OPTIONS` changes them for an A/B);
+ * the report says which (`serverCommand`, `mallocEnv`) and the server's CPU time (`serverCpu`).
+ * docs/memory.md explains the figures.
  *
  * Run: `npx tsx bench/soak.ts <duration>` — e.g. `60m`, `45m`, `300s` (default 10m).
  * Diagnostics: `REELAY_SOAK_DIAG=<dir>` (the server's memory split every 10 s),
@@ -140,6 +143,15 @@ interface Sample {
   rssKb: number;
   fds: number;
   children: number;
+  /** The server's CPU time so far (user + system), in seconds. */
+  cpuS: number;
+}
+
+/** utime + stime of `pid` (/proc/<pid>/stat fields 14 and 15), in seconds (clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function sample(pid: number, startedAt: number): Promise<Sample> {
@@ -148,6 +160,7 @@ async function sample(pid: number, startedAt: number): Promise<Sample> {
     rssKb: await statusKb(pid, 'VmRSS'),
     fds: (await readdir(`/proc/${pid}/fd`)).length,
     children: (await descendants(pid)).length,
+    cpuS: await cpuSeconds(pid),
   };
 }
 
@@ -234,6 +247,17 @@ const server = await spawnServer({
   DATABASE_URL: '',
 });
 const startedAt = Date.now();
+/** The server's command line: the Node flags it runs with. */
+const serverCommand = (await readFile(`/proc/${server.pid}/cmdline`, 'utf8'))
+  .split('\0')
+  .filter((a) => a !== '');
+/** glibc malloc settings in the server's environment (bin/node-runtime.js adds them by default). */
+const mallocEnv = Object.fromEntries(
+  (await readFile(`/proc/${server.pid}/environ`, 'utf8'))
+    .split('\0')
+    .filter((kv) => kv.startsWith('MALLOC_') || kv.startsWith('GLIBC_TUNABLES='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 const samples: Sample[] = [await sample(server.pid, startedAt)];
 const counts = {
@@ -427,11 +451,16 @@ const result = {
     excluded: `the first ${Math.round(WARMUP_MS / 1000)} s: module loading, JIT and first-use allocations (start ${Math.round(start.rssKb / 1024)} MB is the sample right after listening)`,
   },
   /** glibc malloc settings the server ran with (they change how much freed memory RSS keeps). */
-  mallocEnv: Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_') || k === 'GLIBC_TUNABLES'),
-  ),
+  mallocEnv,
+  serverCommand,
   loadAverage: { start: loadAtStart, end: loadavg().map((l) => Math.round(l * 100) / 100) },
   ...(serverMemory ? { serverMemory } : {}),
+  /** The server's own CPU time (not its FFmpeg children), and per job that ended. */
+  serverCpu: {
+    seconds: Math.round(end.cpuS),
+    perEndedJobS:
+      Math.round((end.cpuS / Math.max(1, counts.done + counts.failed + counts.canceled)) * 100) / 100,
+  },
   descriptors: { start: start.fds, end: end.fds },
   childProcesses: {
     start: start.children,
@@ -441,7 +470,13 @@ const result = {
   },
   brokenExamples,
   serverStderrTail: stderr.slice(-1000),
-  samples: samples.map((s) => [Math.round(s.atMs / 1000), Math.round(s.rssKb / 1024), s.fds, s.children]),
+  samples: samples.map((s) => [
+    Math.round(s.atMs / 1000),
+    Math.round(s.rssKb / 1024),
+    s.fds,
+    s.children,
+    Math.round(s.cpuS),
+  ]),
 };
 await mkdir(dirname(RESULTS), { recursive: true });
 await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,6 +1,8 @@
 /**
  * Reads the server's `memory.ndjson` (written by bench/lib/soak-diag.ts) and returns the memory
- * split, in MB, at the end of warm-up, at the last sample and at the sample with the largest RSS.
+ * split, in MB, at the end of warm-up, at the last sample and at the sample with the largest RSS,
+ * and the largest value of each figure after warm-up (`largestAfterWarmup`: e.g. how far the young
+ * generation, `newSpaceMb`, grew).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,5 +29,17 @@ export async function diagSummary(
     );
   const warm = lines.find((l) => l.s * 1000 >= warmupMs) ?? (lines[0] as Line);
   const peak = lines.reduce((a, b) => (b.rss > a.rss ? b : a));
-  return { afterWarmup: mb(warm), end: mb(lines[lines.length - 1] as Line), peak: mb(peak) };
+  const after = lines.filter((l) => l.s >= warm.s);
+  const largest = Object.fromEntries(
+    Object.keys(warm)
+      .filter((k) => k !== 's')
+      .map((k) => [k, Math.max(...after.map((l) => l[k] ?? 0))]),
+  ) as Line;
+  const { atS: _, ...largestMb } = mb({ ...largest, s: 0 });
+  return {
+    afterWarmup: mb(warm),
+    end: mb(lines[lines.length - 1] as Line),
+    peak: mb(peak),
+    largestAfterWarmup: largestMb,
+  };
 }

@@ -3,12 +3,13 @@
  * directory: every 10 s one JSON line of `process.memoryUsage()` (rss, heapTotal, heapUsed,
  * external, arrayBuffers) plus the native remainder (rss − heapTotal − external) is appended to
  * `<dir>/memory.ndjson`, and each SIGUSR2 writes a heap snapshot `<dir>/heap-<seconds>s.heapsnapshot`.
- * Each line also splits the resident memory by mapping (see {@link mappings}).
+ * Each line also has V8's space sizes (see {@link heapSpaces}) and splits the resident memory by
+ * mapping (see {@link mappings}).
  * Bench-harness only: no route, nothing public.
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 
 /** Starts the sampler and the SIGUSR2 snapshot handler when `dir` is set; returns a stop function. */
 export function startSoakDiag(dir: string | undefined): () => void {
@@ -26,6 +27,7 @@ export function startSoakDiag(dir: string | undefined): () => void {
       external: m.external,
       arrayBuffers: m.arrayBuffers,
       native: m.rss - m.heapTotal - m.external,
+      ...heapSpaces(),
       ...mappings(),
     };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
@@ -42,6 +44,25 @@ export function startSoakDiag(dir: string | undefined): () => void {
   return () => {
     clearInterval(timer);
     process.off('SIGUSR2', onSignal);
+  };
+}
+
+/**
+ * V8's own split: the young generation (`newSpace`: both semi-spaces, its capacity), the old
+ * generation, code and large objects (reserved sizes), the heap's resident size
+ * (`heapPhysical`) and what V8 itself mallocs (`v8Malloced`).
+ */
+function heapSpaces(): Record<string, number> {
+  const size = (name: string): number =>
+    getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0;
+  const h = getHeapStatistics();
+  return {
+    newSpace: size('new_space'),
+    oldSpace: size('old_space'),
+    codeSpace: size('code_space'),
+    largeObjects: size('large_object_space') + size('new_large_object_space'),
+    heapPhysical: h.total_physical_size,
+    v8Malloced: h.malloced_memory,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeRuntimePlan } from '../../bin/node-runtime.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'server-child.ts');
 
@@ -15,10 +16,16 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `bench/lib/server-child.ts` with `env` added to this process's environment. */
+/**
+ * Starts `bench/lib/server-child.ts` with `env` added to this process's environment, and with the
+ * Node flags and malloc settings `reelay serve` gives itself (bin/node-runtime.js; REELAY_NODE_OPTIONS
+ * overrides them as it does for `reelay serve`).
+ */
 export function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+  const base = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  const runtime = nodeRuntimePlan({ argv: ['serve'], env: base, execArgv: [], platform: process.platform });
+  const child = spawn(process.execPath, [...(runtime?.flags ?? []), '--import', 'tsx', CHILD, ...args], {
+    env: { ...base, ...runtime?.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -35,7 +35,7 @@ describe('groupHeap', () => {
 });
 
 describe('diagSummary', () => {
-  it('reports the split at the end of warm-up, at the end and at the peak, in MB', async () => {
+  it('reports the split at the end of warm-up, at the end, at the peak, and the largest of each figure after warm-up, in MB', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'soak-diag-'));
     try {
       const mb = 1024 * 1024;
@@ -50,6 +50,8 @@ describe('diagSummary', () => {
       expect(summary?.afterWarmup).toEqual({ atS: 120, rssMb: 150, heapUsedMb: 20 });
       expect(summary?.end).toEqual({ atS: 180, rssMb: 160, heapUsedMb: 21 });
       expect(summary?.peak).toEqual({ atS: 60, rssMb: 300, heapUsedMb: 30 });
+      // Each figure's own maximum from the baseline on: the start-up peak at 60 s is left out.
+      expect(summary?.largestAfterWarmup).toEqual({ rssMb: 160, heapUsedMb: 21 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

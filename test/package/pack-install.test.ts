@@ -57,6 +57,25 @@ describe('the published package', () => {
     expect(await sh(bin, ['--help'], project)).toMatch(/generate/);
   }, 60_000);
 
+  it.skipIf(process.platform !== 'linux' || typeof process.execve !== 'function')(
+    'the installed bin re-executes `worker` with its Node flags, and its exit code comes through',
+    async () => {
+      const bin = join(project, 'node_modules', '.bin', 'reelay');
+      // --trace-exit makes Node name the exit it performs: proof the flag reached the re-executed worker.
+      const failed = await run(bin, ['worker', '--server', 'http://x'], {
+        cwd: project,
+        env: { ...process.env, REELAY_NODE_OPTIONS: '--trace-exit' },
+      }).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toMatch(/--server does not apply/);
+      expect(failed?.stderr).toMatch(/Exited the environment with code 2/);
+    },
+    60_000,
+  );
+
   it('imports both entry points as ESM', async () => {
     const code =
       "const r = await import('reelay'); const c = await import('reelay/client');" +

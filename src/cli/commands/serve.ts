@@ -6,6 +6,7 @@ import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
+import { MEMORY_SETTINGS } from '../memory-settings.js';
 import { UsageError } from '../usage-error.js';
 import { chosenLogFormat, LOG_FORMAT_OPTION } from './log-format-option.js';
 
@@ -17,7 +18,8 @@ export const serveCommand: CommandSpec = {
     'Runs the HTTP API, SSE streams and — unless --no-worker — a worker in this process, on the ' +
     'configured store (SQLite under the data directory, or PostgreSQL with DATABASE_URL). Prints the ' +
     'URL; SIGINT/SIGTERM close the server, stop the worker (running jobs resume elsewhere or on the ' +
-    'next start) and close the stores.',
+    'next start) and close the stores. ' +
+    MEMORY_SETTINGS,
   positionals: [],
   options: {
     port: {

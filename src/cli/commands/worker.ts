@@ -4,6 +4,7 @@ import { cliLogger, openLocal, storeDescription } from '../cli-backend.js';
 import type { CommandSpec } from '../command-spec.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { untilSignal } from '../interrupts.js';
+import { MEMORY_SETTINGS } from '../memory-settings.js';
 import { UsageError } from '../usage-error.js';
 import { chosenLogFormat, LOG_FORMAT_OPTION } from './log-format-option.js';
 
@@ -16,7 +17,8 @@ export const workerCommand: CommandSpec = {
     '--no-worker` on the same machine, both may share the SQLite file of one data directory; across ' +
     'machines, run any number of workers and API processes on one PostgreSQL (DATABASE_URL) with a ' +
     'shared output directory (REELAY_OUTPUT_DIR on a shared volume). A ' +
-    'worker stopped mid-job loses nothing: its lease lapses and the job resumes from its last checkpoint.',
+    'worker stopped mid-job loses nothing: its lease lapses and the job resumes from its last checkpoint. ' +
+    MEMORY_SETTINGS,
   positionals: [],
   options: {
     'metrics-port': {
