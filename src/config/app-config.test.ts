@@ -51,6 +51,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REELAY_CONFIG: 'nope.json' }, cwd)).toThrow(/does not exist/);
     writeFileSync(join(cwd, 'reelay.config.json'), '{ nope');
     expect(() => loadConfig({}, cwd)).toThrow(/not valid JSON/);
+    expect(loadConfig({ REELAY_MEDIA_NICE: '0' }, dir()).mediaNiceness).toBe(0);
+    expect(loadConfig({ REELAY_MEDIA_NICE: '15' }, dir()).mediaNiceness).toBe(15);
+    expect(loadConfig({}, dir()).mediaNiceness).toBeUndefined();
+    expect(() => loadConfig({ REELAY_MEDIA_NICE: '20' }, dir())).toThrow(/REELAY_MEDIA_NICE=20/);
+    expect(() => loadConfig({ REELAY_MEDIA_NICE: '-1' }, dir())).toThrow(/REELAY_MEDIA_NICE=-1/);
     expect(() => loadConfig({ PORT: 'abc' }, dir())).toThrow(/PORT=abc/);
     expect(() => loadConfig({ REELAY_PATIENCE_PROFILE: 'eager' }, dir())).toThrow(
       /conservative, balanced, longForm/,

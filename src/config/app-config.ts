@@ -155,6 +155,11 @@ export interface ReelayConfig {
    * `ffmpegPath` when that is a path, else 'ffprobe' (on PATH)
    */
   ffprobePath: string;
+  /**
+   * CPU priority (POSIX nice, 0–19) of FFmpeg, FFprobe and TTS processes (REELAY_MEDIA_NICE); 0
+   * runs them at normal priority. @default 10
+   */
+  mediaNiceness?: number;
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -257,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     outputDir: resolve(cwd, env.REELAY_OUTPUT_DIR ?? file.outputDir ?? resolve(dataDir, 'videos')),
     timeoutProfilesPath: env.REELAY_TIMEOUT_PROFILES ?? file.timeoutProfilesPath,
     ...mediaToolsConfig(env, file, cwd),
+    ...mediaNicenessEnv(env),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??
@@ -328,4 +334,12 @@ export function parseConfigFile(path: string): z.output<typeof ConfigFileSchema>
     });
   }
   return result.data;
+}
+
+/** `REELAY_MEDIA_NICE`: an integer 0–19, else a config error; absent → the default. */
+function mediaNicenessEnv(env: NodeJS.ProcessEnv): { mediaNiceness?: number } {
+  const n = intEnv(env, 'REELAY_MEDIA_NICE');
+  if (n === undefined) return {};
+  if (n > 19) throw new ReelayError('REELAY_ERR_CONFIG', `REELAY_MEDIA_NICE=${n} must be between 0 and 19`);
+  return { mediaNiceness: n };
 }
