@@ -160,6 +160,12 @@ export interface ReelayConfig {
    * runs them at normal priority. @default 10
    */
   mediaNiceness?: number;
+  /**
+   * SQLite commits (REELAY_SQLITE_SYNC): `full` fsyncs every commit; `normal` (WAL) survives process
+   * crashes, may lose the last commits on power loss, and keeps event loops from waiting on the disk.
+   * @default 'full'
+   */
+  sqliteSynchronous?: 'full' | 'normal';
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -263,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     timeoutProfilesPath: env.REELAY_TIMEOUT_PROFILES ?? file.timeoutProfilesPath,
     ...mediaToolsConfig(env, file, cwd),
     ...mediaNicenessEnv(env),
+    ...optional('sqliteSynchronous', enumEnv(env, 'REELAY_SQLITE_SYNC', ['full', 'normal'] as const)),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??
@@ -342,4 +349,8 @@ function mediaNicenessEnv(env: NodeJS.ProcessEnv): { mediaNiceness?: number } {
   if (n === undefined) return {};
   if (n > 19) throw new ReelayError('REELAY_ERR_CONFIG', `REELAY_MEDIA_NICE=${n} must be between 0 and 19`);
   return { mediaNiceness: n };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
 }
