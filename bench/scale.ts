@@ -145,5 +145,8 @@ try {
   await removeDir(dir);
 }
 writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+// SCALE_SAMPLES_OUT: every lag and PING sample, to pool interleaved A/B runs.
+if (process.env.SCALE_SAMPLES_OUT)
+  writeFileSync(process.env.SCALE_SAMPLES_OUT, JSON.stringify({ lags, pings }));
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);
