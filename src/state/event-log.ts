@@ -10,7 +10,8 @@ export interface EventLog {
   append(event: ReelayEvent): Promise<StoredEvent>;
   /**
    * Appends events in one write (one transaction where the store has them), in array order, with
-   * the same ids one `append` each would give; all or none are stored. Optional: callers fall back
+   * the same ids one `append` each would give; all or none are stored where the store has
+   * transactions (SQLite, PostgreSQL, memory). Optional: callers fall back
    * to one `append` per event.
    */
   appendMany?(events: readonly ReelayEvent[]): Promise<StoredEvent[]>;
