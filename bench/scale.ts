@@ -3,7 +3,8 @@
  * `SCALE_ROUNDS` (default 20) `kill -9` rounds, and the lag of live events across API instances.
  * Two API instances run in this process, workers in child processes, all on one shared data
  * directory and one Redis key prefix. Writes bench/results/scale.json.
- * Usage: npx tsx bench/scale.ts   (REDIS_URL, default redis://127.0.0.1:6379; SCALE_JOBS, SCALE_ROUNDS)
+ * Usage: npx tsx bench/scale.ts   (REDIS_URL, default redis://127.0.0.1:6379; SCALE_JOBS, SCALE_ROUNDS;
+ * REELAY_MEDIA_NICE and REELAY_SQLITE_SYNC reach every instance, for A/B runs)
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -78,7 +79,14 @@ async function throughput(): Promise<number> {
 }
 
 let workers: WorkerProcess[] = [];
-const result: Record<string, unknown> = { cpus: cpus().length, jobsPerRun: JOBS, workerConcurrency: 1 };
+const result: Record<string, unknown> = {
+  cpus: cpus().length,
+  jobsPerRun: JOBS,
+  workerConcurrency: 1,
+  mediaNiceness: Number(process.env.REELAY_MEDIA_NICE ?? 10),
+  sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'full',
+  loadAverage1mAtStart: loadavg()[0],
+};
 try {
   workers.push(await startWorkerProcess('w1', dir, prefix, 1, 3_600_000));
   result.jobsPerMinute1Worker = round1(await throughput());
@@ -137,5 +145,8 @@ try {
   await removeDir(dir);
 }
 writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+// SCALE_SAMPLES_OUT: every lag and PING sample, to pool interleaved A/B runs.
+if (process.env.SCALE_SAMPLES_OUT)
+  writeFileSync(process.env.SCALE_SAMPLES_OUT, JSON.stringify({ lags, pings }));
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);

@@ -48,7 +48,11 @@ export function serverUrl(io: CliIo, args: ParsedArgs): string | undefined {
 export function cliConfig(io: CliIo, args: ParsedArgs): ReelayConfig {
   const dataDir = stringValue(args, 'data-dir');
   const config = loadConfig(dataDir ? { ...io.env, REELAY_DATA_DIR: dataDir } : io.env, io.cwd);
-  configureMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
+  configureMediaTools({
+    ffmpegPath: config.ffmpegPath,
+    ffprobePath: config.ffprobePath,
+    ...(config.mediaNiceness === undefined ? {} : { niceness: config.mediaNiceness }),
+  });
   return config;
 }
 

@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REELAY_CONFIG: 'nope.json' }, cwd)).toThrow(/does not exist/);
     writeFileSync(join(cwd, 'reelay.config.json'), '{ nope');
     expect(() => loadConfig({}, cwd)).toThrow(/not valid JSON/);
+    expect(loadConfig({ REELAY_MEDIA_NICE: '0' }, dir()).mediaNiceness).toBe(0);
+    expect(loadConfig({ REELAY_MEDIA_NICE: '15' }, dir()).mediaNiceness).toBe(15);
+    expect(loadConfig({}, dir()).mediaNiceness).toBeUndefined();
+    expect(loadConfig({ REELAY_SQLITE_SYNC: 'normal' }, dir()).sqliteSynchronous).toBe('normal');
+    expect(loadConfig({}, dir()).sqliteSynchronous).toBeUndefined();
+    expect(() => loadConfig({ REELAY_SQLITE_SYNC: 'off' }, dir())).toThrow(/REELAY_SQLITE_SYNC/);
+    expect(() => loadConfig({ REELAY_MEDIA_NICE: '20' }, dir())).toThrow(/REELAY_MEDIA_NICE=20/);
+    expect(() => loadConfig({ REELAY_MEDIA_NICE: '-1' }, dir())).toThrow(/REELAY_MEDIA_NICE=-1/);
     expect(() => loadConfig({ PORT: 'abc' }, dir())).toThrow(/PORT=abc/);
     expect(() => loadConfig({ REELAY_PATIENCE_PROFILE: 'eager' }, dir())).toThrow(
       /conservative, balanced, longForm/,

@@ -27,6 +27,17 @@ export interface ReelayConfig {
    * `ffmpegPath` when that is a path, else 'ffprobe' (on PATH)
    */
   ffprobePath: string;
+  /**
+   * CPU priority (POSIX nice, 0–19) of FFmpeg, FFprobe and TTS processes (REELAY_MEDIA_NICE); 0
+   * runs them at normal priority. @default 10
+   */
+  mediaNiceness?: number;
+  /**
+   * SQLite commits (REELAY_SQLITE_SYNC): `full` fsyncs every commit; `normal` (WAL) survives process
+   * crashes, may lose the last commits on power loss, and keeps event loops from waiting on the disk.
+   * @default 'full'
+   */
+  sqliteSynchronous?: 'full' | 'normal';
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -129,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     outputDir: resolve(cwd, env.REELAY_OUTPUT_DIR ?? file.outputDir ?? resolve(dataDir, 'videos')),
     timeoutProfilesPath: env.REELAY_TIMEOUT_PROFILES ?? file.timeoutProfilesPath,
     ...mediaToolsConfig(env, file, cwd),
+    ...mediaNicenessEnv(env),
+    ...optional('sqliteSynchronous', enumEnv(env, 'REELAY_SQLITE_SYNC', ['full', 'normal'] as const)),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??
@@ -171,4 +184,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secrets,
     configPath,
   };
+}
+/** `REELAY_MEDIA_NICE`: an integer 0–19, else a config error; absent → the default. */
+function mediaNicenessEnv(env: NodeJS.ProcessEnv): { mediaNiceness?: number } {
+  const n = intEnv(env, 'REELAY_MEDIA_NICE');
+  if (n === undefined) return {};
+  if (n > 19) throw new ReelayError('REELAY_ERR_CONFIG', `REELAY_MEDIA_NICE=${n} must be between 0 and 19`);
+  return { mediaNiceness: n };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
 }

@@ -106,7 +106,11 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const ids = options.ids ?? randomIds;
   const logger = options.logger ?? silentLogger;
   const worker = options.worker ?? true;
-  configureMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
+  configureMediaTools({
+    ffmpegPath: config.ffmpegPath,
+    ffprobePath: config.ffprobePath,
+    ...(config.mediaNiceness === undefined ? {} : { niceness: config.mediaNiceness }),
+  });
 
   const profiles = new ProviderTimeoutProfileLoader({
     ...(config.timeoutProfilesPath ? { path: config.timeoutProfilesPath } : {}),

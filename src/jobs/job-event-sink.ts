@@ -11,12 +11,25 @@ const TRANSIENT: ReadonlySet<ReelayEvent['type']> = new Set(['heartbeat']);
 /** Ended jobs remembered so late events are dropped (a job never runs again once it ended). */
 const MAX_ENDED = 10_000;
 
+/** Most events stored in one write. */
+const MAX_BATCH = 100;
+
+interface Queued {
+  event: ReelayEvent;
+  done: (stored: StoredEvent | undefined) => void;
+}
+
 /**
- * Writes a job's events to the event log in the order they happen (appends are chained per job, so
- * ids follow emission order even though stores are async), and its log lines to the job log.
+ * Writes a job's events to the event log in the order they happen (appends are queued per job, so
+ * ids follow emission order even though stores are async; events that queue up while a write is in
+ * progress are written together in the next one), and its log lines to the job log.
  */
 export class JobEventSink {
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Events of a job waiting for the write in progress. */
+  private readonly queues = new Map<string, Queued[]>();
+  /** The store loop of a job, while it has events to write. */
+  private readonly drains = new Map<string, Promise<void>>();
   private readonly listeners = new Set<(event: StoredEvent) => void>();
   private readonly ended = new Set<string>();
 
@@ -40,10 +53,15 @@ export class JobEventSink {
     if (TERMINAL_EVENT_TYPES.has(event.type)) this.markEnded(event.jobId);
     // Credentials inside URLs (provider errors, decision reasons) never reach the log or clients.
     const clean = redactDeep(event);
-    return this.chain(event.jobId, async () => {
-      const stored = await this.events.append(clean);
-      for (const listener of this.listeners) listener(stored);
-      return stored;
+    return new Promise((resolve) => {
+      const queued = this.queues.get(event.jobId);
+      if (queued) {
+        queued.push({ event: clean, done: resolve });
+        return;
+      }
+      const queue: Queued[] = [{ event: clean, done: resolve }];
+      this.queues.set(event.jobId, queue);
+      this.drains.set(event.jobId, this.drain(event.jobId, queue));
     });
   }
 
@@ -77,8 +95,64 @@ export class JobEventSink {
 
   /** Resolves when everything appended so far for the job is stored. */
   async flush(jobId: string): Promise<void> {
-    await this.chains.get(jobId);
+    for (let drain = this.drains.get(jobId); drain; drain = this.drains.get(jobId)) await drain;
     await this.chains.get(`log:${jobId}`);
+  }
+
+  /**
+   * Stores a job's queued events until none is left: whatever queued up while one write was in
+   * progress goes in the next write, as one batch (one transaction, one stream round trip), so an
+   * event waits for at most the write in progress and its own, not for one write per event before it.
+   */
+  private async drain(jobId: string, queue: Queued[]): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      const stored = await this.store(batch.map((q) => q.event));
+      batch.forEach((queued, i) => {
+        const event = stored[i];
+        if (event) this.tell(event);
+        queued.done(event);
+      });
+    }
+    this.queues.delete(jobId);
+    this.drains.delete(jobId);
+  }
+
+  private tell(event: StoredEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ tag: 'EVENT_LISTENER_FAILED', err }, 'An event listener failed');
+      }
+    }
+  }
+
+  /** Stores events in order; on failure each event is tried on its own (undefined: not stored). */
+  private async store(events: ReelayEvent[]): Promise<Array<StoredEvent | undefined>> {
+    if (events.length > 1 && this.events.appendMany) {
+      try {
+        return await this.events.appendMany(events);
+      } catch (err) {
+        this.logger.warn(
+          { tag: 'EVENT_BATCH_FAILED', err },
+          'Could not store events together; one at a time',
+        );
+      }
+    }
+    const out: Array<StoredEvent | undefined> = [];
+    for (const event of events) {
+      out.push(
+        await this.events.append(event).catch((err: unknown) => {
+          this.logger.error(
+            { tag: 'EVENT_APPEND_FAILED', key: event.jobId, err },
+            'Could not store an event',
+          );
+          return undefined;
+        }),
+      );
+    }
+    return out;
   }
 
   private chain<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {

@@ -36,7 +36,10 @@ export async function openReelayStores(
           onListenError: (err) =>
             logger.warn({ tag: 'PG_LISTEN_FAILED', err }, 'PostgreSQL LISTEN connection failed; polling'),
         })
-      : createSqliteStores(join(config.dataDir, 'reelay.db'), { clock }));
+      : createSqliteStores(join(config.dataDir, 'reelay.db'), {
+          clock,
+          ...(config.sqliteSynchronous ? { synchronous: config.sqliteSynchronous } : {}),
+        }));
   const scaleOut = config.redisUrl ? await openRedisScaleOut(config, durableStores, logger) : undefined;
   const stores = scaleOut?.stores ?? durableStores;
   // SQLite too: another process on the same file (`reelay decide`, `reelay worker`) is a writer.

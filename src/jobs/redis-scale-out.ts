@@ -55,6 +55,8 @@ export async function openRedisScaleOut(
     ...(durable.attempts ? { attempts: durable.attempts } : {}),
     events,
     close: async () => {
+      // Stream copies still in flight reach Redis before the connection goes.
+      await events.settled();
       events.close();
       redis.disconnect();
       await durable.close();

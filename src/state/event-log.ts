@@ -8,6 +8,13 @@ import type { ReelayEvent, StoredEvent } from '../domain/events.js';
 export interface EventLog {
   /** Appends an event and returns it with its id. Ids never repeat or go backwards per job. */
   append(event: ReelayEvent): Promise<StoredEvent>;
+  /**
+   * Appends events in one write (one transaction where the store has them), in array order, with
+   * the same ids one `append` each would give; all or none are stored where the store has
+   * transactions (SQLite, PostgreSQL, memory). Optional: callers fall back
+   * to one `append` per event.
+   */
+  appendMany?(events: readonly ReelayEvent[]): Promise<StoredEvent[]>;
   /** Events of a job with id > `afterId` (default 0), in id order, at most `limit`. */
   read(jobId: string, afterId?: number, limit?: number): Promise<StoredEvent[]>;
   /** The last id of a job (0 when it has no events). */

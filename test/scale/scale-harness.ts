@@ -14,6 +14,9 @@ export function scaleEnv(prefix: string, concurrency = 1): NodeJS.ProcessEnv {
     REDIS_URL: TEST_REDIS_URL,
     REELAY_REDIS_PREFIX: prefix,
     REELAY_WORKER_CONCURRENCY: String(concurrency),
+    // Benchmarks compare settings (A/B): the caller's choice reaches every instance.
+    ...(process.env.REELAY_MEDIA_NICE ? { REELAY_MEDIA_NICE: process.env.REELAY_MEDIA_NICE } : {}),
+    ...(process.env.REELAY_SQLITE_SYNC ? { REELAY_SQLITE_SYNC: process.env.REELAY_SQLITE_SYNC } : {}),
   };
 }
 

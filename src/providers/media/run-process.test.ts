@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReelayError } from '../../domain/errors.js';
 import { runFfmpeg } from './ffmpeg-process.js';
+import { configureMediaTools, DEFAULT_MEDIA_NICENESS, mediaNiceness } from './media-tools.js';
 import { runProcess } from './run-process.js';
 
 let dir: string;
@@ -116,10 +117,23 @@ describe('runFfmpeg failures', () => {
 });
 
 describe('runProcess niceness', () => {
-  it('lowers the CPU priority of the child when asked, and leaves it alone by default', async () => {
+  afterEach(() => configureMediaTools({}));
+
+  it('lowers the CPU priority of the child when asked; 0 leaves it alone', async () => {
     const seen: number[] = [];
     await runProcess('sleep', ['0.2'], { niceness: 10, onSpawn: (pid) => seen.push(getPriority(pid)) });
-    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+    await runProcess('sleep', ['0.2'], { niceness: 0, onSpawn: (pid) => seen.push(getPriority(pid)) });
     expect(seen).toEqual([10, getPriority()]);
+  });
+
+  it('runs media processes at the configured niceness by default (10; REELAY_MEDIA_NICE=0 disables)', async () => {
+    const seen: number[] = [];
+    expect(mediaNiceness()).toBe(DEFAULT_MEDIA_NICENESS);
+    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+    configureMediaTools({ niceness: 5 });
+    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+    configureMediaTools({ niceness: 0 });
+    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+    expect(seen).toEqual([10, 5, getPriority()]);
   });
 });

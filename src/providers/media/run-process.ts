@@ -8,6 +8,7 @@ import {
   WATCHDOG_SUPPORTED,
   watchdogArgv,
 } from './child-watchdog.js';
+import { mediaNiceness } from './media-tools.js';
 import { currentWorkTracker } from './work-tracking.js';
 
 /** Options of {@link runProcess}. */
@@ -23,8 +24,9 @@ export interface RunProcessOptions {
   /** Called once with the command's pid right after it starts (e.g. to sample its memory). */
   onSpawn?: (pid: number) => void;
   /**
-   * CPU priority of the process (POSIX nice, 0–19): heavy work such as rendering runs below the
-   * API so requests stay fast while jobs render. Ignored where the OS refuses. @default 0
+   * CPU priority of the process (POSIX nice, 0–19; 0 = normal): heavy work such as rendering runs
+   * below the API so requests stay fast while jobs render. Ignored where the OS refuses.
+   * @default mediaNiceness() (10, `REELAY_MEDIA_NICE`)
    */
   niceness?: number;
   /** Milliseconds between SIGTERM and SIGKILL on abort. @default 500 */
@@ -77,7 +79,7 @@ export function runProcess(
     }
     const supervised = (options.supervised ?? true) && WATCHDOG_SUPPORTED;
     const tracker = supervised ? currentWorkTracker() : undefined;
-    const niceness = Math.max(0, Math.min(19, Math.round(options.niceness ?? 0)));
+    const niceness = Math.max(0, Math.min(19, Math.round(options.niceness ?? mediaNiceness())));
     const [file, argv] = supervised ? watchdogArgv(command, args, niceness) : [command, [...args]];
     const child = spawn(file, argv, {
       cwd: options.cwd,

@@ -17,7 +17,7 @@ import { produceAtomically, writeFileAtomic } from '../media/atomic-file.js';
 import { requireFfmpeg, toolVersion } from '../media/ffmpeg-info.js';
 import { runFfmpeg } from '../media/ffmpeg-process.js';
 import { probeMedia } from '../media/ffprobe.js';
-import { mediaToolPaths } from '../media/media-tools.js';
+import { mediaNiceness, mediaToolPaths } from '../media/media-tools.js';
 import { concatList, type EncodeSettings, type SegmentPlan } from './ffmpeg-composer-args.js';
 import { finalArgs } from './ffmpeg-composer-final.js';
 import { assertInputsReadable, validateRenderRequest } from './ffmpeg-composer-inputs.js';
@@ -93,7 +93,7 @@ export interface FfmpegComposerOptions {
   /**
    * CPU priority of the FFmpeg processes (POSIX nice, 0–19). Rendering is the heaviest work Reelay
    * does; running it below the API and the workers keeps requests and SSE fast while jobs render.
-   * @default 10
+   * @default mediaNiceness() (10, `REELAY_MEDIA_NICE`)
    */
   niceness?: number;
   /** Called with the pid of every FFmpeg process started (memory sampling, diagnostics). */
@@ -237,7 +237,7 @@ export class FfmpegComposer implements VideoProvider {
           signal,
           onProgress: (ms) => progress.segment(position, ms, `rendering ${label}`),
           onSpawn: this.options.onFfmpegSpawn,
-          niceness: this.options.niceness ?? 10,
+          niceness: this.options.niceness ?? mediaNiceness(),
           progressIntervalMs: this.options.progressIntervalMs ?? 250,
           clock: this.clock,
         });
@@ -259,7 +259,7 @@ export class FfmpegComposer implements VideoProvider {
           durationMs: totalMs,
           onProgress: (p) => progress.final(p.outTimeMs / totalMs, 'joining segments'),
           onSpawn: this.options.onFfmpegSpawn,
-          niceness: this.options.niceness ?? 10,
+          niceness: this.options.niceness ?? mediaNiceness(),
           clock: this.clock,
         },
       ),

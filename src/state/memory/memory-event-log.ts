@@ -10,6 +10,15 @@ export class MemoryEventLog implements EventLog {
   private readonly live = new TypedEmitter<Keyed>();
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
+    return this.appendNow(event);
+  }
+
+  /** All at once: no other append comes between two of `events`. */
+  async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
+    return events.map((event) => this.appendNow(event));
+  }
+
+  private appendNow(event: ReelayEvent): StoredEvent {
     let list = this.byJob.get(event.jobId);
     if (!list) {
       list = [];

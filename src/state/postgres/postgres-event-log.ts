@@ -25,25 +25,43 @@ export class PostgresEventLog implements EventLog {
   }
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
+    const [stored] = await this.appendMany([event]);
+    return stored as StoredEvent;
+  }
+
+  /** One transaction (one commit, one notification per job) for all of `events`. */
+  async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
+    const jobIds = [...new Set(events.map((e) => e.jobId))];
     const stored = await inTransaction(this.db.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `reelay-events:${event.jobId}`,
-      ]);
-      const { rows } = await client.query<{ next: number }>(
-        'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM events WHERE job_id = $1',
-        [event.jobId],
-      );
-      const id = Number(rows[0]?.next ?? 1);
-      const withId = { ...event, id } as StoredEvent;
-      await client.query(
-        'INSERT INTO events (job_id, id, type, timestamp, data) VALUES ($1, $2, $3, $4, $5)',
-        [event.jobId, id, event.type, event.timestamp, JSON.stringify(withId)],
-      );
+      const next = new Map<string, number>();
+      // Locks in a fixed order, so two writers of several jobs never deadlock.
+      for (const jobId of [...jobIds].sort()) {
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          `reelay-events:${jobId}`,
+        ]);
+        const { rows } = await client.query<{ next: number }>(
+          'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM events WHERE job_id = $1',
+          [jobId],
+        );
+        next.set(jobId, Number(rows[0]?.next ?? 1));
+      }
+      const out: StoredEvent[] = [];
+      for (const event of events) {
+        const id = next.get(event.jobId) ?? 1;
+        next.set(event.jobId, id + 1);
+        const withId = { ...event, id } as StoredEvent;
+        await client.query(
+          'INSERT INTO events (job_id, id, type, timestamp, data) VALUES ($1, $2, $3, $4, $5)',
+          [event.jobId, id, event.type, event.timestamp, JSON.stringify(withId)],
+        );
+        out.push(withId);
+      }
       // Delivered at commit to every process listening (PostgresNotifier): no polling for live events.
-      await client.query(NOTIFY_SQL, [wakePayload(this.db.schema, 'events', event.jobId)]);
-      return withId;
+      for (const jobId of jobIds)
+        await client.query(NOTIFY_SQL, [wakePayload(this.db.schema, 'events', jobId)]);
+      return out;
     });
-    this.live.emit({ type: event.jobId, event: stored });
+    for (const event of stored) this.live.emit({ type: event.jobId, event });
     return stored;
   }
 

@@ -39,6 +39,8 @@ interface Reader {
 export class RedisStreamEventLog implements EventLog {
   private readonly keys: RedisKeys;
   private readonly readers = new Map<string, Reader>();
+  /** Stream copies sent and not answered yet. */
+  private readonly sending = new Set<Promise<void>>();
   private readonly streams: StreamMultiplexer;
 
   constructor(private readonly options: RedisStreamEventLogOptions) {
@@ -51,28 +53,67 @@ export class RedisStreamEventLog implements EventLog {
   }
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
-    const stored = await this.options.durable.append(event);
-    const key = this.keys.jobEvents(stored.jobId);
-    try {
-      await this.options.redis
-        .multi()
-        .xadd(
-          key,
-          'MAXLEN',
-          '~',
-          this.options.maxLen ?? 10_000,
-          '*',
-          'id',
-          stored.id,
-          'e',
-          JSON.stringify(stored),
-        )
-        .pexpire(key, this.options.retentionMs ?? 86_400_000)
-        .exec();
-    } catch (error) {
-      this.options.onError?.(error);
-    }
+    const [stored] = await this.appendMany([event]);
+    return stored as StoredEvent;
+  }
+
+  /**
+   * Stores `events` in the durable log (which assigns the ids), then sends their stream copies
+   * without waiting for Redis' reply: the caller's next append does not wait a round trip. The
+   * copies go out on the one command connection in call order, so a job's stream stays in id
+   * order; a copy that fails is reported to `onError` and the durable log covers the gap.
+   */
+  async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
+    const durable = this.options.durable;
+    const stored = durable.appendMany
+      ? await durable.appendMany(events)
+      : await sequentially(events, (event) => durable.append(event));
+    this.publish(stored);
     return stored;
+  }
+
+  /** Resolves once every stream copy sent so far was answered or failed, or after `limitMs`. */
+  async settled(limitMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+    });
+    const all = (async () => {
+      while (this.sending.size > 0) await Promise.all(this.sending);
+    })();
+    await Promise.race([all, limit]);
+    clearTimeout(timer);
+  }
+
+  private publish(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    const multi = this.options.redis.multi();
+    const expiring = new Set<string>();
+    for (const event of events) {
+      const key = this.keys.jobEvents(event.jobId);
+      expiring.add(key);
+      multi.xadd(
+        key,
+        'MAXLEN',
+        '~',
+        this.options.maxLen ?? 10_000,
+        '*',
+        'id',
+        event.id,
+        'e',
+        JSON.stringify(event),
+      );
+    }
+    for (const key of expiring) multi.pexpire(key, this.options.retentionMs ?? 86_400_000);
+    const sent: Promise<void> = multi.exec().then(
+      (replies) => {
+        const failed = replies?.find(([error]) => error !== null)?.[0];
+        if (failed) this.options.onError?.(failed);
+      },
+      (error: unknown) => this.options.onError?.(error),
+    );
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
   }
 
   read(jobId: string, afterId?: number, limit?: number): Promise<StoredEvent[]> {
@@ -129,4 +170,10 @@ export class RedisStreamEventLog implements EventLog {
     });
     return { listeners, unfollow };
   }
+}
+
+async function sequentially<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await run(item));
+  return out;
 }

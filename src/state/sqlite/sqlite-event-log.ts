@@ -24,27 +24,33 @@ export class SqliteEventLog implements EventLog {
   }
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
+    const [stored] = await this.appendMany([event]);
+    return stored as StoredEvent;
+  }
+
+  /** One IMMEDIATE transaction (one lock, one commit) for all of `events`. */
+  async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
+    const next = this.db.prepare('SELECT COALESCE(MAX(id), 0) + 1 AS next FROM events WHERE job_id = :jobId');
+    const insert = this.db.prepare(
+      'INSERT INTO events (job_id, id, type, timestamp, data) VALUES (:jobId, :id, :type, :timestamp, :data)',
+    );
     const stored = this.db
-      .transaction((): StoredEvent => {
-        const row = this.db
-          .prepare('SELECT COALESCE(MAX(id), 0) + 1 AS next FROM events WHERE job_id = :jobId')
-          .get({ jobId: event.jobId }) as { next: number };
-        const withId = { ...event, id: row.next } as StoredEvent;
-        this.db
-          .prepare(
-            'INSERT INTO events (job_id, id, type, timestamp, data) VALUES (:jobId, :id, :type, :timestamp, :data)',
-          )
-          .run({
+      .transaction((): StoredEvent[] =>
+        events.map((event) => {
+          const row = next.get({ jobId: event.jobId }) as { next: number };
+          const withId = { ...event, id: row.next } as StoredEvent;
+          insert.run({
             jobId: event.jobId,
             id: row.next,
             type: event.type,
             timestamp: event.timestamp,
             data: JSON.stringify(withId),
           });
-        return withId;
-      })
+          return withId;
+        }),
+      )
       .immediate();
-    this.live.emit({ type: event.jobId, event: stored });
+    for (const event of stored) this.live.emit({ type: event.jobId, event });
     return stored;
   }
 

@@ -55,6 +55,15 @@ describe('SQLite stores on disk', () => {
     await stores.close();
   });
 
+  it('fsyncs every commit by default (synchronous FULL = 2); `normal` sets NORMAL (1)', async () => {
+    const full = createSqliteStores(file);
+    expect(full.db.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
+    await full.close();
+    const normal = createSqliteStores(file, { synchronous: 'normal' });
+    expect(normal.db.pragma('synchronous')).toEqual([{ synchronous: 1 }]);
+    await normal.close();
+  });
+
   it('keeps everything across close and reopen, and event ids continue', async () => {
     const a = createSqliteStores(file, { clock });
     await a.jobs.create(job('j1'));

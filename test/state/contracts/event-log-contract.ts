@@ -68,5 +68,41 @@ export function eventLogContract(name: string, open: OpenStores): void {
       await log.append(progress('a', 3));
       expect(seen.map((e) => [e.jobId, e.id])).toEqual([['a', 2]]);
     });
+
+    it('appendMany: one write, ids continuing each job in array order, same events as append', async () => {
+      if (!log.appendMany) throw new Error(`${name} has no appendMany`);
+      await log.append(progress('a', 1));
+      const seen: number[] = [];
+      const sub = log.subscribe('a', (e) => seen.push(e.id));
+      const stored = await log.appendMany([progress('a', 2), progress('b', 1), progress('a', 3)]);
+      sub.dispose();
+      expect(stored.map((e) => [e.jobId, e.id])).toEqual([
+        ['a', 2],
+        ['b', 1],
+        ['a', 3],
+      ]);
+      expect(await log.read('a')).toEqual([
+        { ...progress('a', 1), id: 1 },
+        { ...progress('a', 2), id: 2 },
+        { ...progress('a', 3), id: 3 },
+      ]);
+      expect(seen).toEqual([2, 3]);
+      expect(await log.appendMany([])).toEqual([]);
+      expect(await log.lastId('b')).toBe(1);
+    });
+
+    it('appendMany and append interleaved concurrently: ids stay contiguous, each batch in order', async () => {
+      const batches = await Promise.all([
+        log.appendMany!([progress('c', 1), progress('c', 2)]),
+        log.append(progress('c', 3)),
+        log.appendMany!([progress('c', 4), progress('c', 5), progress('c', 6)]),
+      ]);
+      const ids = batches.flat().map((e) => e.id);
+      expect([...ids].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+      const first = batches[0] as StoredEvent[];
+      const third = batches[2] as StoredEvent[];
+      expect(first[1]!.id).toBe(first[0]!.id + 1);
+      expect(third.map((e) => e.id - third[0]!.id)).toEqual([0, 1, 2]);
+    });
   });
 }

@@ -92,4 +92,39 @@ describe.skipIf(skip)('job event streams on one blocking connection', () => {
     a.dispose();
     b.dispose();
   }, 20_000);
+
+  it('concurrent appends: the stream holds ids 1…n in order, identical to the durable log', async () => {
+    const durable = new MemoryEventLog();
+    const log = new RedisStreamEventLog({ durable, redis: redis.duplicate(), keys });
+    const got: number[] = [];
+    const sub = reader.subscribe('burst', (e) => got.push(e.id));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Promise.all([
+      ...Array.from({ length: 60 }, (_, i) => log.append(progress('burst', i + 1))),
+      log.appendMany([progress('burst', 61), progress('burst', 62)]),
+    ]);
+    await log.settled();
+    const entries = await redis.xrange(keys.jobEvents('burst'), '-', '+');
+    const streamed = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('e') + 1] as string));
+    expect(streamed.map((e: StoredEvent) => e.id)).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
+    expect(streamed).toEqual(await durable.read('burst'));
+    await until(() => got.length === 62, 10_000, 'the burst');
+    expect(got).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
+    sub.dispose();
+    log.close();
+  }, 20_000);
+});
+
+describe('RedisStreamEventLog without Redis answering', () => {
+  it('an append resolves once durable, without waiting for the stream copy; settled() is bounded', async () => {
+    const never = new Promise<never>(() => {});
+    const multi = { xadd: () => multi, pexpire: () => multi, exec: () => never };
+    const silent = { multi: () => multi } as unknown as Redis;
+    const durable = new MemoryEventLog();
+    const log = new RedisStreamEventLog({ durable, redis: silent });
+    const stored = await log.append(progress('quiet', 1));
+    expect(stored.id).toBe(1);
+    expect(await durable.lastId('quiet')).toBe(1);
+    await log.settled(20);
+  });
 });
