@@ -4,7 +4,8 @@
  * Two API instances run in this process, workers in child processes, all on one shared data
  * directory and one Redis key prefix. Writes bench/results/scale.json.
  * Usage: npx tsx bench/scale.ts   (REDIS_URL, default redis://127.0.0.1:6379; SCALE_JOBS, SCALE_ROUNDS;
- * REELAY_MEDIA_NICE and REELAY_SQLITE_SYNC reach every instance, for A/B runs)
+ * REELAY_MEDIA_NICE and REELAY_SQLITE_SYNC reach every instance, for A/B runs; SCALE_DATABASE_URL puts
+ * every instance on that PostgreSQL database instead of the shared SQLite file)
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -85,6 +86,7 @@ const result: Record<string, unknown> = {
   workerConcurrency: 1,
   mediaNiceness: Number(process.env.REELAY_MEDIA_NICE ?? 10),
   sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'full',
+  durableStore: process.env.SCALE_DATABASE_URL ? 'postgresql' : 'sqlite',
   loadAverage1mAtStart: loadavg()[0],
 };
 try {
