@@ -162,14 +162,14 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.watch(working);
   }
 
-  /** Its own function so that the two handlers keep only the run alive, nothing of the request. */
+  /** The handlers are the run's methods bound to it (no scope object): only the run kept alive. */
   private watch(working: Promise<T>): void {
-    working.then(
-      (value) => this.succeeded(value),
-      (error: unknown) => {
-        if (this.phase === 0) this.settleFailed(error);
-      },
-    );
+    working.then(this.succeeded.bind(this), this.rejected.bind(this));
+  }
+
+  /** The operation rejected (ignored once interrupted: the interrupt settles). */
+  private rejected(error: unknown): void {
+    if (this.phase === 0) this.settleFailed(error);
   }
 
   /** A pushed or polled heartbeat: first to the pipeline around patience, then to the monitor. */
