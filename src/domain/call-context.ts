@@ -76,14 +76,29 @@ export interface CallPolicy {
   executeInner?<T>(inner: CallPolicy, fn: CallFn<T>, ctx: CallContext): Promise<T>;
   /**
    * Optional fast path for the policy directly around this one (retry and breaker fused): runs
-   * `fn` like {@link execute} and, when the call ends, tells `settler` synchronously before
-   * settling the returned promise — with the value after `settler.callSucceeded`, or with what
-   * `settler.callFailed` returns (a recovery) after a failure — so that the outer policy needs no
-   * continuation of its own. The same as
-   * `execute(fn, ctx).then((v) => (settler.callSucceeded(ctx, at), v), (e) => settler.callFailed(e, fn, ctx, at))`.
+   * `fn` like {@link execute} and, when the call ends, tells `settler` synchronously and settles
+   * the returned promise with what the settler returns — `settler.callSucceeded` (the value) after
+   * a success, `settler.callFailed` (a recovery) after a failure — so that the outer policy needs
+   * no continuation of its own. The same as
+   * `execute(fn, ctx).then((v) => settler.callSucceeded(v, fn, ctx, at), (e) => settler.callFailed(e, fn, ctx, at))`.
    * @internal part of the call pipeline's fast path
    */
   executeSettled?<T>(fn: CallFn<T>, ctx: CallContext, settler: CallSettler, startedAt: number): Promise<T>;
+  /**
+   * Optional fast path for a policy on the fast path that wraps another (measuring, patience):
+   * the same as `executeInner(inner, fn, ctx).then((v) => settler.callSucceeded(v, fn, ctx, at),
+   * (e) => settler.callFailed(e, fn, ctx, at))` — without a continuation of its own when the policy
+   * settles the call itself (patience) or hands `inner`'s {@link executeSettled} a settler of its own
+   * that does its work and then tells `settler` (measuring). `wrap(...)` gives the wrapped pair an
+   * {@link executeSettled} that calls it. @internal part of the call pipeline's fast path
+   */
+  executeInnerSettled?<T>(
+    inner: CallPolicy,
+    fn: CallFn<T>,
+    ctx: CallContext,
+    settler: CallSettler,
+    startedAt: number,
+  ): Promise<T>;
 }
 
 /**
@@ -92,8 +107,12 @@ export interface CallPolicy {
  * @internal part of the call pipeline's fast path
  */
 export interface CallSettler {
-  /** The call succeeded: the settler's accounting. A throw makes the call reject with it. */
-  callSucceeded(ctx: CallContext, startedAt: number): void;
+  /**
+   * The call succeeded with `value`: the settler's accounting, and what the call settles with
+   * (`value`, or a recovery when the settler turns the success into a failure). A throw makes the
+   * call reject with it.
+   */
+  callSucceeded<T>(value: T, fn: CallFn<T>, ctx: CallContext, startedAt: number): T | Promise<T>;
   /** The call failed with `error`: the settler's accounting, and what the call settles with instead. */
   callFailed<T>(error: unknown, fn: CallFn<T>, ctx: CallContext, startedAt: number): Promise<T>;
 }

@@ -35,14 +35,36 @@ export class PatiencePolicy implements CallPolicy {
    * interruption as from {@link execute}. @internal used by the fused retry-and-breaker step
    */
   executeSettled<T>(fn: CallFn<T>, ctx: CallContext, settler: CallSettler, startedAt: number): Promise<T> {
+    return this.settle(fn, fn, ctx, settler, startedAt);
+  }
+
+  /**
+   * {@link executeSettled} around the policies inside patience (bulkhead, rate limit): the run's
+   * work is `inner` around `fn`, while `settler` is handed `fn` itself (a recovery runs the whole
+   * pipeline again). @internal used by `wrap(...)`
+   */
+  executeInnerSettled<T>(
+    inner: CallPolicy,
+    fn: CallFn<T>,
+    ctx: CallContext,
+    settler: CallSettler,
+    startedAt: number,
+  ): Promise<T> {
+    return this.settle((c) => inner.execute(fn, c), fn, ctx, settler, startedAt);
+  }
+
+  private settle<T>(
+    work: CallFn<T>,
+    fn: CallFn<T>,
+    ctx: CallContext,
+    settler: CallSettler,
+    startedAt: number,
+  ): Promise<T> {
     const { gateway } = this;
     if (gateway.executeSettled !== undefined)
-      return gateway.executeSettled(this.request(fn, ctx), settler, startedAt);
-    return this.execute(fn, ctx).then(
-      (value) => {
-        settler.callSucceeded(ctx, startedAt);
-        return value;
-      },
+      return gateway.executeSettled(this.request(work, ctx), settler, startedAt, fn);
+    return this.execute(work, ctx).then(
+      (value) => settler.callSucceeded(value, fn, ctx, startedAt),
       (error: unknown) => settler.callFailed(error, fn, ctx, startedAt),
     );
   }

@@ -14,13 +14,15 @@ const REQUIRED_FIELDS = ['jobId', 'providerName', 'stage', 'correlationId'] as c
  * validates the lock, registers and monitors the call, emits events and logs, and always cleans up.
  * Invalid requests reject (never throw synchronously). With a `settler` (the call pipeline's fast
  * path, `req.context` set) the settler is told when the call ends — also when it is refused here —
- * and the returned promise settles as {@link CallPolicy.executeSettled} says.
+ * and handed `settlerFn` (the pipeline's call; by default the operation), and the returned promise
+ * settles as {@link CallPolicy.executeSettled} says.
  */
 export function runPatientCall<T>(
   host: PatientCallHost,
   req: ExecuteRequest<T>,
   settler?: CallSettler,
   settlerStartedAt = 0,
+  settlerFn: CallFn<T> = req.operation as CallFn<T>,
 ): Promise<T> {
   let run: PatientRun<T>;
   try {
@@ -46,11 +48,11 @@ export function runPatientCall<T>(
     );
     // The gateway's own ids are numbers formatted on demand; injected ids are drawn now, in order.
     const operationId = host.ids === undefined ? host.operationIds.next() : host.ids('op');
-    run = new PatientRun(host, req, providerType, profile, operationId, settler, settlerStartedAt);
+    run = new PatientRun(host, req, providerType, profile, operationId, settler, settlerStartedAt, settlerFn);
   } catch (error) {
     const { context } = req;
     if (settler === undefined || context === undefined) return Promise.reject(error);
-    return refused(settler, error, req.operation as CallFn<T>, context, settlerStartedAt);
+    return refused(settler, error, settlerFn, context, settlerStartedAt);
   }
   return run.start(req);
 }

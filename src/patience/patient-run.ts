@@ -49,7 +49,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
   private readonly settler: CallSettler | undefined;
   /** The settler's start time as ms after `startedAt` (a small integer, unboxed); passed back to it. */
   private readonly settlerOffset: number;
-  /** The call's work, kept only for the settler's recovery after a failure. */
+  /** The call's work, kept only for the settler (its recovery after a failure). */
   private readonly fn: CallFn<T> | undefined;
   private ac: AbortController | undefined;
   private stopPoller: (() => void) | undefined;
@@ -69,6 +69,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     operationId: string | number,
     settler?: CallSettler,
     settlerStartedAt = 0,
+    settlerFn?: CallFn<T>,
   ) {
     super(
       {
@@ -93,7 +94,7 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.settler = req.context === undefined ? undefined : settler;
     // 0 without a settler: the field only ever holds small integers (no boxed number per run).
     this.settlerOffset = this.settler === undefined ? 0 : settlerStartedAt - this.startedAt;
-    this.fn = this.settler === undefined ? undefined : (req.operation as CallFn<T>);
+    this.fn = this.settler === undefined ? undefined : (settlerFn ?? (req.operation as CallFn<T>));
     this.callerSignal = req.signal;
     this.lastHeartbeatEventMs = NO_HEARTBEAT_EVENT;
     this.aborted = false;
@@ -161,14 +162,14 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
     this.watch(working);
   }
 
-  /** Its own function so that the two handlers keep only the run alive, nothing of the request. */
+  /** The handlers are the run's methods bound to it (no scope object): only the run kept alive. */
   private watch(working: Promise<T>): void {
-    working.then(
-      (value) => this.succeeded(value),
-      (error: unknown) => {
-        if (this.phase === 0) this.settleFailed(error);
-      },
-    );
+    working.then(this.succeeded.bind(this), this.rejected.bind(this));
+  }
+
+  /** The operation rejected (ignored once interrupted: the interrupt settles). */
+  private rejected(error: unknown): void {
+    if (this.phase === 0) this.settleFailed(error);
   }
 
   /** A pushed or polled heartbeat: first to the pipeline around patience, then to the monitor. */
@@ -218,16 +219,16 @@ export class PatientRun<T> extends MonitoredEntry implements RunningOperation, A
       this.settleRejected(resolve, reject, error);
       return;
     }
-    const { settler, outer } = this;
-    if (settler !== undefined && outer !== undefined) {
-      try {
-        settler.callSucceeded(outer, this.startedAt + this.settlerOffset);
-      } catch (error) {
-        reject(error);
-        return;
-      }
+    const { settler, outer, fn } = this;
+    if (settler === undefined || outer === undefined || fn === undefined) {
+      resolve(outcome);
+      return;
     }
-    resolve(outcome);
+    try {
+      resolve(settler.callSucceeded(outcome, fn, outer, this.startedAt + this.settlerOffset));
+    } catch (error) {
+      reject(error);
+    }
   }
 
   /** The operation rejected, or the call was interrupted with `caught` (settles once). */

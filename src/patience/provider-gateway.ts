@@ -1,6 +1,6 @@
 import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
-import type { CallSettler } from '../domain/call-context.js';
+import type { CallFn, CallSettler } from '../domain/call-context.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
 import type { FallbackDecision } from '../domain/fallback.js';
@@ -199,11 +199,11 @@ export class ProviderGateway {
 
   /**
    * {@link executeWithPatience} on the call pipeline's fast path (`req.context` set): `settler` is
-   * told synchronously when the call ends and the promise settles as
-   * {@link CallPolicy.executeSettled} says. @internal used by the patience policy
+   * told synchronously when the call ends (handed `fn`: by default the operation) and the promise
+   * settles as {@link CallPolicy.executeSettled} says. @internal used by the patience policy
    */
-  executeSettled<T>(req: ExecuteRequest<T>, settler: CallSettler, startedAt: number): Promise<T> {
-    return runPatientCall(this.callHost, req, settler, startedAt);
+  executeSettled<T>(req: ExecuteRequest<T>, settler: CallSettler, at: number, fn?: CallFn<T>): Promise<T> {
+    return runPatientCall(this.callHost, req, settler, at, fn);
   }
 
   /**

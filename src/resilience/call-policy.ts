@@ -1,4 +1,4 @@
-import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
+import type { CallContext, CallFn, CallPolicy, CallSettler } from '../domain/call-context.js';
 import { BreakerPolicy } from './breaker-policy.js';
 import { RetryThroughBreaker } from './retry-breaker-step.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -25,6 +25,32 @@ class WrappedPolicy implements CallPolicy {
 }
 
 /**
+ * A wrapped policy on the fast path of the fused retry-and-breaker step: the outer policy takes
+ * part in settling (`executeInnerSettled`: measuring, and patience, which settles calls itself).
+ */
+class SettledWrappedPolicy extends WrappedPolicy {
+  constructor(
+    private readonly settledOuter: CallPolicy & Required<Pick<CallPolicy, 'executeInnerSettled'>>,
+    private readonly settledInner: CallPolicy,
+  ) {
+    super(settledOuter, settledInner);
+  }
+
+  executeSettled<T>(fn: CallFn<T>, ctx: CallContext, settler: CallSettler, startedAt: number): Promise<T> {
+    return this.settledOuter.executeInnerSettled(this.settledInner, fn, ctx, settler, startedAt);
+  }
+}
+
+/** Wraps `inner` in `outer`, keeping the fast path through both when they support it. */
+function wrapPair(outer: CallPolicy, inner: CallPolicy): CallPolicy {
+  if (outer.executeInnerSettled === undefined) return new WrappedPolicy(outer, inner);
+  return new SettledWrappedPolicy(
+    outer as CallPolicy & Required<Pick<CallPolicy, 'executeInnerSettled'>>,
+    inner,
+  );
+}
+
+/**
  * Composes policies, outermost first: `wrap(a, b, c).execute(fn, ctx)` runs
  * `a.execute(c1 => b.execute(c2 => c.execute(fn, c2), c1), ctx)`. Each policy sees the context
  * the one outside it passed on.
@@ -45,7 +71,7 @@ export function wrap(...policies: readonly CallPolicy[]): CallPolicy {
     const next =
       outer instanceof RetryPolicy && head instanceof BreakerPolicy
         ? new RetryThroughBreaker(outer, head, inside, composed)
-        : new WrappedPolicy(outer, composed);
+        : wrapPair(outer, composed);
     inside = composed;
     composed = next;
   }

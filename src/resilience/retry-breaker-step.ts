@@ -41,17 +41,15 @@ export class RetryThroughBreaker implements CallPolicy, CallSettler {
       running = Promise.reject(error);
     }
     return running.then(
-      (value) => {
-        this.callSucceeded(c, startedAt);
-        return value;
-      },
+      (value) => this.callSucceeded(value, fn, c, startedAt),
       (error: unknown) => this.callFailed(error, fn, c, startedAt),
     );
   }
 
   /** Attempt 1 succeeded: the closed breaker's accounting (a slow success counts as a failure). */
-  callSucceeded(ctx: CallContext, startedAt: number): void {
+  callSucceeded<T>(value: T, _fn: CallFn<T>, ctx: CallContext, startedAt: number): T {
     this.breaker.breakerOf(ctx.call.provider).settleCall(undefined, startedAt);
+    return value;
   }
 
   /** Attempt 1 failed: the breaker counts it (unless `ctx.signal` was aborted), retry recovers. */

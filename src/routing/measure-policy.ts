@@ -1,15 +1,16 @@
-import type { CallContext, CallFn, CallPolicy } from '../domain/call-context.js';
+import type { CallContext, CallFn, CallPolicy, CallSettler } from '../domain/call-context.js';
 import type { Provider } from '../domain/provider.js';
-import { classifyError } from '../resilience/classify-error.js';
-import { isLimitRefusal } from '../resilience/limit-refusal.js';
 import type { CallRecorder } from './call-recorder.js';
+import { MeasuredCall, measureFailure } from './measured-call.js';
 
 /**
  * Measuring as a call policy: each attempt's latency, time to first progress, outcome and error
  * category go to the performance tracker, and a success's reported usage to the cost tracker.
  * A failure is rethrown classified (category, retryable). An attempt stopped by a decision
  * (its context's signal aborted: a switch or a cancel) is not measured: it says nothing about
- * the provider.
+ * the provider. On the pipeline's fast path (inside the fused retry-and-breaker step, around a
+ * policy that settles calls itself) the attempt is measured synchronously when it ends, by a
+ * {@link MeasuredCall}, instead of by a continuation of its own.
  */
 export class MeasurePolicy implements CallPolicy {
   constructor(
@@ -37,21 +38,29 @@ export class MeasurePolicy implements CallPolicy {
         this.recorder.record({ provider, jobId: call.jobId, startedAt, firstProgressAt, ok: true, value });
       return value;
     } catch (error) {
-      if (ctx.signal.aborted) throw error;
-      // Refused by Reelay's own limits: the provider never saw the call, so nothing is measured.
-      if (isLimitRefusal(error)) throw error;
-      const classified = classifyError(error, { provider: call.provider });
-      if (provider) {
-        this.recorder.record({
-          provider,
-          jobId: call.jobId,
-          startedAt,
-          firstProgressAt,
-          ok: false,
-          ...(classified.category ? { category: classified.category } : {}),
-        });
-      }
-      throw classified;
+      throw measureFailure(this.recorder, provider, ctx, startedAt, firstProgressAt, error);
     }
+  }
+
+  /**
+   * The fast path: `inner` settles the call itself and tells a {@link MeasuredCall}, which
+   * measures the attempt and then tells `settler`. @internal used by `wrap(...)`
+   */
+  executeInnerSettled<T>(
+    inner: CallPolicy,
+    fn: CallFn<T>,
+    ctx: CallContext,
+    settler: CallSettler,
+    startedAt: number,
+  ): Promise<T> {
+    if (inner.executeSettled === undefined) {
+      return this.execute((c) => inner.execute(fn, c), ctx).then(
+        (value) => settler.callSucceeded(value, fn, ctx, startedAt),
+        (error: unknown) => settler.callFailed(error, fn, ctx, startedAt),
+      );
+    }
+    const provider = this.providerOf(ctx.call.provider);
+    const measured = new MeasuredCall(this.recorder, provider, ctx, settler, startedAt, ctx.clock.now());
+    return inner.executeSettled(fn, measured, measured, measured.startedAt);
   }
 }
