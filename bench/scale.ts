@@ -35,6 +35,8 @@ const prefix = `reelay-bench:${process.pid}:${randomUUID().slice(0, 8)}:`;
 const apiA = await startInstance(dir, prefix, false);
 const apiB = await startInstance(dir, prefix, false);
 const lags: number[] = [];
+/** Every lag sample with its event's id and type, for SCALE_SAMPLES_OUT. */
+const lagEvents: Array<{ id: number; type: string; lag: number }> = [];
 /** Baseline of the same run: Redis PING round trips from this process while jobs run. */
 const pings: number[] = [];
 
@@ -61,7 +63,10 @@ async function throughput(): Promise<number> {
         job.id,
         (event) => {
           const created = Date.parse(event.timestamp);
-          if (created >= since) lags.push(Date.now() - created);
+          if (created < since) return;
+          const lag = Date.now() - created;
+          lags.push(lag);
+          lagEvents.push({ id: event.id, type: event.type, lag });
         },
         {
           afterId: 0,
@@ -147,8 +152,9 @@ try {
   await removeDir(dir);
 }
 writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
-// SCALE_SAMPLES_OUT: every lag and PING sample, to pool interleaved A/B runs.
+// SCALE_SAMPLES_OUT: every lag (also with its event id and type) and PING sample, to pool
+// interleaved A/B runs.
 if (process.env.SCALE_SAMPLES_OUT)
-  writeFileSync(process.env.SCALE_SAMPLES_OUT, JSON.stringify({ lags, pings }));
+  writeFileSync(process.env.SCALE_SAMPLES_OUT, JSON.stringify({ lags, pings, lagEvents }));
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);

@@ -6,6 +6,7 @@ import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
 import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
+import { warmUpFfmpegInfo } from '../providers/media/ffmpeg-info.js';
 import { configureMediaTools } from '../providers/media/media-tools.js';
 import {
   createNetworkedProviders,
@@ -211,6 +212,9 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ...jobDecisionHooks(kit.gateway, stores.events, sink, (jobId) => kit.failures.forget(jobId)),
   });
   const queue = scaleOut?.queue(runner, config.concurrency.jobs);
+  // FFmpeg is detected once per process: here, before the worker takes jobs, rather than in the
+  // first job's pre-flight, where the probes' synchronous spawns held back its first events.
+  if (worker && (options.preflight ?? true)) await warmUpFfmpegInfo();
   if (worker && queue) await queue.startWorker();
   else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();

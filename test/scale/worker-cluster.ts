@@ -52,7 +52,9 @@ export async function startWorkerScript(
   script: string,
   args: string[],
 ): Promise<WorkerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // SCALE_WORKER_NODE_ARGS: extra Node flags for every worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = (process.env.SCALE_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'silent' },

@@ -54,6 +54,25 @@ export function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<FfmpegI
 }
 
 /**
+ * Runs {@link detectFfmpeg} ahead of need, so that its answer is cached before the first job: a
+ * worker calls it at start. Spawning the four probes blocks the event loop (each `spawn` forks
+ * synchronously), which inside a job's pre-flight delays that job's first events. Resolves `true`
+ * when detection succeeded, `false` when it failed or took longer than `limitMs` (then nothing is
+ * cached and the first pre-flight detects again and reports the failure as before).
+ */
+export async function warmUpFfmpegInfo(
+  options: Omit<DetectFfmpegOptions, 'signal' | 'refresh'> & { limitMs?: number } = {},
+): Promise<boolean> {
+  const { limitMs = 10_000, ...paths } = options;
+  try {
+    await detectFfmpeg({ ...paths, signal: AbortSignal.timeout(limitMs) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Pre-flight check: resolves with the detected info when every required filter and encoder is
  * present, else rejects with a `REELAY_ERR_PREFLIGHT` error listing what is missing and how to fix it.
  */

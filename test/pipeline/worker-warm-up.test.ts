@@ -1,0 +1,38 @@
+/**
+ * A worker detects FFmpeg when it starts, not in its first job's pre-flight: the probes' spawns
+ * block the event loop, which there held back the job's first events.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeFfmpeg, fakeFfmpeg } from '../../src/providers/media/fake-ffmpeg-test-harness.js';
+import { removeDir, startReelay, tempDir } from '../support/pipeline-harness.js';
+
+let fake: FakeFfmpeg;
+let dir: string;
+beforeAll(async () => {
+  fake = await fakeFfmpeg();
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await fake.remove();
+  await removeDir(dir);
+});
+
+const calls = async (): Promise<string[]> =>
+  (await readFile(fake.log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+
+describe('worker start', () => {
+  it('an API-only instance runs no FFmpeg probe', async () => {
+    const reelay = await startReelay(dir, { env: { REELAY_FFMPEG_PATH: fake.ffmpeg }, worker: false });
+    await reelay.close();
+    expect(await calls()).toEqual([]);
+  });
+
+  it('a worker has detected FFmpeg (and FFprobe) before it takes a job', async () => {
+    const reelay = await startReelay(dir, { env: { REELAY_FFMPEG_PATH: fake.ffmpeg }, worker: true });
+    const seen = await calls();
+    await reelay.close();
+    expect(seen).toHaveLength(4);
+    expect(seen.filter((c) => c.startsWith(fake.ffprobe))).toEqual([`${fake.ffprobe} -version`]);
+  });
+});
