@@ -133,9 +133,16 @@ describe('ElevenLabsProvider against the ElevenLabs fixture', () => {
   });
 
   it('a reset mid-stream is a network_error and leaves no partial file', async () => {
-    fx.set(ELEVENLABS_ROUTES.stream, { kind: 'reset', afterFrames: 3 });
+    // Reset only once the client has taken frames in: a reset that reaches the kernel before the
+    // client read the data discards that data, so a fixed delay is a race on a loaded machine.
+    fx.set(ELEVENLABS_ROUTES.stream, { kind: 'manual' });
     const { beats, call } = callContext();
-    const err = await failure(provider().synthesize({ text: TEXT, outPath: join(dir, 'reset.wav') }, call));
+    const pending = failure(provider().synthesize({ text: TEXT, outPath: join(dir, 'reset.wav') }, call));
+    const stream = await fx.manual();
+    for (let i = 0; i < 3; i += 1) stream.next();
+    await until(() => beats.length >= 1);
+    stream.reset();
+    const err = await pending;
     expect(err).toMatchObject({ category: 'network_error', retryable: true });
     expect(beats.length).toBeGreaterThan(0);
     expect((await readdir(dir)).some((f) => f.includes('reset'))).toBe(false);
