@@ -79,7 +79,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     metrics,
     logRequests: logger !== silentLogger,
   });
-  installErrorHandling(app, clock, config.bodyLimitBytes);
+  installErrorHandling(app, clock, config.bodyLimitBytes, options.openai !== undefined);
   installRateLimit(
     app,
     config,

@@ -36,8 +36,14 @@ export function sendProblem(
  * Fastify's own 4xx errors (bad JSON, body too large, unsupported media type) get a code and a
  * user-facing detail; unknown routes are `REELAY_ERR_NOT_FOUND`; anything else is a 500 with a
  * generic detail, logged with the correlation id. No stack trace ever leaves the server.
+ * `openAiEndpoint` false: a 404 under `/v1` says how to turn the OpenAI-compatible endpoint on.
  */
-export function installErrorHandling(app: FastifyInstance, clock: Clock, bodyLimitBytes: number): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  clock: Clock,
+  bodyLimitBytes: number,
+  openAiEndpoint = true,
+): void {
   app.setErrorHandler((error, request, reply) => {
     let reelay = ReelayError.isInstance(error) ? error : fromFastifyError(error, bodyLimitBytes);
     if (!reelay) {
@@ -56,9 +62,13 @@ export function installErrorHandling(app: FastifyInstance, clock: Clock, bodyLim
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
+    const hint =
+      !openAiEndpoint && (path === '/v1' || path.startsWith('/v1/'))
+        ? ' The OpenAI-compatible endpoint (/v1/chat/completions, /v1/models) is served only when the config file has `modelGroups`; see the README section "OpenAI-compatible endpoint".'
+        : ' See the API reference for the routes.';
     const error = new ReelayError(
       'REELAY_ERR_NOT_FOUND',
-      `There is no ${request.method} ${path.slice(0, 200)} endpoint; see the API reference for the routes.`,
+      `There is no ${request.method} ${path.slice(0, 200)} endpoint.${hint}`,
     );
     return sendProblem(request, reply, error, clock);
   });

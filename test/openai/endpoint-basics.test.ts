@@ -61,4 +61,14 @@ describe('OpenAI-compatible endpoint: healthy upstream', () => {
     expect(problem.code).toBe('REELAY_ERR_NOT_FOUND');
     expect(problem.correlationId).toBe(res.headers.get('x-correlation-id'));
   });
+
+  it('404s an unknown /v1 path without the "turn it on" hint when the endpoint is on', async () => {
+    h = await startHarness({});
+    const res = await fetch(`${h.url}/v1/embeddings`, { method: 'POST' });
+    expect(res.status).toBe(404);
+    const problem = (await res.json()) as { code: string; detail: string };
+    expect(problem.code).toBe('REELAY_ERR_NOT_FOUND');
+    expect(problem.detail).toContain('/v1/embeddings');
+    expect(problem.detail).not.toContain('modelGroups');
+  });
 });

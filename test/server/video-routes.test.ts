@@ -156,6 +156,16 @@ describe('GET /api/video/:id/status', () => {
     const res = await app.inject({ method: 'GET', url: '/api/videos/job_1/status' });
     expect(expectProblem(res, 404, 'REELAY_ERR_NOT_FOUND').detail).toContain('/api/videos/job_1/status');
   });
+
+  it('says how to turn the OpenAI-compatible endpoint on when /v1 is asked for without modelGroups', async () => {
+    const { app } = start();
+    const res = await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: {} });
+    const detail = expectProblem(res, 404, 'REELAY_ERR_NOT_FOUND').detail;
+    expect(detail).toContain('/v1/chat/completions');
+    expect(detail).toContain('modelGroups');
+    const other = await app.inject({ method: 'GET', url: '/api/nothing' });
+    expect(expectProblem(other, 404, 'REELAY_ERR_NOT_FOUND').detail).not.toContain('modelGroups');
+  });
 });
 
 describe('POST /api/video/:id/cancel', () => {
