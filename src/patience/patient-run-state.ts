@@ -5,7 +5,7 @@ import type { ProviderType } from '../domain/provider-type.js';
 import type { ExecuteRequest } from './gateway-types.js';
 import { FIRST_FREE_BIT, MonitoredEntry } from './monitored-operation.js';
 import type { PatientCallHost } from './patient-call-host.js';
-import { small } from './rare-state.js';
+import { type RareState, small } from './rare-state.js';
 import { identityOf, NO_HEARTBEAT_EVENT, type RunningOperation } from './running-operation.js';
 import type { StallHandler } from './stall-handlers.js';
 
@@ -14,6 +14,12 @@ const PHASE_MASK = 0b11 * FIRST_FREE_BIT;
 const ABORTED = FIRST_FREE_BIT << 2;
 /** Attempt, caller signal or fallback policy are not the pipeline context's: kept in the rare state. */
 const OWN_FACTS = FIRST_FREE_BIT << 3;
+/** The settler's start time is kept in the rare state (not a small offset from the run's start). */
+const RARE_SETTLER_START = FIRST_FREE_BIT << 4;
+/** The settler's start time as ms after the run's start, biased to be non-negative, in the top bits. */
+const OFFSET_SHIFT = PHASE_SHIFT + 5;
+const OFFSET_BIAS = 1 << 16;
+const OFFSET_LIMIT = 1 << 17;
 
 /**
  * What one running attempt of a patient call knows — the {@link RunningOperation} the gateway
@@ -33,8 +39,6 @@ export class PatientRunState extends MonitoredEntry implements Omit<RunningOpera
   protected readonly outer: CallContext | undefined;
   /** Told when the call ends, before the promise settles (the pipeline's fast path). */
   protected readonly settler: CallSettler | undefined;
-  /** The settler's start time as ms after `startedAt` (a small integer, unboxed); passed back to it. */
-  protected readonly settlerOffset: number;
   /** The call's work, kept only for the settler (its recovery after a failure). */
   protected readonly fn: CallFn<unknown> | undefined;
 
@@ -70,8 +74,18 @@ export class PatientRunState extends MonitoredEntry implements Omit<RunningOpera
     this.lastHeartbeatEventMs = NO_HEARTBEAT_EVENT;
     this.outer = outer;
     this.settler = outer === undefined ? undefined : settler;
-    // 0 without a settler: the field only ever holds small integers (no boxed number per run).
-    this.settlerOffset = this.settler === undefined ? 0 : small(settlerStartedAt - this.startedAt);
+    if (this.settler !== undefined) {
+      // The settler's start, passed back to it, as a small offset in the bits (no field, no box).
+      const offset = small(settlerStartedAt - this.startedAt);
+      const biased = offset + OFFSET_BIAS;
+      const exact = this.startedAt + offset === settlerStartedAt;
+      if (exact && (biased | 0) === biased && biased >= 0 && biased < OFFSET_LIMIT)
+        this.bits |= biased << OFFSET_SHIFT;
+      else {
+        this.bits |= RARE_SETTLER_START;
+        this.more().settlerStartedAt = settlerStartedAt;
+      }
+    }
     this.fn = this.settler === undefined ? undefined : (settlerFn ?? (req.operation as CallFn<unknown>));
     const attempt = req.attempt ?? 1;
     if (
@@ -90,6 +104,12 @@ export class PatientRunState extends MonitoredEntry implements Omit<RunningOpera
 
   protected override formatKey(key: number): string {
     return this.host.operationIds.format(key);
+  }
+
+  /** The start time the settler was given, passed back to it. */
+  protected get settlerStartedAt(): number {
+    if ((this.bits & RARE_SETTLER_START) !== 0) return (this.rare as RareState).settlerStartedAt;
+    return this.startedAt + ((this.bits >> OFFSET_SHIFT) - OFFSET_BIAS);
   }
 
   /** The fallback policy that chooses the stall handler. */

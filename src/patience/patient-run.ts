@@ -11,7 +11,7 @@ import type { PatientCallHost } from './patient-call-host.js';
 import { PatientRunState } from './patient-run-state.js';
 import { onHeartbeat } from './run-heartbeat.js';
 import { reportComplete, reportHardError, reportStart } from './run-reports.js';
-import { settleFailure } from './run-settlement.js';
+import { rejectThrough, settleFailure } from './run-settlement.js';
 import { abortRun, canceledError, isInterruption, type RunningOperation } from './running-operation.js';
 
 /**
@@ -27,8 +27,11 @@ import { abortRun, canceledError, isInterruption, type RunningOperation } from '
  * (a {@link CallSettler}), and after a failure the promise follows retry's recovery.
  */
 export class PatientRun<T> extends PatientRunState implements RunningOperation, AbortSubscriber {
-  private resolve: ((value: T | Promise<T>) => void) | undefined;
-  private reject: ((reason: unknown) => void) | undefined;
+  /**
+   * The run's promise's resolve function; it also rejects ({@link rejectThrough}): the reject
+   * function is not kept (56 B and a field per pending call).
+   */
+  private resolve: ((value: T | PromiseLike<T>) => void) | undefined;
 
   /** @param operationId the call's id, or the gateway's number for it (formatted when read). */
   constructor(
@@ -52,7 +55,6 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
       settlerFn as CallFn<unknown> | undefined,
     );
     this.resolve = undefined;
-    this.reject = undefined;
   }
 
   /**
@@ -75,17 +77,15 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
     }
     reportStart(host, this, this.attempt);
     const { operation } = req;
-    return new Promise<T>((resolve, reject) => this.begin(resolve, reject, operation, ctx));
+    return new Promise<T>((resolve) => this.begin(resolve, operation, ctx));
   }
 
   private begin(
-    resolve: (value: T | Promise<T>) => void,
-    reject: (reason: unknown) => void,
+    resolve: (value: T | PromiseLike<T>) => void,
     operation: (ctx: ProviderCallContext) => Promise<T>,
     ctx: OperationContext,
   ): void {
     this.resolve = resolve;
-    this.reject = reject;
     const signal = this.callerSignal;
     if (signal) {
       if (signal.aborted) this.onAbort(signal.reason);
@@ -130,7 +130,7 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
    * arriving after the interrupt is never a success. Does nothing once the call has settled.
    */
   interrupt(reason: unknown): void {
-    if (this.phase !== 0 || this.reject === undefined) return;
+    if (this.phase !== 0 || this.resolve === undefined) return;
     this.phase = 1;
     const working = this.rare?.working;
     const graceMs = this.host.interruptGraceMs ?? 0;
@@ -149,14 +149,14 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
 
   /** The operation resolved (ignored once interrupted). */
   private succeeded(value: T): void {
-    const { resolve, reject } = this;
-    if (this.phase !== 0 || resolve === undefined || reject === undefined) return;
+    const { resolve } = this;
+    if (this.phase !== 0 || resolve === undefined) return;
     this.phase = 2;
     let outcome: T;
     try {
       outcome = this.complete(value);
     } catch (error) {
-      this.settleRejected(resolve, reject, error);
+      this.settleRejected(resolve, error);
       return;
     }
     const { settler, outer } = this;
@@ -166,34 +166,30 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
       return;
     }
     try {
-      resolve(settler.callSucceeded(outcome, fn, outer, this.startedAt + this.settlerOffset));
+      resolve(settler.callSucceeded(outcome, fn, outer, this.settlerStartedAt));
     } catch (error) {
-      reject(error);
+      rejectThrough(resolve, error);
     }
   }
 
   /** The operation rejected, or the call was interrupted with `caught` (settles once). */
   private settleFailed(caught: unknown): void {
-    const { resolve, reject } = this;
-    if (this.phase === 2 || resolve === undefined || reject === undefined) return;
+    const { resolve } = this;
+    if (this.phase === 2 || resolve === undefined) return;
     this.phase = 2;
     try {
       this.fail(caught);
     } catch (error) {
-      this.settleRejected(resolve, reject, error);
+      this.settleRejected(resolve, error);
     }
   }
 
   /** Settles with the call's failure, or on the pipeline's fast path as its settler says. */
-  private settleRejected(
-    resolve: (value: T | Promise<T>) => void,
-    reject: (reason: unknown) => void,
-    error: unknown,
-  ): void {
+  private settleRejected(resolve: (value: T | PromiseLike<T>) => void, error: unknown): void {
     const { settler, outer } = this;
     const fn = this.fn as CallFn<T> | undefined;
-    if (settler === undefined || outer === undefined || fn === undefined) reject(error);
-    else settleFailure(settler, this.startedAt + this.settlerOffset, fn, outer, resolve, reject, error);
+    if (settler === undefined || outer === undefined || fn === undefined) rejectThrough(resolve, error);
+    else settleFailure(settler, this.settlerStartedAt, fn, outer, resolve, error);
   }
 
   private complete(value: T): T {
@@ -225,7 +221,6 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
     }
     this.phase = 2;
     this.resolve = undefined;
-    this.reject = undefined;
     const signal = this.callerSignal;
     if (signal) unsubscribeAbort(signal, this);
     host.detector.drop(this);

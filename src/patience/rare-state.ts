@@ -35,6 +35,8 @@ export class RareState {
   attempt = 1;
   signal: AbortSignal | undefined = undefined;
   policy: FallbackPolicy | undefined = undefined;
+  /** The settler's start time when it is far from the run's (clocks apart). */
+  settlerStartedAt = 0;
 }
 
 /**
