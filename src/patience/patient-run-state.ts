@@ -26,9 +26,9 @@ const OFFSET_LIMIT = 1 << 17;
  * tracks, which is also its own stall-detector entry ({@link MonitoredEntry}) — without the steps
  * of its life (`PatientRun`). Compact, because thousands wait at once: inside the call pipeline
  * the attempt, the caller's signal and the fallback policy are read from the pipeline context
- * (`outer`), and kept only when a call says otherwise (a call outside the pipeline); the phase and
- * the aborted flag share the monitored state's small integer; the AbortController, the heartbeat
- * poller and the operation's promise (for an interrupt grace) live in the rare state.
+ * (`outer`), and kept only when a call says otherwise (a call outside the pipeline); the phase,
+ * the aborted flag and the settler's start share the monitored state's small integer; the
+ * heartbeat poller and the operation's promise (for an interrupt grace) live in the rare state.
  */
 export class PatientRunState extends MonitoredEntry implements Omit<RunningOperation, 'interrupt'> {
   readonly stallHandler: StallHandler | undefined;
@@ -41,6 +41,7 @@ export class PatientRunState extends MonitoredEntry implements Omit<RunningOpera
   protected readonly settler: CallSettler | undefined;
   /** The call's work, kept only for the settler (its recovery after a failure). */
   protected readonly fn: CallFn<unknown> | undefined;
+  private ac: AbortController | undefined;
 
   /** @param operationId the call's id, or the gateway's number for it (formatted when read). */
   constructor(
@@ -87,6 +88,7 @@ export class PatientRunState extends MonitoredEntry implements Omit<RunningOpera
       }
     }
     this.fn = this.settler === undefined ? undefined : (settlerFn ?? (req.operation as CallFn<unknown>));
+    this.ac = undefined;
     const attempt = req.attempt ?? 1;
     if (
       outer === undefined ||
@@ -127,16 +129,18 @@ export class PatientRunState extends MonitoredEntry implements Omit<RunningOpera
     return (this.bits & OWN_FACTS) === 0 ? this.outer?.signal : this.rare?.signal;
   }
 
-  /** The call's controller, created on first use (most calls never abort). */
+  /**
+   * The call's controller, created on first use (most calls never abort). Kept in a field of its
+   * own, not in the rare state: every adapter reads its call's signal.
+   */
   get controller(): AbortController {
-    const rare = this.more();
-    if (rare.controller === undefined) rare.controller = new AbortController();
-    return rare.controller;
+    if (this.ac === undefined) this.ac = new AbortController();
+    return this.ac;
   }
 
   /** The controller if one was created. */
   protected get createdController(): AbortController | undefined {
-    return this.rare?.controller;
+    return this.ac;
   }
 
   /** Set by `abortRun`: the call was aborted (without reading the controller's signal). */
