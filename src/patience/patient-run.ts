@@ -64,7 +64,9 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
   start(req: ExecuteRequest<T>): Promise<T> {
     const { host } = this;
     const outer = req.context;
-    const ctx = new OperationContext(this, this.beat.bind(this), this.call, this.attempt, host.clock, outer);
+    // The request's own attempt and signal (the run keeps them only when they differ from `outer`'s).
+    const attempt = req.attempt ?? 1;
+    const ctx = new OperationContext(this, this.beat.bind(this), this.call, attempt, host.clock, outer);
     host.detector.watch(this);
     if (req.heartbeatStrategy) {
       this.more().stopPoller = startHeartbeatPoller(
@@ -75,18 +77,19 @@ export class PatientRun<T> extends PatientRunState implements RunningOperation, 
         host.logger,
       );
     }
-    reportStart(host, this, this.attempt);
+    reportStart(host, this, attempt);
     const { operation } = req;
-    return new Promise<T>((resolve) => this.begin(resolve, operation, ctx));
+    const { signal } = req;
+    return new Promise<T>((resolve) => this.begin(resolve, operation, ctx, signal));
   }
 
   private begin(
     resolve: (value: T | PromiseLike<T>) => void,
     operation: (ctx: ProviderCallContext) => Promise<T>,
     ctx: OperationContext,
+    signal: AbortSignal | undefined,
   ): void {
     this.resolve = resolve;
-    const signal = this.callerSignal;
     if (signal) {
       if (signal.aborted) this.onAbort(signal.reason);
       else subscribeAbort(signal, this);
