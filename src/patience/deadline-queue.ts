@@ -1,3 +1,5 @@
+import { small } from './rare-state.js';
+
 /** An item a {@link DeadlineQueue} can hold: the queue keeps its position in `queueIndex`. */
 export interface Deadlined {
   /** When the item is due, in the queue owner's ms (epoch ms, or ms after an epoch of its own). Set by {@link DeadlineQueue.push}. */
@@ -44,7 +46,8 @@ export class DeadlineQueue<T extends Deadlined> {
   /** Queues `item` due at `deadline` (re-queues it when already queued). */
   push(item: T, deadline: number): void {
     if (this.has(item)) this.remove(item);
-    item.deadline = deadline;
+    // A small integer stays unboxed in the item; an integral heap number would box the field.
+    item.deadline = small(deadline);
     item.queueSeq = ++this.seq;
     item.queueIndex = this.heap.length;
     this.heap.push(item);

@@ -1,24 +1,19 @@
-import type { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
-import type { PatienceProfileName } from '../config/timeout-profile-schema.js';
 import type { CallFn, CallSettler } from '../domain/call-context.js';
-import { type Clock, systemClock } from '../domain/clock.js';
 import type { Disposable } from '../domain/disposable.js';
 import type { FallbackDecision } from '../domain/fallback.js';
-import { type IdGenerator, randomIds } from '../domain/ids.js';
-import { type Logger, silentLogger } from '../domain/logger.js';
 import type { ProviderType } from '../domain/provider-type.js';
 import type { AuditTrail } from '../state/audit-trail.js';
-import {
-  type CarriedDecision,
-  type DecisionAnswer,
-  type DecisionAnswerInput,
+import type {
+  CarriedDecision,
+  DecisionAnswer,
+  DecisionAnswerInput,
   DecisionBroker,
-  type DecisionHandle,
-  type DecisionRequest,
-  type PendingDecision,
+  DecisionHandle,
+  DecisionRequest,
+  PendingDecision,
 } from './decision-broker.js';
-import { FallbackDecisionFactory } from './fallback-decision.js';
-import { FallbackRecorder } from './fallback-recorder.js';
+import type { FallbackRecorder } from './fallback-recorder.js';
+import { createGatewayParts } from './gateway-parts.js';
 import type {
   ExecuteRequest,
   GatewayEvent,
@@ -27,23 +22,15 @@ import type {
   ProviderGatewayOptions,
   SwitchProviderRequest,
 } from './gateway-types.js';
-import { ListenedEmitter } from './listened-emitter.js';
-import { OperationIds } from './operation-ids.js';
+import type { ListenedEmitter } from './listened-emitter.js';
 import { type PatientCallHost, runPatientCall } from './patient-call.js';
 import type { RunningEntry } from './patient-call-host.js';
 import type { LockValidation, PrimaryProviderLock } from './primary-provider-lock.js';
-import { ProviderLockRegistry } from './provider-lock-registry.js';
+import type { ProviderLockRegistry } from './provider-lock-registry.js';
 import type { ProviderState } from './provider-state.js';
 import { ProviderSwitchRequestedError } from './provider-switch-error.js';
-import { StallDetector } from './stall-detector.js';
-import { askStallHandler, offStallHandler } from './stall-handlers.js';
-import {
-  type AutomaticStallSwitch,
-  applyStallOptionToRun,
-  type StallOptionDeps,
-  type SwitchOutcome,
-} from './stall-options.js';
-import { StallResponder } from './stall-responder.js';
+import type { StallDetector } from './stall-detector.js';
+import { type AutomaticStallSwitch, applyStallOptionToRun, type StallOptionDeps } from './stall-options.js';
 
 /**
  * The patience layer's front door: provider locks, request validation, execution with patience
@@ -59,12 +46,7 @@ import { StallResponder } from './stall-responder.js';
  *   operation: ({ signal, heartbeat }) => ollama.chat(request, { signal, heartbeat }) });
  */
 export class ProviderGateway {
-  private readonly clock: Clock;
-  private readonly ids: IdGenerator;
-  private readonly logger: Logger;
-  private readonly profiles: ProviderTimeoutProfileLoader;
   private readonly audit: AuditTrail;
-  private readonly patienceProfile: PatienceProfileName;
   private readonly emitter: ListenedEmitter<GatewayEvent>;
   private readonly detector: StallDetector<RunningEntry>;
   private readonly broker: DecisionBroker;
@@ -74,80 +56,15 @@ export class ProviderGateway {
   private readonly callHost: PatientCallHost;
 
   constructor(options: ProviderGatewayOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.ids = options.ids ?? randomIds;
-    this.logger = options.logger ?? silentLogger;
-    this.profiles = options.profiles;
+    const parts = createGatewayParts(options);
     this.audit = options.audit;
-    this.patienceProfile = options.patienceProfile ?? 'balanced';
-    this.emitter = new ListenedEmitter((err) =>
-      this.logger.error({ tag: 'GATEWAY_LISTENER_ERROR', err }, 'A gateway event listener threw'),
-    );
-    const emit = (event: GatewayEvent): void => this.emitter.emit(event);
-    const operationIds = new OperationIds();
-    this.detector = new StallDetector<RunningEntry>({
-      clock: this.clock,
-      logger: this.logger,
-      keyOf: (id) => operationIds.parse(id),
-    });
-    this.broker = new DecisionBroker({
-      emit,
-      clock: this.clock,
-      ids: this.ids,
-      logger: this.logger,
-      ...(options.decisionTimeoutMs === undefined ? {} : { timeoutMs: options.decisionTimeoutMs }),
-      ...(options.pendingDecisions ? { store: options.pendingDecisions } : {}),
-      ...(options.decisionTimeoutOption === undefined
-        ? {}
-        : { timeoutOption: options.decisionTimeoutOption }),
-    });
-    this.locks = new ProviderLockRegistry(this.clock, this.logger, emit);
-    this.recorder = new FallbackRecorder({
-      locks: this.locks,
-      audit: this.audit,
-      decisions: new FallbackDecisionFactory({ clock: this.clock, ids: this.ids }),
-      profiles: this.profiles,
-      logger: this.logger,
-      emit,
-    });
-    this.stallOptionDeps = {
-      clock: this.clock,
-      ids: this.ids,
-      logger: this.logger,
-      profiles: this.profiles,
-      detector: this.detector,
-      broker: this.broker,
-      locks: this.locks,
-      recorder: this.recorder,
-      emit,
-      switches: new Map<string, Promise<SwitchOutcome>>(),
-    };
-    this.callHost = {
-      clock: this.clock,
-      // Random ids (the default) are numbered per call and formatted when read: no UUID per call.
-      ids: options.ids === randomIds ? undefined : options.ids,
-      operationIds,
-      logger: this.logger,
-      profiles: this.profiles,
-      patienceProfile: this.patienceProfile,
-      locks: this.locks,
-      detector: this.detector,
-      broker: this.broker,
-      heartbeatEventIntervalMs: options.heartbeatEventIntervalMs ?? 1000,
-      interruptGraceMs: options.interruptGraceMs ?? 0,
-      emit,
-      listens: (type) => this.emitter.listens(type),
-    };
-    const responder = new StallResponder({
-      logger: this.logger,
-      detector: this.detector,
-      broker: this.broker,
-      handlers: { ask: askStallHandler, off: offStallHandler, ...options.stallHandlers },
-      alternatives: options.alternatives ?? (() => []),
-      stallOptions: this.stallOptionDeps,
-      emit,
-    });
-    this.detector.onAny((event) => responder.handle(event));
+    this.emitter = parts.emitter;
+    this.detector = parts.detector;
+    this.broker = parts.broker;
+    this.locks = parts.locks;
+    this.recorder = parts.recorder;
+    this.stallOptionDeps = parts.stallOptionDeps;
+    this.callHost = parts.callHost;
   }
 
   /**

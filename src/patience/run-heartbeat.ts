@@ -1,6 +1,7 @@
 import type { Heartbeat } from '../domain/heartbeat.js';
 import { logEnabled } from './log-gate.js';
 import { hostListens, type PatientCallHost, type RunningEntry } from './patient-call-host.js';
+import { small } from './rare-state.js';
 import { callRef, NO_HEARTBEAT_EVENT } from './running-operation.js';
 
 /** Feeds a pushed or polled heartbeat to the detector; emits sampled `heartbeat` events. */
@@ -11,7 +12,7 @@ export function onHeartbeat(host: PatientCallHost, run: RunningEntry, beat: Hear
   const sinceStart = now - run.startedAt;
   const last = run.lastHeartbeatEventMs;
   if (last !== NO_HEARTBEAT_EVENT && sinceStart - last < host.heartbeatEventIntervalMs) return;
-  run.lastHeartbeatEventMs = sinceStart;
+  run.lastHeartbeatEventMs = small(sinceStart);
   const log = logEnabled(host.logger, 'debug');
   if (!log && !hostListens(host, 'heartbeat')) return;
   const ref = callRef(run);
