@@ -106,6 +106,19 @@ describe('ProviderPerformanceTracker outputs (pinned)', () => {
     // Later: the 1 h and 24 h windows move on; buckets of the history are still within 30 days.
     clock.t += 20 * HOUR_MS;
     seen.push({ p: answers(tracker, 'p'), q: answers(tracker, 'q') });
+    // Thirty days on, the history's first hours are dropped one by one, then a new call comes.
+    for (const hours of [690, 2, 3, 5]) {
+      clock.t += hours * HOUR_MS;
+      seen.push({ p: answers(tracker, 'p'), buckets: tracker.bucketCount('q') });
+    }
+    await tracker.record({
+      provider: 'q',
+      operation: 'chat',
+      startedAt: clock.t - 5,
+      latencyMs: 5,
+      ok: true,
+    });
+    seen.push({ q: answers(tracker, 'q') });
     expect(seen).toMatchSnapshot();
     expect((await store.since('p', T0 + 10 * HOUR_MS)).map((c) => JSON.stringify(c))).toMatchSnapshot();
     expect((await store.since('q', 0)).length).toBe(300);
