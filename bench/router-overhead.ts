@@ -92,8 +92,10 @@ for (let p = 0; p < PROCESSES; p++) {
     for (const tree of order) {
       const { node: version, ...run } = measure(tree.root, variant);
       node = version;
-      const byVariant = (runs[tree.name] ??= {});
-      (byVariant[variant] ??= []).push(run);
+      runs[tree.name] ??= {};
+      const byVariant = runs[tree.name] as Record<string, Run[]>;
+      byVariant[variant] ??= [];
+      byVariant[variant].push(run);
       console.log(
         `${tree.name.padEnd(8)} ${variant.padEnd(18)} load ${run.load1m.toFixed(2).padStart(5)}  ` +
           `router ${run.routerCpuUs.toFixed(2).padStart(6)} µs CPU/call, direct ${run.directCpuUs.toFixed(2)}, ` +
