@@ -55,10 +55,11 @@ const argOf = (name: string): string | undefined => {
 const load1m = (): number => Number((loadavg()[0] ?? 0).toFixed(2));
 
 // A child of the isolated mode: one pipeline (and the direct no-op) in this process; one JSON line out.
-const childOf = argOf('child') as PipelineName | undefined;
+// `--child heap`: the heap of pending calls alone.
+const childOf = argOf('child') as PipelineName | 'heap' | undefined;
 if (childOf !== undefined) {
-  if (!PIPELINE_NAMES.includes(childOf)) throw new Error(`unknown pipeline ${childOf}`);
-  const measured = await measurePipelines([childOf], childOf === 'whole pipeline');
+  if (childOf !== 'heap' && !PIPELINE_NAMES.includes(childOf)) throw new Error(`unknown pipeline ${childOf}`);
+  const measured = await measurePipelines(childOf === 'heap' ? [] : [childOf], childOf === 'heap');
   console.log(JSON.stringify(measured));
   process.exit(0);
 }
@@ -71,18 +72,22 @@ const outName = argOf('out') ?? 'gateway-overhead';
 interface PipelineRuns {
   measured: Record<string, Measured>;
   loads: Record<string, number>;
+  /** The heap rounds (in the isolated mode from a child process of their own). */
+  heaps: Measured['heaps'];
 }
 
 function runIsolated(): PipelineRuns {
-  const runs: PipelineRuns = { measured: {}, loads: {} };
-  for (const name of PIPELINE_NAMES) {
+  const runs: PipelineRuns = { measured: {}, loads: {}, heaps: { harness: [], pipeline: [] } };
+  for (const name of [...PIPELINE_NAMES, 'heap'] as const) {
     runs.loads[name] = load1m();
     const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', name], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
     });
     if (child.status !== 0) throw new Error(`the ${name} child failed: ${child.stderr}`);
-    runs.measured[name] = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Measured;
+    const measured = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Measured;
+    if (name === 'heap') runs.heaps = measured.heaps;
+    else runs.measured[name] = measured;
     console.log(`${name}: measured in its own process (load ${runs.loads[name]})`);
   }
   return runs;
@@ -94,6 +99,7 @@ async function runInOneProcess(): Promise<PipelineRuns> {
   return {
     measured: Object.fromEntries(PIPELINE_NAMES.map((n) => [n, measured])),
     loads: Object.fromEntries(PIPELINE_NAMES.map((n) => [n, load])),
+    heaps: measured.heaps,
   };
 }
 
@@ -106,13 +112,12 @@ const spread = (xs: number[]): [number, number] => [
 const r3 = (x: number): number => Number(x.toFixed(3));
 
 const loadAtStart = load1m();
-const { measured, loads } = isolation === 'process' ? runIsolated() : await runInOneProcess();
+const { measured, loads, heaps } = isolation === 'process' ? runIsolated() : await runInOneProcess();
 const whole = measured['whole pipeline'] as Measured;
 // The baseline of each pipeline is the no-op measured in the same process (in the isolated mode,
 // its own child); the top-level baseline is that of the whole pipeline's process.
 const times: Record<string, number[]> = { direct: whole.times.direct ?? [] };
 const cpuTimes: Record<string, number[]> = { direct: whole.cpuTimes.direct ?? [] };
-const heaps = whole.heaps;
 const directUs = median(times.direct ?? []);
 const directCpuUs = median(cpuTimes.direct ?? []);
 const perLayer = Object.fromEntries(
@@ -157,7 +162,8 @@ const result = {
   loadAverage1mAtEnd: load1m(),
   gcForced: true,
   // 'process': each pipeline, with the no-op it is compared to, measured in a child process of its
-  // own (no JIT feedback shared between pipelines); 'none': all in one process, interleaved.
+  // own (no JIT feedback shared between pipelines), and the heap rounds in one more; 'none': all
+  // in one process, interleaved round by round, the heap rounds after each round's timings.
   isolation,
   warmUp: WARM_UP,
   rounds: ROUNDS,
