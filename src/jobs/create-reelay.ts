@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { ReelayConfig } from '../config/app-config.js';
-import { ProviderTimeoutProfileLoader } from '../config/timeout-profile-loader.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
@@ -8,27 +7,24 @@ import type { Provider } from '../domain/provider.js';
 import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
 import { warmUpFfmpegInfo } from '../providers/media/ffmpeg-info.js';
 import { configureMediaTools } from '../providers/media/media-tools.js';
-import {
-  createNetworkedProviders,
-  type SkippedProvider,
-} from '../providers/networked/create-networked-providers.js';
-import { createOfflineProviders, type OfflineProvidersOptions } from '../providers/offline/index.js';
-import { ProviderRegistry } from '../providers/provider-registry.js';
-import { FfmpegComposer, type FfmpegComposerOptions } from '../providers/video/ffmpeg-composer.js';
+import type { SkippedProvider } from '../providers/networked/create-networked-providers.js';
+import type { OfflineProvidersOptions } from '../providers/offline/index.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { FfmpegComposerOptions } from '../providers/video/ffmpeg-composer.js';
 import { createRoutingKit, type RoutingKit } from '../routing/routing-kit.js';
 import type { ReelayStores } from '../state/stores.js';
-import { withAttemptRetention } from './attempt-retention.js';
 import { DecisionAnswerRelay } from './decision-answer-relay.js';
 import { jobDecisionHooks } from './job-decision-hooks.js';
 import { JobEventSink } from './job-event-sink.js';
-import { JobPruner } from './job-pruner.js';
+import type { JobPruner } from './job-pruner.js';
 import { JobRunner } from './job-runner.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { LocalReelayService } from './local-reelay-service.js';
 import { openReelayStores } from './open-reelay-stores.js';
 import { createProviderLimits } from './provider-limits.js';
 import { ReelayMetrics } from './reelay-metrics.js';
-import { RetentionSweeper } from './retention-sweeper.js';
+import { createReelayProviders } from './reelay-providers.js';
+import { startReelayRetention } from './reelay-retention.js';
 import { openRouterStateTiers, type RouterStateTiers } from './router-state-tiers.js';
 
 /** Options of {@link createReelay}. */
@@ -113,39 +109,19 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ...(config.mediaNiceness === undefined ? {} : { niceness: config.mediaNiceness }),
   });
 
-  const profiles = new ProviderTimeoutProfileLoader({
-    ...(config.timeoutProfilesPath ? { path: config.timeoutProfilesPath } : {}),
-    logger,
-  });
-  profiles.load();
-
-  const offline = createOfflineProviders({ ...options.offline, clock });
-  const composer = new FfmpegComposer({
-    concurrency: config.concurrency.segments,
+  const { registry, profiles, skipped, keyIds } = createReelayProviders(config, options, {
     clock,
     logger,
-    ...options.composer,
+    // The limiter is built with the router below; responses only arrive once jobs run.
+    observeResponse: (id, headers, status) => limits.rateLimiter.learn(id, headers, status),
   });
-  const networked =
-    options.networked === false
-      ? { providers: [], skipped: [] }
-      : createNetworkedProviders(config, {
-          clock,
-          logger,
-          // The limiter is built with the router below; responses only arrive once jobs run.
-          observeResponse: (id, headers, status) => limits.rateLimiter.learn(id, headers, status),
-        });
-  const byId = new Map<string, Provider>();
-  for (const p of [...offline.all, composer, ...networked.providers, ...(options.providers ?? [])])
-    byId.set(p.id, p);
-  const registry = new ProviderRegistry(byId.values());
 
   const { stores, scaleOut, sharedStore } = await openReelayStores(config, options, { clock, logger });
 
   const limits = createProviderLimits(config, {
     clock,
     logger,
-    keyIds: 'keyIds' in networked ? networked.keyIds : {},
+    keyIds,
     ...(scaleOut ? { redis: { connection: scaleOut.redis, keys: scaleOut.keys } } : {}),
   });
   // Router state: breakers, health and failure history on the tiers (shared through Redis with
@@ -218,28 +194,11 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   if (worker && queue) await queue.startWorker();
   else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();
-  const pruner = new JobPruner({
-    jobs: stores.jobs,
-    dataDir: config.dataDir,
+  const { pruner, sweeper } = startReelayRetention(config, stores, {
     clock,
     logger,
-    workFilesMs: config.retention.workFilesMs,
-    videosMs: config.retention.videosMs,
+    sweep: options.retentionSweep ?? worker,
   });
-  const sweeper =
-    (options.retentionSweep ?? worker)
-      ? new RetentionSweeper({
-          pruner: withAttemptRetention(pruner, {
-            attempts: stores.attempts,
-            attemptsMs: config.retention.attemptsMs,
-            clock,
-            logger,
-          }),
-          clock,
-          logger,
-        })
-      : undefined;
-  sweeper?.start();
 
   let relay: DecisionAnswerRelay | undefined;
   let closed = false;
@@ -299,7 +258,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     orchestrator,
     metrics,
     routerState,
-    skippedProviders: networked.skipped,
+    skippedProviders: skipped,
     ...(scaleOut ? { redis: scaleOut.redis } : {}),
     close,
   };

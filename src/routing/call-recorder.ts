@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ErrorCategory } from '../domain/error-category.js';
 import type { Logger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
+import type { CallRecord } from './call-record.js';
 import { estimateCost } from './cost-model.js';
 import type { CostTracker } from './cost-tracker.js';
 import type { ProviderPerformanceTracker } from './performance-tracker.js';
@@ -36,18 +37,23 @@ export class CallRecorder {
     const { provider, startedAt, firstProgressAt } = call;
     const usage = usageOf(call.value);
     const costUsd = usage ? estimateCost(provider.costModel, usage) : 0;
-    void tracker
-      ?.record({
+    if (tracker) {
+      // Built field by field (same fields, same order) rather than from spread temporaries.
+      const record: CallRecord = {
         provider: provider.id,
         operation: provider.kind,
         startedAt,
         latencyMs: clock.now() - startedAt,
         ok: call.ok,
-        ...(firstProgressAt === undefined ? {} : { timeToFirstProgressMs: firstProgressAt - startedAt }),
-        ...(call.category ? { category: call.category } : {}),
-        ...(usage ? { usage, costUsd } : {}),
-      })
-      .catch((err: unknown) => logger.warn({ tag: 'TRACKER_RECORD_FAILED', err }));
+      };
+      if (firstProgressAt !== undefined) record.timeToFirstProgressMs = firstProgressAt - startedAt;
+      if (call.category) record.category = call.category;
+      if (usage) {
+        record.usage = usage;
+        record.costUsd = costUsd;
+      }
+      void tracker.record(record).catch((err: unknown) => logger.warn({ tag: 'TRACKER_RECORD_FAILED', err }));
+    }
     if (call.ok && costUsd > 0)
       costs?.record({ jobId: call.jobId, provider: provider.id, usd: costUsd, at: clock.now() });
   }

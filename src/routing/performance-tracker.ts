@@ -30,6 +30,11 @@ export interface PerformanceTrackerOptions {
 interface ProviderState {
   /** Hourly buckets by hour start. */
   buckets: Map<number, HourlyBucket>;
+  /**
+   * Earliest time at which a bucket is due to be dropped (its end + retention; Infinity without
+   * buckets): until then pruning has nothing to do and does not walk the buckets.
+   */
+  pruneAt: number;
   /** The last `recentSize` raw calls, oldest first. */
   recent: CallRecord[];
 }
@@ -86,6 +91,7 @@ export class ProviderPerformanceTracker {
       if (!bucket) {
         bucket = emptyBucket(hour);
         state.buckets.set(hour, bucket);
+        state.pruneAt = Math.min(state.pruneAt, hour + HOUR_MS + this.retentionMs);
       }
       addToBucket(bucket, call, this.reservoirSize, this.random);
     }
@@ -163,21 +169,35 @@ export class ProviderPerformanceTracker {
   private stateOf(provider: string): ProviderState {
     let state = this.states.get(provider);
     if (!state) {
-      state = { buckets: new Map(), recent: [] };
+      state = { buckets: new Map(), pruneAt: Number.POSITIVE_INFINITY, recent: [] };
       this.states.set(provider, state);
     }
     return state;
   }
 
-  /** Drops buckets that ended at or before now − retention. */
+  /** Drops buckets that ended at or before now − retention (nothing to do before `pruneAt`). */
   private prune(state: ProviderState, now: number): void {
+    if (now < state.pruneAt) return;
+    let pruneAt = Number.POSITIVE_INFINITY;
     for (const hour of state.buckets.keys()) {
       if (hour + HOUR_MS <= now - this.retentionMs) state.buckets.delete(hour);
+      else pruneAt = Math.min(pruneAt, hour + HOUR_MS + this.retentionMs);
     }
+    state.pruneAt = pruneAt;
   }
 }
 
 function validate(call: CallRecord): void {
+  // The common case, checked without building a list of problems.
+  if (
+    Number.isFinite(call.latencyMs) &&
+    call.latencyMs >= 0 &&
+    Number.isFinite(call.startedAt) &&
+    (call.qualityScore === undefined || (call.qualityScore >= 0 && call.qualityScore <= 10)) &&
+    (call.costUsd === undefined || call.costUsd >= 0)
+  ) {
+    return;
+  }
   const problems: string[] = [];
   if (!Number.isFinite(call.latencyMs) || call.latencyMs < 0) problems.push('latencyMs must be ≥ 0');
   if (!Number.isFinite(call.startedAt)) problems.push('startedAt must be a time in ms');
