@@ -33,9 +33,9 @@ export interface ReelayConfig {
    */
   mediaNiceness?: number;
   /**
-   * SQLite commits (REELAY_SQLITE_SYNC): `full` fsyncs every commit; `normal` (WAL) survives process
-   * crashes, may lose the last commits on power loss, and keeps event loops from waiting on the disk.
-   * @default 'full'
+   * SQLite commits (REELAY_SQLITE_SYNC): `normal` (WAL) survives process crashes and `kill -9`, may
+   * lose the last commits on power loss or an OS crash, and keeps event loops from waiting on the
+   * disk; `full` fsyncs every commit (survives power loss too). @default 'normal'
    */
   sqliteSynchronous?: 'full' | 'normal';
   /** @default 'balanced' */

@@ -55,13 +55,13 @@ describe('SQLite stores on disk', () => {
     await stores.close();
   });
 
-  it('fsyncs every commit by default (synchronous FULL = 2); `normal` sets NORMAL (1)', async () => {
-    const full = createSqliteStores(file);
-    expect(full.db.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
-    await full.close();
-    const normal = createSqliteStores(file, { synchronous: 'normal' });
+  it('commits without fsync by default (WAL, synchronous NORMAL = 1); `full` sets FULL (2)', async () => {
+    const normal = createSqliteStores(file);
     expect(normal.db.pragma('synchronous')).toEqual([{ synchronous: 1 }]);
     await normal.close();
+    const full = createSqliteStores(file, { synchronous: 'full' });
+    expect(full.db.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
+    await full.close();
   });
 
   it('keeps everything across close and reopen, and event ids continue', async () => {
