@@ -4,7 +4,7 @@
  * Two API instances run in this process, workers in child processes, all on one shared data
  * directory and one Redis key prefix. Writes bench/results/scale.json.
  * Usage: npx tsx bench/scale.ts   (REDIS_URL, default redis://127.0.0.1:6379; SCALE_JOBS, SCALE_ROUNDS;
- * REELAY_MEDIA_NICE and REELAY_SQLITE_SYNC reach every instance, for A/B runs; SCALE_DATABASE_URL puts
+ * REELAY_MEDIA_NICE, REELAY_SQLITE_SYNC and REELAY_PG_EVENT_COMMIT reach every instance, for A/B runs; SCALE_DATABASE_URL puts
  * every instance on that PostgreSQL database instead of the shared SQLite file)
  */
 import { randomUUID } from 'node:crypto';
@@ -111,7 +111,8 @@ const result: Record<string, unknown> = {
   jobsPerRun: JOBS,
   workerConcurrency: 1,
   mediaNiceness: Number(process.env.REELAY_MEDIA_NICE ?? 10),
-  sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'full',
+  sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'normal',
+  postgresEventCommit: process.env.REELAY_PG_EVENT_COMMIT ?? 'sync',
   durableStore: process.env.SCALE_DATABASE_URL ? 'postgresql' : 'sqlite',
   loadAverage1mAtStart: loadavg()[0],
 };

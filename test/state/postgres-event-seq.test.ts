@@ -1,7 +1,8 @@
 /**
  * PostgreSQL event ids from the per-job counter row (`event_seq`, migration 5): ids continue a
  * job's existing events after the migration, two pools appending to one job concurrently get
- * contiguous ids, and `notifyEvents: false` appends without notifying.
+ * contiguous ids, `notifyEvents: false` appends without notifying, and `asyncEventCommit` keeps its
+ * setting to the append's own transaction.
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,22 @@ describe.skipIf(!reachable)('PostgreSQL event ids from the per-job counter', () 
       await quiet.close();
       await loud.close();
       await listener.end();
+    }
+  });
+
+  it('asyncEventCommit: appends commit, ids continue, and the setting does not outlive the append', async () => {
+    const stores = await createPostgresStores(url, { schema, asyncEventCommit: true, maxConnections: 1 });
+    try {
+      expect(
+        (await stores.events.appendMany?.([log('job_async', 'a'), log('job_async', 'b')]))?.map((e) => e.id),
+      ).toEqual([1, 2]);
+      expect((await stores.events.append(log('job_async', 'c'))).id).toBe(3);
+      // One pooled connection: the one that ran the appends is back at the server's default.
+      const { rows } = await stores.db.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+      expect(rows[0]?.synchronous_commit).toBe('on');
+      expect((await stores.events.read('job_async', 0)).map((e) => e.id)).toEqual([1, 2, 3]);
+    } finally {
+      await stores.close();
     }
   });
 });

@@ -6,14 +6,30 @@ import { inTransaction, type PostgresDatabase } from './open-postgres.js';
 import { WAKE_CHANNEL, wakePayload } from './postgres-notifier.js';
 
 type Keyed = { type: string; event: StoredEvent };
+
+/** Options of {@link PostgresEventLog}. */
+export interface PostgresEventLogOptions {
+  /** Each append notifies other processes at commit (off when Redis carries live events). @default true */
+  notify?: boolean;
+  /**
+   * Appends commit without waiting for PostgreSQL's WAL flush (`synchronous_commit = off` for
+   * these statements only). A crash of a Reelay process loses nothing; a crash of the PostgreSQL
+   * server (or its host) may lose the events of its last ~0.6 s, unless a later ordinary commit
+   * (job status, checkpoint) flushed them. @default false
+   */
+  asyncCommit?: boolean;
+}
 type Queryable = Pick<pg.Pool, 'query'>;
 
 /**
- * One job's append: $1 job, $2 how many, $3 types, $4 timestamps, $5 events (JSON, without ids).
+ * One job's append: $1 job, $2 how many, $3 types, $4 timestamps, $5 events (JSON, without ids),
+ * $6 whether to commit without waiting for the WAL flush (set for this transaction only).
  * The counter row starts from the job's highest stored id, so ids continue across the migration.
  * Data-modifying CTEs run once and to completion, in one statement (one implicit transaction).
  */
-const APPEND_CTE = `WITH seq AS (
+const APPEND_CTE = `WITH cfg AS (
+    SELECT set_config('synchronous_commit', CASE WHEN $6::boolean THEN 'off' ELSE current_setting('synchronous_commit') END, true) AS sc
+  ), seq AS (
     INSERT INTO event_seq (job_id, last)
     VALUES ($1, (SELECT COALESCE(MAX(id), 0) FROM events WHERE job_id = $1) + $2::bigint)
     ON CONFLICT (job_id) DO UPDATE SET last = event_seq.last + $2::bigint
@@ -24,9 +40,9 @@ const APPEND_CTE = `WITH seq AS (
            e.data || jsonb_build_object('id', seq.last - $2::bigint + e.n)
     FROM seq, unnest($3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(type, ts, data, n)
   )`;
-const APPEND_SQL = `${APPEND_CTE} SELECT last - $2::bigint + 1 AS first FROM seq`;
-/** The same, and notifies other processes at commit ($6: the wake payload). */
-const APPEND_AND_NOTIFY_SQL = `${APPEND_CTE} SELECT last - $2::bigint + 1 AS first, pg_notify('${WAKE_CHANNEL}', $6) FROM seq`;
+const APPEND_SQL = `${APPEND_CTE} SELECT last - $2::bigint + 1 AS first, cfg.sc FROM seq, cfg`;
+/** The same, and notifies other processes at commit ($7: the wake payload). */
+const APPEND_AND_NOTIFY_SQL = `${APPEND_CTE} SELECT last - $2::bigint + 1 AS first, cfg.sc, pg_notify('${WAKE_CHANNEL}', $7) FROM seq, cfg`;
 
 /**
  * {@link EventLog} on PostgreSQL. Ids are handed out per job by its counter row in `event_seq`
@@ -38,16 +54,18 @@ const APPEND_AND_NOTIFY_SQL = `${APPEND_CTE} SELECT last - $2::bigint + 1 AS fir
 export class PostgresEventLog implements EventLog {
   private readonly live: TypedEmitter<Keyed>;
 
-  /**
-   * @param onListenerError receives errors thrown by subscribers (they never break `append`).
-   * @param notify whether each append notifies other processes (off when Redis carries live events).
-   */
+  private readonly notify: boolean;
+  private readonly asyncCommit: boolean;
+
+  /** @param onListenerError receives errors thrown by subscribers (they never break `append`). */
   constructor(
     private readonly db: PostgresDatabase,
     onListenerError: (error: unknown) => void = () => {},
-    private readonly notify = true,
+    options: PostgresEventLogOptions = {},
   ) {
     this.live = new TypedEmitter<Keyed>(onListenerError);
+    this.notify = options.notify ?? true;
+    this.asyncCommit = options.asyncCommit ?? false;
   }
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
@@ -93,6 +111,7 @@ export class PostgresEventLog implements EventLog {
       events.map((e) => e.type),
       events.map((e) => e.timestamp),
       events.map((e) => JSON.stringify(e)),
+      this.asyncCommit,
       ...(this.notify ? [wakePayload(this.db.schema, 'events', jobId)] : []),
     ]);
     return Number(rows[0]?.first ?? 1);
