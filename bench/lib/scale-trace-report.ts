@@ -120,7 +120,7 @@ export function traceReport(
         for (const s of t.slowStatements) by.set(s.sql, [...(by.get(s.sql) ?? []), s.ms]);
       return [...by].map(([sql, ms]) => ({ sql, ...stats(ms) }));
     })(),
-    loopDelay: traces.map((t) => ({ name: t.name, ...t.loopDelayMs })),
+    loopDelay: traces.map((t) => ({ name: t.name, ...t.loopDelayMs, rssMb: t.rssMb })),
     slowest,
   };
 }

@@ -33,6 +33,8 @@ export interface ProcessTrace {
   /** SQLite statements run outside a transaction that took over 2 ms (each its own commit). */
   slowStatements: Array<{ sql: string; at: number; ms: number }>;
   loopDelayMs: { p50: number; p99: number; max: number };
+  /** Resident memory (MB) when the trace was written, and the most seen at any spawn. */
+  rssMb: { end: number; maxAtSpawn: number };
 }
 
 /**
@@ -48,6 +50,7 @@ export function startEventTrace(dir: string, name: string, durable: EventLog | u
     stalls: [],
     slowStatements: [],
     loopDelayMs: { p50: 0, p99: 0, max: 0 },
+    rssMb: { end: 0, maxAtSpawn: 0 },
   };
   if (durable?.appendMany) {
     const inner = durable.appendMany.bind(durable);
@@ -70,6 +73,7 @@ export function startEventTrace(dir: string, name: string, durable: EventLog | u
     const at = nowMs();
     const child = spawn(...args);
     trace.spawns.push({ cmd: String(args[0]), at, ms: nowMs() - at });
+    trace.rssMb.maxAtSpawn = Math.max(trace.rssMb.maxAtSpawn, Math.round(process.memoryUsage.rss() / 1e6));
     return child;
   }) as typeof spawn;
   syncBuiltinESMExports();
@@ -94,6 +98,7 @@ export function startEventTrace(dir: string, name: string, durable: EventLog | u
       p99: histogram.percentile(99) / 1e6,
       max: histogram.max / 1e6,
     };
+    trace.rssMb.end = Math.round(process.memoryUsage.rss() / 1e6);
     writeFileSync(`${dir}/${name}.json`, JSON.stringify(trace));
   };
 }
