@@ -4,7 +4,7 @@
  * Two API instances run in this process, workers in child processes, all on one shared data
  * directory and one Redis key prefix. Writes bench/results/scale.json.
  * Usage: npx tsx bench/scale.ts   (REDIS_URL, default redis://127.0.0.1:6379; SCALE_JOBS, SCALE_ROUNDS;
- * REELAY_MEDIA_NICE and REELAY_SQLITE_SYNC reach every instance, for A/B runs; SCALE_DATABASE_URL puts
+ * REELAY_MEDIA_NICE, REELAY_SQLITE_SYNC and REELAY_PG_EVENT_COMMIT reach every instance, for A/B runs; SCALE_DATABASE_URL puts
  * every instance on that PostgreSQL database instead of the shared SQLite file)
  */
 import { randomUUID } from 'node:crypto';
@@ -13,11 +13,13 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { StoredEvent } from '../src/domain/events.js';
 import { RedisKeys } from '../src/state/redis/redis-keys.js';
+import { nowMs, startEventTrace } from '../test/scale/event-trace.js';
 import { killAndResume } from '../test/scale/kill-resume.js';
 import { collectUntilEnd, startInstance } from '../test/scale/scale-harness.js';
 import { startWorkerProcess, type WorkerProcess } from '../test/scale/worker-cluster.js';
 import { removeDir, smallRequest, tempDir } from '../test/support/pipeline-harness.js';
 import { connectRedis, dropKeys } from '../test/support/redis-harness.js';
+import { type Received, traceReport } from './lib/scale-trace-report.js';
 
 const JOBS = Number(process.env.SCALE_JOBS ?? 4);
 const ROUNDS = Number(process.env.SCALE_ROUNDS ?? 20);
@@ -39,6 +41,12 @@ const lags: number[] = [];
 const lagEvents: Array<{ id: number; type: string; lag: number }> = [];
 /** Baseline of the same run: Redis PING round trips from this process while jobs run. */
 const pings: number[] = [];
+// SCALE_TRACE=<dir>: by-stage trace (workers' durable appends, loop stalls, spawns; Redis entry
+// times; receive times on B), reported as `stages` in the result.
+const TRACE = process.env.SCALE_TRACE;
+const received: Received[] = [];
+const redisMs = new Map<string, number>();
+const writeBenchTrace = TRACE ? startEventTrace(TRACE, 'bench', undefined) : undefined;
 
 /** Submits `JOBS` jobs on A, follows them on B, returns jobs per minute. */
 async function throughput(): Promise<number> {
@@ -67,6 +75,14 @@ async function throughput(): Promise<number> {
           const lag = Date.now() - created;
           lags.push(lag);
           lagEvents.push({ id: event.id, type: event.type, lag });
+          if (TRACE)
+            received.push({
+              jobId: job.id,
+              id: event.id,
+              type: event.type,
+              emitted: created,
+              received: nowMs(),
+            });
         },
         {
           afterId: 0,
@@ -76,6 +92,11 @@ async function throughput(): Promise<number> {
       watch.dispose();
       const done = events.at(-1);
       if (done?.type !== 'done') throw new Error(`job ${job.id} ended with ${done?.type}`);
+      if (TRACE) {
+        const entries = await pinger.xrange(new RedisKeys(prefix).jobEvents(job.id), '-', '+');
+        for (const [entryId, fields] of entries)
+          redisMs.set(`${job.id}:${fields[fields.indexOf('id') + 1]}`, Number(entryId.split('-')[0]));
+      }
     }),
   );
   pinging = false;
@@ -90,7 +111,8 @@ const result: Record<string, unknown> = {
   jobsPerRun: JOBS,
   workerConcurrency: 1,
   mediaNiceness: Number(process.env.REELAY_MEDIA_NICE ?? 10),
-  sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'full',
+  sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'normal',
+  postgresEventCommit: process.env.REELAY_PG_EVENT_COMMIT ?? 'sync',
   durableStore: process.env.SCALE_DATABASE_URL ? 'postgresql' : 'sqlite',
   loadAverage1mAtStart: loadavg()[0],
 };
@@ -150,6 +172,10 @@ try {
   await dropKeys(redis, new RedisKeys(`bull:${new RedisKeys(prefix).jobQueue()}:`));
   redis.disconnect();
   await removeDir(dir);
+}
+if (TRACE) {
+  writeBenchTrace?.();
+  result.stages = traceReport(TRACE, received, redisMs);
 }
 writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 // SCALE_SAMPLES_OUT: every lag (also with its event id and type) and PING sample, to pool

@@ -55,6 +55,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ REELAY_MEDIA_NICE: '15' }, dir()).mediaNiceness).toBe(15);
     expect(loadConfig({}, dir()).mediaNiceness).toBeUndefined();
     expect(loadConfig({ REELAY_SQLITE_SYNC: 'normal' }, dir()).sqliteSynchronous).toBe('normal');
+    expect(loadConfig({ REELAY_SQLITE_SYNC: 'full' }, dir()).sqliteSynchronous).toBe('full');
+    expect(loadConfig({ REELAY_PG_EVENT_COMMIT: 'async' }, dir()).postgresEventCommit).toBe('async');
+    expect(loadConfig({}, dir()).postgresEventCommit).toBeUndefined();
+    expect(() => loadConfig({ REELAY_PG_EVENT_COMMIT: 'off' }, dir())).toThrow(/REELAY_PG_EVENT_COMMIT/);
     expect(loadConfig({}, dir()).sqliteSynchronous).toBeUndefined();
     expect(() => loadConfig({ REELAY_SQLITE_SYNC: 'off' }, dir())).toThrow(/REELAY_SQLITE_SYNC/);
     expect(() => loadConfig({ REELAY_MEDIA_NICE: '20' }, dir())).toThrow(/REELAY_MEDIA_NICE=20/);

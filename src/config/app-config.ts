@@ -33,11 +33,17 @@ export interface ReelayConfig {
    */
   mediaNiceness?: number;
   /**
-   * SQLite commits (REELAY_SQLITE_SYNC): `full` fsyncs every commit; `normal` (WAL) survives process
-   * crashes, may lose the last commits on power loss, and keeps event loops from waiting on the disk.
-   * @default 'full'
+   * SQLite commits (REELAY_SQLITE_SYNC): `normal` (WAL) survives process crashes and `kill -9`, may
+   * lose the last commits on power loss or an OS crash, and keeps event loops from waiting on the
+   * disk; `full` fsyncs every commit (survives power loss too). @default 'normal'
    */
   sqliteSynchronous?: 'full' | 'normal';
+  /**
+   * PostgreSQL event appends (REELAY_PG_EVENT_COMMIT): `sync` waits for the WAL flush of each;
+   * `async` does not (`synchronous_commit = off` for those statements only): a Reelay crash loses
+   * nothing, a PostgreSQL server crash may lose the last ~0.6 s of events. @default 'sync'
+   */
+  postgresEventCommit?: 'sync' | 'async';
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...mediaToolsConfig(env, file, cwd),
     ...mediaNicenessEnv(env),
     ...optional('sqliteSynchronous', enumEnv(env, 'REELAY_SQLITE_SYNC', ['full', 'normal'] as const)),
+    ...optional('postgresEventCommit', enumEnv(env, 'REELAY_PG_EVENT_COMMIT', ['sync', 'async'] as const)),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??

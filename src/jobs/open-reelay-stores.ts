@@ -33,6 +33,9 @@ export async function openReelayStores(
           clock,
           // Without Redis, other processes' events and new jobs arrive by LISTEN/NOTIFY.
           listen: !config.redisUrl,
+          // With Redis, live events travel on its streams: an append need not notify at commit.
+          notifyEvents: !config.redisUrl,
+          asyncEventCommit: config.postgresEventCommit === 'async',
           onListenError: (err) =>
             logger.warn({ tag: 'PG_LISTEN_FAILED', err }, 'PostgreSQL LISTEN connection failed; polling'),
         })

@@ -74,7 +74,7 @@ export interface RouterStateTiersOptions {
  */
 export async function openRouterStateTiers(options: RouterStateTiersOptions): Promise<RouterStateTiers> {
   const { config, clock, logger, redis } = options;
-  const durable = new SqliteRouterState(join(config.dataDir, 'router-state.db'));
+  const durable = new SqliteRouterState(join(config.dataDir, 'router-state.db'), config.sqliteSynchronous);
   const l1 = new L1Cache({ clock });
   const shared = redis
     ? new RedisVersionedStore({

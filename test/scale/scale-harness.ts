@@ -17,6 +17,9 @@ export function scaleEnv(prefix: string, concurrency = 1): NodeJS.ProcessEnv {
     // Benchmarks compare settings (A/B): the caller's choice reaches every instance.
     ...(process.env.REELAY_MEDIA_NICE ? { REELAY_MEDIA_NICE: process.env.REELAY_MEDIA_NICE } : {}),
     ...(process.env.REELAY_SQLITE_SYNC ? { REELAY_SQLITE_SYNC: process.env.REELAY_SQLITE_SYNC } : {}),
+    ...(process.env.REELAY_PG_EVENT_COMMIT
+      ? { REELAY_PG_EVENT_COMMIT: process.env.REELAY_PG_EVENT_COMMIT }
+      : {}),
     // SCALE_DATABASE_URL: run every instance on one PostgreSQL database instead of the shared SQLite file.
     ...(process.env.SCALE_DATABASE_URL ? { DATABASE_URL: process.env.SCALE_DATABASE_URL } : {}),
   };

@@ -4,7 +4,9 @@
  * Prints one JSON line per milestone: `{"ready":true}`, `{"started":jobId,"attempt":n}` when it
  * starts (or resumes) a job, `{"stage":name,"jobId":id}` when a stage completes.
  */
+import type { EventLog } from '../../src/state/event-log.js';
 import { startReelay } from '../support/pipeline-harness.js';
+import { startEventTrace } from './event-trace.js';
 import { scaleEnv } from './scale-harness.js';
 
 const [dataDir, prefix, concurrency, guardMs] = process.argv.slice(2);
@@ -20,10 +22,20 @@ reelay.sink.onStored((event) => {
   if (event.type === 'stage-complete') say({ stage: event.stage, jobId: event.jobId });
   if (event.type === 'done') say({ done: event.jobId, at: Date.now() });
 });
+// SCALE_TRACE=<dir> (benchmarks): trace the event path of this worker into <dir>/worker-<pid>.json.
+const traceDir = process.env.SCALE_TRACE;
+const writeTrace = traceDir
+  ? startEventTrace(
+      traceDir,
+      `worker-${process.pid}`,
+      (reelay.stores.events as unknown as { options?: { durable?: EventLog } }).options?.durable,
+    )
+  : undefined;
 say({ ready: true });
 // A guard so a forgotten child never outlives its test run.
 setTimeout(() => process.exit(3), Number(guardMs ?? 180_000)).unref();
 process.stdin.resume();
 process.on('SIGTERM', () => {
+  writeTrace?.();
   void reelay.close().then(() => process.exit(0));
 });

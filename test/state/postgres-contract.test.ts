@@ -16,7 +16,15 @@ import { jobStoreContract } from './contracts/job-store-contract.js';
 const url = TEST_DATABASE_URL;
 /** One schema per test run, dropped afterwards. */
 const schema = `reelay_test_${process.pid}_${Date.now().toString(36)}`;
-const TABLES = ['jobs', 'checkpoints', 'job_logs', 'events', 'audit_decisions', 'upstream_attempts'];
+const TABLES = [
+  'jobs',
+  'checkpoints',
+  'job_logs',
+  'events',
+  'event_seq',
+  'audit_decisions',
+  'upstream_attempts',
+];
 
 const unreachable = await pgUnreachable('the PostgreSQL store tests');
 

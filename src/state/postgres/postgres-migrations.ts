@@ -104,4 +104,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX upstream_attempts_started ON upstream_attempts (started_at);
     `,
   },
+  {
+    version: 5,
+    description: 'event ids from a counter row per job: one statement (one round trip) per append',
+    sql: `
+      CREATE TABLE event_seq (
+        job_id TEXT PRIMARY KEY,
+        last BIGINT NOT NULL
+      );
+      INSERT INTO event_seq (job_id, last) SELECT job_id, MAX(id) FROM events GROUP BY job_id;
+    `,
+  },
 ];

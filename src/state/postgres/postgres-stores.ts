@@ -23,6 +23,16 @@ export interface PostgresStoresOptions extends OpenPostgresOptions {
    * offer them as `wake`. @default false
    */
   listen?: boolean;
+  /**
+   * Whether each event append notifies other processes (`LISTEN/NOTIFY`); off when another channel
+   * (Redis streams) carries live events. @default true
+   */
+  notifyEvents?: boolean;
+  /**
+   * Event appends commit without waiting for the WAL flush (see `PostgresEventLogOptions.asyncCommit`).
+   * @default false
+   */
+  asyncEventCommit?: boolean;
   /** Told when the listening connection fails (polling still sees every write). */
   onListenError?: (error: unknown) => void;
 }
@@ -64,7 +74,10 @@ export async function createPostgresStores(
     jobs,
     checkpoints: new PostgresCheckpointStore(db),
     jobLogs: new PostgresJobLogStore(db),
-    events: new PostgresEventLog(db, options.onListenerError),
+    events: new PostgresEventLog(db, options.onListenerError, {
+      notify: options.notifyEvents ?? true,
+      asyncCommit: options.asyncEventCommit ?? false,
+    }),
     audit: new PostgresAuditTrail(db),
     attempts: new PostgresAttemptTrail(db),
     spend: new PostgresSpendStore(db),

@@ -15,10 +15,11 @@ export interface OpenSqliteOptions {
   /** How long a write waits for another connection's lock before failing. @default 5000 */
   busyTimeoutMs?: number;
   /**
-   * When a commit is flushed to disk (`PRAGMA synchronous`). `full`: every commit is fsynced before
-   * it returns. `normal`: in WAL mode, commits survive a crash or `kill -9` of any process but the
-   * last ones may roll back on power loss or an OS crash; commits no longer wait for the disk, which
-   * (the API being synchronous) would otherwise stall the process's event loop. @default 'full'
+   * When a commit is flushed to disk (`PRAGMA synchronous`). `normal`: in WAL mode, commits survive
+   * a crash or `kill -9` of any process but the last ones may roll back on power loss or an OS
+   * crash; commits do not wait for the disk, which (the API being synchronous) would otherwise stall
+   * the process's event loop. `full`: every commit is fsynced before it returns (survives power
+   * loss too). @default 'normal'
    */
   synchronous?: 'full' | 'normal';
   /** Migrations to apply (tests only). @default SQLITE_MIGRATIONS */
@@ -85,7 +86,7 @@ export function openSqlite(
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     migrate(db, file, options.migrations ?? SQLITE_MIGRATIONS);
     return db;

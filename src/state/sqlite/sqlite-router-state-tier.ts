@@ -34,9 +34,20 @@ export const ROUTER_STATE_MIGRATIONS: readonly SqliteMigration[] = [
 export class SqliteRouterState implements DurableStateTier, SnapshotStore {
   private readonly db: SqliteDatabase;
 
-  /** Opens (creating) the file at `path`. */
-  constructor(path: string) {
-    this.db = openSqlite(path, { migrations: ROUTER_STATE_MIGRATIONS });
+  /**
+   * Opens (creating) the file at `path`.
+   * @param synchronous when commits reach the disk (`REELAY_SQLITE_SYNC`). @default 'normal'
+   */
+  constructor(path: string, synchronous?: 'full' | 'normal') {
+    this.db = openSqlite(path, {
+      migrations: ROUTER_STATE_MIGRATIONS,
+      ...(synchronous ? { synchronous } : {}),
+    });
+  }
+
+  /** The file's `PRAGMA synchronous` (1 = NORMAL, 2 = FULL). */
+  synchronousLevel(): number {
+    return (this.db.pragma('synchronous') as Array<{ synchronous: number }>)[0]?.synchronous ?? 0;
   }
 
   async get(kind: StateKind, key: string): Promise<VersionedEntry | null> {

@@ -7,6 +7,7 @@ import type { ReelayEvent } from '../../domain/events.js';
 import { createJobRecord } from '../../domain/job-record.js';
 import { openSqlite, schemaVersion } from './open-sqlite.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteRouterState } from './sqlite-router-state-tier.js';
 import { createSqliteStores } from './sqlite-stores.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -55,13 +56,22 @@ describe('SQLite stores on disk', () => {
     await stores.close();
   });
 
-  it('fsyncs every commit by default (synchronous FULL = 2); `normal` sets NORMAL (1)', async () => {
-    const full = createSqliteStores(file);
-    expect(full.db.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
-    await full.close();
-    const normal = createSqliteStores(file, { synchronous: 'normal' });
+  it('commits without fsync by default (WAL, synchronous NORMAL = 1); `full` sets FULL (2)', async () => {
+    const normal = createSqliteStores(file);
     expect(normal.db.pragma('synchronous')).toEqual([{ synchronous: 1 }]);
     await normal.close();
+    const full = createSqliteStores(file, { synchronous: 'full' });
+    expect(full.db.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
+    await full.close();
+  });
+
+  it('router-state.db follows the same setting (NORMAL by default, FULL when asked)', () => {
+    const normal = new SqliteRouterState(join(file, '..', 'router-normal.db'));
+    expect(normal.synchronousLevel()).toBe(1);
+    normal.close();
+    const full = new SqliteRouterState(join(file, '..', 'router-full.db'), 'full');
+    expect(full.synchronousLevel()).toBe(2);
+    full.close();
   });
 
   it('keeps everything across close and reopen, and event ids continue', async () => {
