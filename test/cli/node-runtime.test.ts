@@ -17,7 +17,7 @@ const plan = (
 describe('nodeRuntimePlan: which runs re-execute, with what', () => {
   it('serve and worker get the default flags and the malloc settings', () => {
     expect(plan(['serve', '--port', '0'])).toEqual({
-      flags: ['--max-semi-space-size=4'],
+      flags: ['--max-semi-space-size=4', '--flush-baseline-code'],
       env: DEFAULT_MALLOC_ENV,
     });
     expect(plan(['worker'])?.flags).toEqual(DEFAULT_NODE_FLAGS);
@@ -41,12 +41,25 @@ describe('nodeRuntimePlan: which runs re-execute, with what', () => {
     expect(plan(['serve'], first?.env, first?.flags)).toBeUndefined();
   });
 
-  it("the user's own flag (command line or NODE_OPTIONS, - or _) and malloc variables win", () => {
-    expect(plan(['serve'], { ...DEFAULT_MALLOC_ENV }, ['--max-semi-space-size=16'])).toBeUndefined();
+  it("the user's own flag (command line or NODE_OPTIONS, - or _, --no-) and malloc variables win", () => {
+    const flush = ['--flush-baseline-code'];
     expect(
-      plan(['serve'], { ...DEFAULT_MALLOC_ENV, NODE_OPTIONS: '--max_semi_space_size=32' }),
+      plan(['serve'], { ...DEFAULT_MALLOC_ENV }, ['--max-semi-space-size=16', ...flush]),
     ).toBeUndefined();
-    expect(plan(['serve'], { MALLOC_ARENA_MAX: '8' })?.env).toEqual({ MALLOC_TRIM_THRESHOLD_: '131072' });
+    expect(
+      plan(['serve'], {
+        ...DEFAULT_MALLOC_ENV,
+        NODE_OPTIONS: '--max_semi_space_size=32 --no-flush-baseline-code',
+      }),
+    ).toBeUndefined();
+    expect(
+      plan(['serve'], { ...DEFAULT_MALLOC_ENV, NODE_OPTIONS: '--max_semi_space_size=32' })?.flags,
+    ).toEqual(flush);
+    expect(plan(['serve'], { MALLOC_ARENA_MAX: '8' })?.env).toEqual({
+      MALLOC_TRIM_THRESHOLD_: '131072',
+      MALLOC_MMAP_THRESHOLD_: '65536',
+      MALLOC_TOP_PAD_: '0',
+    });
   });
 
   it('REELAY_NODE_OPTIONS replaces the flags; empty keeps only malloc; off turns it all off', () => {
@@ -113,9 +126,12 @@ describe.skipIf(!reexecWorks)('bin/reelay.js re-executes serve and worker in the
         // The process we spawned is the server itself: execve kept its pid.
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
         expect(cmdline).toContain('--max-semi-space-size=4');
+        expect(cmdline).toContain('--flush-baseline-code');
         const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
         expect(environ).toContain('MALLOC_ARENA_MAX=2');
         expect(environ).toContain('MALLOC_TRIM_THRESHOLD_=131072');
+        expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+        expect(environ).toContain('MALLOC_TOP_PAD_=0');
         run.child.kill(signal);
         expect(await run.exit).toEqual({ code: 0, signal: null });
         expect(run.out()).toContain(`Received ${signal}`);

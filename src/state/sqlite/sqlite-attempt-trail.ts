@@ -1,6 +1,7 @@
 import { redactDeep } from '../../domain/redact.js';
 import type { AttemptTrail, UpstreamAttemptRecord } from '../attempt-trail.js';
 import type { SqliteDatabase } from './open-sqlite.js';
+import { prepared } from './prepared.js';
 
 /**
  * {@link AttemptTrail} on the embedded SQLite file: one row per attempt (the record as JSON), a
@@ -11,7 +12,8 @@ export class SqliteAttemptTrail implements AttemptTrail {
 
   async append(records: readonly UpstreamAttemptRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const insert = this.db.prepare(
+    const insert = prepared(
+      this.db,
       'INSERT INTO upstream_attempts (audit_key, started_at, data) VALUES (:key, :startedAt, :data)',
     );
     this.db.transaction(() => {
@@ -24,16 +26,17 @@ export class SqliteAttemptTrail implements AttemptTrail {
   }
 
   async history(key: string): Promise<UpstreamAttemptRecord[]> {
-    const rows = this.db
-      .prepare('SELECT data FROM upstream_attempts WHERE audit_key = :key ORDER BY seq')
-      .all({ key }) as Array<{ data: string }>;
+    const rows = prepared(
+      this.db,
+      'SELECT data FROM upstream_attempts WHERE audit_key = :key ORDER BY seq',
+    ).all({ key }) as Array<{ data: string }>;
     return rows.map((r) => JSON.parse(r.data) as UpstreamAttemptRecord);
   }
 
   async prune(startedBefore: number): Promise<number> {
-    const result = this.db
-      .prepare('DELETE FROM upstream_attempts WHERE started_at < :before')
-      .run({ before: startedBefore });
+    const result = prepared(this.db, 'DELETE FROM upstream_attempts WHERE started_at < :before').run({
+      before: startedBefore,
+    });
     return Number(result.changes);
   }
 }

@@ -2,6 +2,7 @@ import { type Disposable, TypedEmitter } from '../../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
 import type { EventLog } from '../event-log.js';
 import type { SqliteDatabase } from './open-sqlite.js';
+import { prepared } from './prepared.js';
 
 type Keyed = { type: string; event: StoredEvent };
 
@@ -30,8 +31,12 @@ export class SqliteEventLog implements EventLog {
 
   /** One IMMEDIATE transaction (one lock, one commit) for all of `events`. */
   async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
-    const next = this.db.prepare('SELECT COALESCE(MAX(id), 0) + 1 AS next FROM events WHERE job_id = :jobId');
-    const insert = this.db.prepare(
+    const next = prepared(
+      this.db,
+      'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM events WHERE job_id = :jobId',
+    );
+    const insert = prepared(
+      this.db,
       'INSERT INTO events (job_id, id, type, timestamp, data) VALUES (:jobId, :id, :type, :timestamp, :data)',
     );
     const stored = this.db
@@ -57,16 +62,18 @@ export class SqliteEventLog implements EventLog {
   async read(jobId: string, afterId = 0, limit = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
     // SQLite reads LIMIT -1 as "no limit".
     const n = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
-    const rows = this.db
-      .prepare('SELECT data FROM events WHERE job_id = :jobId AND id > :afterId ORDER BY id LIMIT :n')
-      .all({ jobId, afterId, n }) as Array<{ data: string }>;
+    const rows = prepared(
+      this.db,
+      'SELECT data FROM events WHERE job_id = :jobId AND id > :afterId ORDER BY id LIMIT :n',
+    ).all({ jobId, afterId, n }) as Array<{ data: string }>;
     return rows.map((r) => JSON.parse(r.data) as StoredEvent);
   }
 
   async lastId(jobId: string): Promise<number> {
-    const row = this.db
-      .prepare('SELECT COALESCE(MAX(id), 0) AS last FROM events WHERE job_id = :jobId')
-      .get({ jobId }) as { last: number };
+    const row = prepared(
+      this.db,
+      'SELECT COALESCE(MAX(id), 0) AS last FROM events WHERE job_id = :jobId',
+    ).get({ jobId }) as { last: number };
     return row.last;
   }
 

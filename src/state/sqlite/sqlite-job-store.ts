@@ -14,6 +14,7 @@ import {
 } from '../job-store-support.js';
 import { isLocalHolderGone, localLeaseHolder } from '../process-liveness.js';
 import type { SqliteDatabase } from './open-sqlite.js';
+import { prepared } from './prepared.js';
 
 /** Options of {@link SqliteJobStore}. */
 export interface SqliteJobStoreOptions {
@@ -57,19 +58,18 @@ export class SqliteJobStore implements JobStore {
   }
 
   async create(record: JobRecord): Promise<JobRecord> {
-    const { changes } = this.db
-      .prepare(
-        `INSERT INTO jobs (id, status, lease_expires_at, version, created_at, data)
+    const { changes } = prepared(
+      this.db,
+      `INSERT INTO jobs (id, status, lease_expires_at, version, created_at, data)
          VALUES (:id, :status, :leaseExpiresAt, :version, :createdAt, :data)
          ON CONFLICT (id) DO NOTHING`,
-      )
-      .run({ ...columns(record), createdAt: record.createdAt });
+    ).run({ ...columns(record), createdAt: record.createdAt });
     if (changes === 0) throw jobExists(record.id);
     return structuredClone(record);
   }
 
   async get(id: string): Promise<JobRecord | null> {
-    const row = this.db.prepare('SELECT seq, data FROM jobs WHERE id = :id').get({ id }) as
+    const row = prepared(this.db, 'SELECT seq, data FROM jobs WHERE id = :id').get({ id }) as
       | JobRow
       | undefined;
     return row ? parse(row) : null;
@@ -77,7 +77,7 @@ export class SqliteJobStore implements JobStore {
 
   async update(id: string, mutate: (record: JobRecord) => JobRecord): Promise<JobRecord> {
     for (let attempt = 1; attempt <= this.maxUpdateAttempts; attempt++) {
-      const row = this.db.prepare('SELECT seq, data FROM jobs WHERE id = :id').get({ id }) as
+      const row = prepared(this.db, 'SELECT seq, data FROM jobs WHERE id = :id').get({ id }) as
         | JobRow
         | undefined;
       if (!row) throw jobNotFound(id);
@@ -91,13 +91,12 @@ export class SqliteJobStore implements JobStore {
   async list(query: JobListQuery = {}): Promise<JobPage> {
     const limit = pageSize(query.limit);
     const before = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor);
-    const rows = this.db
-      .prepare(
-        `SELECT seq, data FROM jobs
+    const rows = prepared(
+      this.db,
+      `SELECT seq, data FROM jobs
          WHERE seq < :before AND (:status IS NULL OR status = :status)
          ORDER BY seq DESC LIMIT :n`,
-      )
-      .all({ before, status: query.status ?? null, n: limit + 1 }) as JobRow[];
+    ).all({ before, status: query.status ?? null, n: limit + 1 }) as JobRow[];
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -118,14 +117,13 @@ export class SqliteJobStore implements JobStore {
     const holder = localLeaseHolder();
     return this.db
       .transaction((): JobRecord | null => {
-        const row = this.db
-          .prepare(
-            `SELECT seq, data FROM jobs
+        const row = prepared(
+          this.db,
+          `SELECT seq, data FROM jobs
              WHERE status = 'queued'
                 OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= :now))
              ORDER BY seq LIMIT 1`,
-          )
-          .get({ now }) as JobRow | undefined;
+        ).get({ now }) as JobRow | undefined;
         // One file means one host: a running job whose worker process is dead is taken at once.
         const current = row ? parse(row) : this.orphanedJob();
         if (!current) return null;
@@ -147,9 +145,10 @@ export class SqliteJobStore implements JobStore {
 
   /** The oldest running job whose lease holder is a dead process on this host, if any. */
   private orphanedJob(): JobRecord | undefined {
-    const rows = this.db
-      .prepare(`SELECT seq, data FROM jobs WHERE status = 'running' ORDER BY seq`)
-      .all() as JobRow[];
+    const rows = prepared(
+      this.db,
+      `SELECT seq, data FROM jobs WHERE status = 'running' ORDER BY seq`,
+    ).all() as JobRow[];
     for (const row of rows) {
       const job = parse(row);
       if (isLocalHolderGone(job.lease?.holder)) return job;
@@ -163,12 +162,11 @@ export class SqliteJobStore implements JobStore {
 
   /** Stores `next` if the stored version is still `expected`; false when someone got there first. */
   private swap(next: JobRecord, expected: number): boolean {
-    const { changes } = this.db
-      .prepare(
-        `UPDATE jobs SET status = :status, lease_expires_at = :leaseExpiresAt, version = :version, data = :data
+    const { changes } = prepared(
+      this.db,
+      `UPDATE jobs SET status = :status, lease_expires_at = :leaseExpiresAt, version = :version, data = :data
          WHERE id = :id AND version = :expected`,
-      )
-      .run({ ...columns(next), expected });
+    ).run({ ...columns(next), expected });
     return changes === 1;
   }
 }

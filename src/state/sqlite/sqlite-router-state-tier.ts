@@ -1,6 +1,7 @@
 import type { DurableStateTier, StateKind, VersionedEntry } from '../tiers/state-kind.js';
 import type { RouterStateSnapshot, SnapshotStore } from '../tiers/state-snapshots.js';
 import { openSqlite, type SqliteDatabase } from './open-sqlite.js';
+import { prepared } from './prepared.js';
 import type { SqliteMigration } from './sqlite-migrations.js';
 
 /** Schema of the router-state file (kept apart from the job database: it has its own life cycle). */
@@ -51,44 +52,46 @@ export class SqliteRouterState implements DurableStateTier, SnapshotStore {
   }
 
   async get(kind: StateKind, key: string): Promise<VersionedEntry | null> {
-    const row = this.db
-      .prepare('SELECT value, version, updated_at FROM router_state WHERE kind = ? AND key = ?')
-      .get(kind, key) as { value: string; version: number; updated_at: number } | undefined;
+    const row = prepared(
+      this.db,
+      'SELECT value, version, updated_at FROM router_state WHERE kind = ? AND key = ?',
+    ).get(kind, key) as { value: string; version: number; updated_at: number } | undefined;
     return row ? { value: row.value, version: row.version, updatedAt: row.updated_at } : null;
   }
 
   async put(kind: StateKind, key: string, entry: VersionedEntry): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO router_state (kind, key, value, version, updated_at) VALUES (?, ?, ?, ?, ?)
+    prepared(
+      this.db,
+      `INSERT INTO router_state (kind, key, value, version, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, version = excluded.version,
            updated_at = excluded.updated_at WHERE excluded.version >= router_state.version`,
-      )
-      .run(kind, key, entry.value, entry.version, entry.updatedAt);
+    ).run(kind, key, entry.value, entry.version, entry.updatedAt);
   }
 
   async ping(): Promise<number> {
     const started = performance.now();
-    this.db.prepare('SELECT 1').get();
+    prepared(this.db, 'SELECT 1').get();
     return performance.now() - started;
   }
 
   async save(snapshot: RouterStateSnapshot): Promise<void> {
-    this.db
-      .prepare('INSERT INTO router_state_snapshots (taken_at, body) VALUES (?, ?)')
-      .run(snapshot.takenAt, JSON.stringify(snapshot));
+    prepared(this.db, 'INSERT INTO router_state_snapshots (taken_at, body) VALUES (?, ?)').run(
+      snapshot.takenAt,
+      JSON.stringify(snapshot),
+    );
   }
 
   async latest(): Promise<RouterStateSnapshot | null> {
-    const row = this.db
-      .prepare('SELECT body FROM router_state_snapshots ORDER BY taken_at DESC, id DESC LIMIT 1')
-      .get() as { body: string } | undefined;
+    const row = prepared(
+      this.db,
+      'SELECT body FROM router_state_snapshots ORDER BY taken_at DESC, id DESC LIMIT 1',
+    ).get() as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as RouterStateSnapshot) : null;
   }
 
   async pruneBefore(takenAt: number): Promise<number> {
     return Number(
-      this.db.prepare('DELETE FROM router_state_snapshots WHERE taken_at < ?').run(takenAt).changes,
+      prepared(this.db, 'DELETE FROM router_state_snapshots WHERE taken_at < ?').run(takenAt).changes,
     );
   }
 
