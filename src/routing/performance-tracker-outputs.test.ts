@@ -7,6 +7,7 @@
  * metric, trend, prediction or stored record fails here.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/support/seeded-random.js';
 import type { Clock } from '../domain/clock.js';
 import { ERROR_CATEGORIES } from '../domain/error-category.js';
 import type { CallRecord } from './call-record.js';
@@ -18,18 +19,6 @@ import type { TrendMetric } from './trend.js';
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 const METRICS: TrendMetric[] = ['latency', 'successRate', 'cost', 'quality'];
-
-/** A seeded uniform source in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A clock whose time the test sets. */
 function manualClock(start: number): Clock & { t: number } {
@@ -50,7 +39,7 @@ const PER_HOUR = [300, 5, 140, 0, 1, 129, 60, 400, 12, 128, 2, 250];
 
 /** A deterministic history of two providers over PER_HOUR.length hours (and some strays). */
 function history(): Array<{ at: number; record: CallRecord }> {
-  const r = seeded(7);
+  const r = seededRandom(7);
   const out: Array<{ at: number; record: CallRecord }> = [];
   PER_HOUR.forEach((count, h) => {
     for (let i = 0; i < count; i++) {
@@ -96,7 +85,7 @@ describe('ProviderPerformanceTracker outputs (pinned)', () => {
   it('answers the same metrics, trends, predictions and recent calls for a long history', async () => {
     const clock = manualClock(T0);
     const store = new MemoryCallRecordStore({ maxPerProvider: 300 });
-    const tracker = new ProviderPerformanceTracker({ clock, store, random: seeded(11) });
+    const tracker = new ProviderPerformanceTracker({ clock, store, random: seededRandom(11) });
     const seen: unknown[] = [];
     for (const { at, record } of history()) {
       clock.t = at;
@@ -126,8 +115,8 @@ describe('ProviderPerformanceTracker outputs (pinned)', () => {
 
   it('keeps the defaults: 100 recent calls, 128 samples per hour', async () => {
     const clock = manualClock(T0);
-    const tracker = new ProviderPerformanceTracker({ clock, random: seeded(3) });
-    const r = seeded(5);
+    const tracker = new ProviderPerformanceTracker({ clock, random: seededRandom(3) });
+    const r = seededRandom(5);
     for (let i = 0; i < 1000; i++) {
       clock.t = T0 + i * 1000;
       await tracker.record({
@@ -147,7 +136,7 @@ describe('ProviderPerformanceTracker outputs (pinned)', () => {
 describe('MemoryCallRecordStore outputs (pinned)', () => {
   it('keeps the newest records per provider and answers since() oldest first, ties in arrival order', async () => {
     const store = new MemoryCallRecordStore({ maxPerProvider: 50 });
-    const r = seeded(9);
+    const r = seededRandom(9);
     for (let i = 0; i < 137; i++) {
       await store.append({
         provider: i % 5 === 0 ? 'b' : 'a',

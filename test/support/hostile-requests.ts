@@ -7,17 +7,9 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
-/** A deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.js';
+
+export { seededRandom };
 
 /** One request to send: through `http.request`, or as raw bytes on a socket. */
 export type HostileRequest =
