@@ -39,6 +39,12 @@ export interface ReelayConfig {
    */
   sqliteSynchronous?: 'full' | 'normal';
   /**
+   * How a process that runs a worker starts media processes (REELAY_SPAWN_HELPER): `on` through a
+   * small helper process started with the worker, so that forking a large worker does not hold its
+   * event loop; `off` with `child_process.spawn` in the worker itself. @default 'on'
+   */
+  spawnHelper?: 'on' | 'off';
+  /**
    * PostgreSQL event appends (REELAY_PG_EVENT_COMMIT): `sync` waits for the WAL flush of each;
    * `async` does not (`synchronous_commit = off` for those statements only): a Reelay crash loses
    * nothing, a PostgreSQL server crash may lose the last ~0.6 s of events. @default 'sync'
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...mediaNicenessEnv(env),
     ...optional('sqliteSynchronous', enumEnv(env, 'REELAY_SQLITE_SYNC', ['full', 'normal'] as const)),
     ...optional('postgresEventCommit', enumEnv(env, 'REELAY_PG_EVENT_COMMIT', ['sync', 'async'] as const)),
+    ...optional('spawnHelper', enumEnv(env, 'REELAY_SPAWN_HELPER', ['on', 'off'] as const)),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??

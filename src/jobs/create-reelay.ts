@@ -7,6 +7,7 @@ import type { Provider } from '../domain/provider.js';
 import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
 import { warmUpFfmpegInfo } from '../providers/media/ffmpeg-info.js';
 import { configureMediaTools } from '../providers/media/media-tools.js';
+import { acquireSpawnHelper } from '../providers/media/spawn-helper.js';
 import type { SkippedProvider } from '../providers/networked/create-networked-providers.js';
 import type { OfflineProvidersOptions } from '../providers/offline/index.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -190,6 +191,8 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const queue = scaleOut?.queue(runner, config.concurrency.jobs);
   // FFmpeg is detected once per process: here, before the worker takes jobs, rather than in the
   // first job's pre-flight, where the probes' synchronous spawns held back its first events.
+  // Media processes start from a small helper process, forked now while this one is small.
+  const releaseSpawnHelper = worker && config.spawnHelper !== 'off' ? acquireSpawnHelper() : undefined;
   if (worker && (options.preflight ?? true)) await warmUpFfmpegInfo();
   if (worker && queue) await queue.startWorker();
   else if (worker) runner.start();
@@ -209,6 +212,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     kit.health.stop();
     await sweeper?.stop();
     await runner.stop();
+    releaseSpawnHelper?.();
     await queue?.close();
     await kit.close();
     await routerState.close();

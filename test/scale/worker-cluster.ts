@@ -2,9 +2,11 @@
  * Worker processes of a Redis deployment (see worker-child.ts), started, watched and killed by
  * the scale-out tests and benchmarks.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { nodeRuntimePlan } from '../../bin/node-runtime.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
@@ -54,11 +56,18 @@ export async function startWorkerScript(
 ): Promise<WorkerProcess> {
   // SCALE_WORKER_NODE_ARGS: extra Node flags for every worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const nodeArgs = (process.env.SCALE_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
+  // The Node flags and malloc settings `reelay worker` gives itself (REELAY_NODE_OPTIONS overrides).
+  const base = { ...process.env, LOG_LEVEL: 'silent' };
+  const runtime = nodeRuntimePlan({ argv: ['worker'], env: base, execArgv: [], platform: process.platform });
+  const proc = spawn(
+    process.execPath,
+    [...(runtime?.flags ?? []), ...nodeArgs, '--import', 'tsx', script, ...args],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...base, ...runtime?.env },
+    },
+  );
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);

@@ -53,6 +53,37 @@ describePosix('child watchdog', () => {
     expect(tookMs).toBeLessThanOrEqual(1_000);
   }, 20_000);
 
+  it('still ends a command that ignores SIGTERM when its parent dies after a graceful stop was sent', async () => {
+    // The parent sends SIGTERM to the group (an abort) and dies before its SIGKILL escalation: the
+    // watcher must survive the SIGTERM to see the parent's death.
+    const parentScript = `
+      const { spawn } = require('node:child_process');
+      const c = spawn('/bin/sh', ['-c', process.env.WD, 'reelay-child', 'sh', '-c', "trap '' TERM; while :; do sleep 0.05; done"], { detached: true, stdio: 'pipe' });
+      c.stderr.once('data', (d) => { process.stdout.write(d); setTimeout(() => { process.kill(-c.pid, 'SIGTERM'); process.stdout.write('sent\\n'); }, 100); });
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', parentScript], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WD: WATCHDOG_SCRIPT },
+    });
+    let sent = false;
+    const pid = await new Promise<number>((resolve) => {
+      let out = '';
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        sent = out.includes('sent\n');
+        const m = /reelay-child-pid (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    // The SIGTERM was sent (the parent says so); give the group a moment to take it, then kill the parent.
+    await pollUntil(() => sent, 2_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(running(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const tookMs = await pollUntil(() => !running(pid), 1_000);
+    expect(tookMs).toBeLessThanOrEqual(1_000);
+  }, 20_000);
+
   it('reports the group to the current tracker and gives the command its own process group', async () => {
     const events: string[] = [];
     const tracker: WorkTracker = {

@@ -7,7 +7,9 @@
  * - the command runs in the background (stdin `/dev/null`, so it cannot read the pipe);
  * - a watcher subshell blocks reading the pipe; when the worker process dies for any reason,
  *   even `kill -9`, the kernel closes the pipe's write end, the read returns end-of-file, and the
- *   watcher kills the whole group (`kill -s KILL 0`): the command and anything it started;
+ *   watcher kills the whole group (`kill -s KILL 0`): the command and anything it started. The
+ *   watcher ignores SIGTERM: a graceful stop sent to the group must not end it, or a command that
+ *   ignores SIGTERM would outlive a worker that dies before its SIGKILL escalation;
  * - the watchdog waits for the command, stops and reaps the watcher (so no orphan is left for
  *   init to reap) and exits with the command's status (a
  *   command ended by a signal ends the watchdog with the same signal); it catches SIGTERM, so a
@@ -23,7 +25,7 @@ exec 3<&0
 trap : TERM
 "$@" </dev/null 3<&- &
 c=$!
-{ while read -r _; do :; done; kill -s KILL 0; } <&3 &
+{ trap '' TERM; while read -r _; do :; done; kill -s KILL 0; } <&3 &
 w=$!
 exec 3<&-
 echo "reelay-child-pid $c" >&2

@@ -7,6 +7,7 @@ import { ReelayError } from '../../domain/errors.js';
 import { runFfmpeg } from './ffmpeg-process.js';
 import { configureMediaTools, DEFAULT_MEDIA_NICENESS, mediaNiceness } from './media-tools.js';
 import { runProcess } from './run-process.js';
+import { acquireSpawnHelper } from './spawn-helper.js';
 
 let dir: string;
 let stubborn: string;
@@ -41,102 +42,122 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('runProcess abort', () => {
-  it('sends SIGKILL exactly 500 ms after SIGTERM when the process ignores SIGTERM', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const ac = new AbortController();
-    let pid = 0;
-    let started!: () => void;
-    const running = new Promise<void>((r) => {
-      started = r;
+// Every case runs twice: spawned from this process, and through the spawn helper (the default of
+// processes that run a worker).
+describe.each([
+  ['spawned from this process', false],
+  ['through the spawn helper', true],
+])('%s', (_name, viaHelper) => {
+  let release: (() => void) | undefined;
+  beforeAll(() => {
+    if (viaHelper) release = acquireSpawnHelper();
+  });
+  afterAll(() => release?.());
+
+  describe('runProcess abort', () => {
+    it('sends SIGKILL exactly 500 ms after SIGTERM when the process ignores SIGTERM', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const ac = new AbortController();
+      let pid = 0;
+      let started!: () => void;
+      const running = new Promise<void>((r) => {
+        started = r;
+      });
+      // Running once both the pid (the watchdog's stderr line) and the output arrived: the two
+      // come on different pipes, in either order.
+      let seenOutput = false;
+      const done = runProcess(stubborn, [], {
+        signal: ac.signal,
+        onSpawn: (p) => {
+          pid = p;
+          if (seenOutput) started();
+        },
+        onStdout: () => {
+          seenOutput = true;
+          if (pid !== 0) started();
+        },
+      });
+      const settled = done.then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+      await running;
+      ac.abort(new Error('user canceled'));
+      await vi.advanceTimersByTimeAsync(499);
+      expect(alive(pid)).toBe(true);
+      await vi.advanceTimersByTimeAsync(1);
+      vi.useRealTimers();
+      const outcome = await settled;
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toBe('user canceled');
+      expect(alive(pid)).toBe(false);
     });
-    const done = runProcess(stubborn, [], {
-      signal: ac.signal,
-      onSpawn: (p) => {
-        pid = p;
-      },
-      onStdout: () => started(),
+
+    it('rejects at once without spawning when the signal is already aborted', async () => {
+      const ac = new AbortController();
+      ac.abort(new Error('early'));
+      let spawned = false;
+      await expect(
+        runProcess(stubborn, [], { signal: ac.signal, onSpawn: () => (spawned = true) }),
+      ).rejects.toThrow('early');
+      expect(spawned).toBe(false);
     });
-    const settled = done.then(
-      () => 'resolved',
-      (e: unknown) => e,
-    );
-    await running;
-    ac.abort(new Error('user canceled'));
-    await vi.advanceTimersByTimeAsync(499);
-    expect(alive(pid)).toBe(true);
-    await vi.advanceTimersByTimeAsync(1);
-    vi.useRealTimers();
-    const outcome = await settled;
-    expect(outcome).toBeInstanceOf(Error);
-    expect((outcome as Error).message).toBe('user canceled');
-    expect(alive(pid)).toBe(false);
   });
 
-  it('rejects at once without spawning when the signal is already aborted', async () => {
-    const ac = new AbortController();
-    ac.abort(new Error('early'));
-    let spawned = false;
-    await expect(
-      runProcess(stubborn, [], { signal: ac.signal, onSpawn: () => (spawned = true) }),
-    ).rejects.toThrow('early');
-    expect(spawned).toBe(false);
-  });
-});
+  describe('runFfmpeg failures', () => {
+    it('turns a non-zero exit into a processing_error quoting only the last stderr lines', async () => {
+      const error = await runFfmpeg([], { ffmpegPath: failing }).catch((e: unknown) => e);
+      expect(ReelayError.isInstance(error)).toBe(true);
+      const e = error as ReelayError;
+      expect(e.code).toBe('REELAY_ERR_PROVIDER');
+      expect(e.category).toBe('processing_error');
+      expect(e.provider).toBe('ffmpeg');
+      expect(e.message).toContain('exited with code 3');
+      expect(e.message).toContain('line 30');
+      expect(e.message).not.toContain('line 24 ');
+      expect(e.details.stderrTail).toHaveLength(6);
+    });
 
-describe('runFfmpeg failures', () => {
-  it('turns a non-zero exit into a processing_error quoting only the last stderr lines', async () => {
-    const error = await runFfmpeg([], { ffmpegPath: failing }).catch((e: unknown) => e);
-    expect(ReelayError.isInstance(error)).toBe(true);
-    const e = error as ReelayError;
-    expect(e.code).toBe('REELAY_ERR_PROVIDER');
-    expect(e.category).toBe('processing_error');
-    expect(e.provider).toBe('ffmpeg');
-    expect(e.message).toContain('exited with code 3');
-    expect(e.message).toContain('line 30');
-    expect(e.message).not.toContain('line 24 ');
-    expect(e.details.stderrTail).toHaveLength(6);
-  });
+    it('says FFmpeg is not installed, with the install command, when the binary is missing', async () => {
+      const error = await runFfmpeg(['-version'], { ffmpegPath: join(dir, 'no-such-ffmpeg') }).catch(
+        (e: unknown) => e,
+      );
+      expect(ReelayError.isInstance(error)).toBe(true);
+      expect((error as ReelayError).message).toMatch(/FFmpeg is not installed.*apt-get install ffmpeg/);
+      // The advice names the config key that points Reelay at another FFmpeg.
+      expect((error as ReelayError).message).toContain('ffmpegPath (REELAY_FFMPEG_PATH)');
+      expect((error as ReelayError).message).toMatch(/to PATH/);
+      expect((error as ReelayError).category).toBe('system_error');
+    });
 
-  it('says FFmpeg is not installed, with the install command, when the binary is missing', async () => {
-    const error = await runFfmpeg(['-version'], { ffmpegPath: join(dir, 'no-such-ffmpeg') }).catch(
-      (e: unknown) => e,
-    );
-    expect(ReelayError.isInstance(error)).toBe(true);
-    expect((error as ReelayError).message).toMatch(/FFmpeg is not installed.*apt-get install ffmpeg/);
-    // The advice names the config key that points Reelay at another FFmpeg.
-    expect((error as ReelayError).message).toContain('ffmpegPath (REELAY_FFMPEG_PATH)');
-    expect((error as ReelayError).message).toMatch(/to PATH/);
-    expect((error as ReelayError).category).toBe('system_error');
+    it('blames a missing working directory, not the FFmpeg install', async () => {
+      const error = await runFfmpeg(['-version'], { cwd: join(dir, 'no-such-dir') }).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/working directory .*no-such-dir.* does not exist/);
+    });
   });
 
-  it('blames a missing working directory, not the FFmpeg install', async () => {
-    const error = await runFfmpeg(['-version'], { cwd: join(dir, 'no-such-dir') }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/working directory .*no-such-dir.* does not exist/);
-  });
-});
+  describe('runProcess niceness', () => {
+    afterEach(() => configureMediaTools({}));
 
-describe('runProcess niceness', () => {
-  afterEach(() => configureMediaTools({}));
+    it('lowers the CPU priority of the child when asked; 0 leaves it alone', async () => {
+      const seen: number[] = [];
+      await runProcess('sleep', ['0.2'], { niceness: 10, onSpawn: (pid) => seen.push(getPriority(pid)) });
+      await runProcess('sleep', ['0.2'], { niceness: 0, onSpawn: (pid) => seen.push(getPriority(pid)) });
+      // niceness is relative to this process's (a test run under `nice` starts higher; 19 is the cap)
+      const base = getPriority();
+      expect(seen).toEqual([Math.min(19, base + 10), base]);
+    });
 
-  it('lowers the CPU priority of the child when asked; 0 leaves it alone', async () => {
-    const seen: number[] = [];
-    await runProcess('sleep', ['0.2'], { niceness: 10, onSpawn: (pid) => seen.push(getPriority(pid)) });
-    await runProcess('sleep', ['0.2'], { niceness: 0, onSpawn: (pid) => seen.push(getPriority(pid)) });
-    // niceness is relative to this process's (a test run under `nice` starts higher; 19 is the cap)
-    const base = getPriority();
-    expect(seen).toEqual([Math.min(19, base + 10), base]);
-  });
-
-  it('runs media processes at the configured niceness by default (10; REELAY_MEDIA_NICE=0 disables)', async () => {
-    const seen: number[] = [];
-    expect(mediaNiceness()).toBe(DEFAULT_MEDIA_NICENESS);
-    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
-    configureMediaTools({ niceness: 5 });
-    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
-    configureMediaTools({ niceness: 0 });
-    await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
-    const base = getPriority();
-    expect(seen).toEqual([Math.min(19, base + 10), Math.min(19, base + 5), base]);
+    it('runs media processes at the configured niceness by default (10; REELAY_MEDIA_NICE=0 disables)', async () => {
+      const seen: number[] = [];
+      expect(mediaNiceness()).toBe(DEFAULT_MEDIA_NICENESS);
+      await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+      configureMediaTools({ niceness: 5 });
+      await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+      configureMediaTools({ niceness: 0 });
+      await runProcess('sleep', ['0.2'], { onSpawn: (pid) => seen.push(getPriority(pid)) });
+      const base = getPriority();
+      expect(seen).toEqual([Math.min(19, base + 10), Math.min(19, base + 5), base]);
+    });
   });
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { type Clock, systemClock, type TimerHandle } from '../../domain/clock.js';
 import {
@@ -9,6 +8,8 @@ import {
   watchdogArgv,
 } from './child-watchdog.js';
 import { mediaNiceness } from './media-tools.js';
+import { directLaunch } from './process-launch.js';
+import { supervisedLauncher } from './spawn-helper.js';
 import { currentWorkTracker } from './work-tracking.js';
 
 /** Options of {@link runProcess}. */
@@ -81,14 +82,7 @@ export function runProcess(
     const tracker = supervised ? currentWorkTracker() : undefined;
     const niceness = Math.max(0, Math.min(19, Math.round(options.niceness ?? mediaNiceness())));
     const [file, argv] = supervised ? watchdogArgv(command, args, niceness) : [command, [...args]];
-    const child = spawn(file, argv, {
-      cwd: options.cwd,
-      // The watchdog's stdin is a pipe nobody writes to: it closes when this process dies.
-      stdio: 'pipe',
-      detached: supervised,
-    });
-    child.stdin.on('error', () => {});
-    if (!supervised) child.stdin.end();
+    const launch = supervised ? supervisedLauncher() : directLaunch;
     let stdout = '';
     let stderrPartial = '';
     const tail: string[] = [];
@@ -114,7 +108,9 @@ export function runProcess(
       tail.push(trimmed);
       if (tail.length > stderrTailLines) tail.shift();
     };
+    let child: ReturnType<typeof launch> | undefined;
     const kill = (sig: NodeJS.Signals): void => {
+      if (child === undefined) return;
       if (supervised && child.pid !== undefined) signalGroup(child.pid, sig);
       else child.kill(sig);
     };
@@ -122,9 +118,9 @@ export function runProcess(
       aborted = true;
       kill('SIGTERM');
       killTimer = clock.setTimeout(() => {
-        if (child.exitCode === null && child.signalCode === null) kill('SIGKILL');
+        if (child !== undefined && !child.exited) kill('SIGKILL');
         // The group may outlive its leader (a command that ignores SIGTERM): end it all.
-        else if (supervised && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+        else if (supervised && child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       }, killGraceMs);
     };
     const finish = (fn: () => void): void => {
@@ -132,44 +128,48 @@ export function runProcess(
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (killTimer !== undefined) clock.clearTimeout(killTimer);
-      if (tracker && child.pid !== undefined) tracker.childEnded(child.pid);
+      if (tracker && child?.pid !== undefined) tracker.childEnded(child.pid);
       fn();
     };
 
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      if (options.collectStdout) stdout += chunk;
-      options.onStdout?.(chunk);
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      // FFmpeg rewrites status lines with \r; treat it as a line break.
-      const lines = (stderrPartial + chunk).split(/\r\n|\r|\n/);
-      stderrPartial = lines.pop() ?? '';
-      for (const line of lines) pushStderrLine(line);
-    });
-    child.once('spawn', () => {
-      if (child.pid === undefined) return;
-      tracker?.childStarted(child.pid);
-      if (supervised) return; // niceness through `nice`, pid from the watchdog's first line
-      if (niceness) {
-        try {
-          setPriority(child.pid, niceness);
-        } catch {
-          // Not permitted here: run at normal priority rather than fail the work.
-        }
-      }
-      options.onSpawn?.(child.pid);
-    });
-    child.once('error', (error) => finish(() => reject(error)));
-    child.once('close', (exitCode, exitSignal) => {
-      pushStderrLine(stderrPartial);
-      finish(() => {
-        if (aborted) reject(signal?.reason);
-        else if (missing && exitCode === 127) reject(notFound(command, args));
-        else resolve({ exitCode, exitSignal, stdout, stderrTail: tail });
-      });
-    });
+    child = launch(
+      file,
+      argv,
+      { cwd: options.cwd, detached: supervised, keepStdinOpen: supervised },
+      {
+        stdout: (chunk) => {
+          if (options.collectStdout) stdout += chunk;
+          options.onStdout?.(chunk);
+        },
+        stderr: (chunk) => {
+          // FFmpeg rewrites status lines with \r; treat it as a line break.
+          const lines = (stderrPartial + chunk).split(/\r\n|\r|\n/);
+          stderrPartial = lines.pop() ?? '';
+          for (const line of lines) pushStderrLine(line);
+        },
+        spawned: (pid) => {
+          tracker?.childStarted(pid);
+          if (supervised) return; // niceness through `nice`, pid from the watchdog's first line
+          if (niceness) {
+            try {
+              setPriority(pid, niceness);
+            } catch {
+              // Not permitted here: run at normal priority rather than fail the work.
+            }
+          }
+          options.onSpawn?.(pid);
+        },
+        error: (error) => finish(() => reject(error)),
+        close: (exitCode, exitSignal) => {
+          pushStderrLine(stderrPartial);
+          finish(() => {
+            if (aborted) reject(signal?.reason);
+            else if (missing && exitCode === 127) reject(notFound(command, args));
+            else resolve({ exitCode, exitSignal, stdout, stderrTail: tail });
+          });
+        },
+      },
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,0 +1,211 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WATCHDOG_SCRIPT } from './child-watchdog.js';
+import { runProcess } from './run-process.js';
+import { acquireSpawnHelper, SPAWN_HELPER_LOST, SpawnHelper, sharedSpawnHelper } from './spawn-helper.js';
+import { SPAWN_HELPER_SCRIPT } from './spawn-helper-script.js';
+import { runTracked, type WorkTracker } from './work-tracking.js';
+
+const describePosix = describe.skipIf(process.platform === 'win32');
+
+/** Fields of /proc/<pid>/stat after the command name, or undefined once the process is gone or a zombie. */
+function stat(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : fields;
+  } catch {
+    return undefined;
+  }
+}
+const running = (pid: number): boolean => stat(pid) !== undefined;
+const parentOf = (pid: number): number => Number(stat(pid)?.[1]);
+
+/** Polls `check` every 20 ms until true or `limitMs` passed (bounded; no fixed sleep). */
+async function pollUntil(check: () => boolean, limitMs: number): Promise<number> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > limitMs) throw new Error(`not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - start;
+}
+
+let release: (() => void) | undefined;
+afterEach(() => {
+  release?.();
+  release = undefined;
+});
+
+describePosix('spawn helper', () => {
+  it('runs supervised commands from the helper process, with output, exit status, pid and group reported as before', async () => {
+    release = acquireSpawnHelper();
+    const helperPid = sharedSpawnHelper()?.pid;
+    expect(helperPid).toBeGreaterThan(0);
+    const events: string[] = [];
+    const tracker: WorkTracker = {
+      childStarted: (pgid) => events.push(`start ${pgid}`),
+      childEnded: (pgid) => events.push(`end ${pgid}`),
+      tempCreated: () => {},
+      tempSettled: () => {},
+    };
+    let commandPid = 0;
+    const out = await runTracked(tracker, () =>
+      // $PPID of the command is the watchdog (the group leader); its parent must be the helper.
+      runProcess(
+        'sh',
+        ['-c', 'ps -o pgid= -p $$; ps -o ppid= -p $PPID; echo "été" ; echo oops >&2; exit 7'],
+        {
+          collectStdout: true,
+          onSpawn: (pid) => {
+            commandPid = pid;
+          },
+        },
+      ),
+    );
+    const [pgid, watchdogParent, text] = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim());
+    expect(watchdogParent).toBe(String(helperPid));
+    expect(text).toBe('été');
+    expect(out).toMatchObject({ exitCode: 7, exitSignal: null, stderrTail: ['oops'] });
+    expect(events).toEqual([`start ${pgid}`, `end ${pgid}`]);
+    expect(Number(pgid)).not.toBe(commandPid);
+    const killed = await runProcess('sh', ['-c', 'kill -s KILL $$']);
+    expect(killed.exitSignal).toBe('SIGKILL');
+  });
+
+  it('keeps the errors of a missing command and of a missing working directory', async () => {
+    release = acquireSpawnHelper();
+    await expect(runProcess('no-such-command-reelay', [])).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(runProcess('ls', [], { cwd: '/no/such/dir/reelay' })).rejects.toMatchObject({
+      code: 'ENOENT',
+      syscall: expect.stringMatching(/^spawn /),
+    });
+  });
+
+  it('ends an aborted command (and its group) and rejects with the reason', async () => {
+    release = acquireSpawnHelper();
+    const ac = new AbortController();
+    let pid = 0;
+    const done = runProcess('sh', ['-c', 'echo up; sleep 57'], {
+      signal: ac.signal,
+      onSpawn: (p) => {
+        pid = p;
+      },
+      onStdout: () => ac.abort(new Error('user canceled')),
+    });
+    await expect(done).rejects.toThrow('user canceled');
+    expect(pid).toBeGreaterThan(0);
+    await pollUntil(() => !running(pid), 1_000);
+  });
+
+  it('when the helper dies, its command dies too and reports why; the next command starts a new helper', async () => {
+    release = acquireSpawnHelper();
+    const first = sharedSpawnHelper()!.pid!;
+    let pid = 0;
+    const done = runProcess('sleep', ['57'], {
+      onSpawn: (p) => {
+        pid = p;
+        process.kill(first, 'SIGKILL');
+      },
+    });
+    await expect(done).rejects.toMatchObject({
+      code: SPAWN_HELPER_LOST,
+      message: expect.stringContaining('SIGKILL'),
+    });
+    await pollUntil(() => !running(pid), 1_000);
+    const again = await runProcess('echo', ['again'], { collectStdout: true });
+    expect(again.stdout).toBe('again\n');
+    expect(sharedSpawnHelper()!.pid).not.toBe(first);
+  });
+
+  it('stops once released, but only after the commands it runs have ended', async () => {
+    release = acquireSpawnHelper();
+    const helperPid = sharedSpawnHelper()!.pid!;
+    let go!: () => void;
+    const started = new Promise<void>((r) => {
+      go = r;
+    });
+    const done = runProcess('sh', ['-c', 'echo up; read _ </dev/null; sleep 0.3; echo bye'], {
+      collectStdout: true,
+      onStdout: () => go(),
+    });
+    await started;
+    release();
+    release = undefined;
+    expect(sharedSpawnHelper()).toBeUndefined();
+    expect(running(helperPid)).toBe(true);
+    expect((await done).stdout).toBe('up\nbye\n');
+    await pollUntil(() => !running(helperPid), 2_000);
+  });
+
+  it('counts its users: the helper runs until the last one releases it', async () => {
+    const a = acquireSpawnHelper();
+    const b = acquireSpawnHelper();
+    const pid = sharedSpawnHelper()!.pid!;
+    a();
+    a();
+    expect(sharedSpawnHelper()?.pid).toBe(pid);
+    b();
+    expect(sharedSpawnHelper()).toBeUndefined();
+    await pollUntil(() => !running(pid), 2_000);
+  });
+
+  it('does not keep an idle process alive, and ends with its parent', async () => {
+    // A parent that starts a helper and runs nothing must exit by itself.
+    const helper = new SpawnHelper();
+    helper.start();
+    const helperPid = helper.pid!;
+    expect(parentOf(helperPid)).toBe(process.pid);
+    helper.stop();
+    await pollUntil(() => !running(helperPid), 2_000);
+  });
+
+  it("ends the command within a second when the helper's parent is killed with SIGKILL", async () => {
+    // A parent Node process talking to the helper program directly: start `sleep 57` under the
+    // watchdog, print the pid the watchdog reports, wait.
+    const parentScript = `
+      const { spawn } = require('node:child_process');
+      const h = spawn(process.execPath, ['-e', process.env.HELPER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      h.on('message', (m) => { if (m.t === 'r') process.stdout.write(m.d); });
+      h.send({ t: 's', id: 1, file: '/bin/sh', argv: ['-c', process.env.WD, 'reelay-child', 'sleep', '57'], env: process.env, detached: true, keep: true });
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', parentScript], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WD: WATCHDOG_SCRIPT, HELPER: SPAWN_HELPER_SCRIPT },
+    });
+    const pid = await new Promise<number>((resolve) => {
+      let out = '';
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /reelay-child-pid (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    expect(running(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const tookMs = await pollUntil(() => !running(pid), 1_000);
+    expect(tookMs).toBeLessThanOrEqual(1_000);
+  }, 20_000);
+
+  it('passes the environment of the moment of the call to the command', async () => {
+    release = acquireSpawnHelper();
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-helper-'));
+    try {
+      const script = join(dir, 'env.sh');
+      await writeFile(script, 'echo "$REELAY_HELPER_PROBE"\n');
+      process.env.REELAY_HELPER_PROBE = 'set-after-start';
+      const out = await runProcess('sh', [script], { collectStdout: true });
+      expect(out.stdout).toBe('set-after-start\n');
+    } finally {
+      delete process.env.REELAY_HELPER_PROBE;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
