@@ -61,4 +61,5 @@ for (const mb of [0, 200, 600]) {
       `through the helper p50 ${row.helperP50Ms} / p90 ${row.helperP90Ms} ms (${row.ratioP90}× at p90; load ${row.load})\n`,
   );
 }
-if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+if (jsonPath)
+  writeFileSync(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);

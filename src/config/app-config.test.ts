@@ -60,6 +60,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}, dir()).postgresEventCommit).toBeUndefined();
     expect(() => loadConfig({ REELAY_PG_EVENT_COMMIT: 'off' }, dir())).toThrow(/REELAY_PG_EVENT_COMMIT/);
     expect(loadConfig({}, dir()).sqliteSynchronous).toBeUndefined();
+    expect(loadConfig({ REELAY_SPAWN_HELPER: 'off' }, dir()).spawnHelper).toBe('off');
+    expect(loadConfig({}, dir()).spawnHelper).toBeUndefined();
+    expect(() => loadConfig({ REELAY_SPAWN_HELPER: 'no' }, dir())).toThrow(/REELAY_SPAWN_HELPER/);
     expect(() => loadConfig({ REELAY_SQLITE_SYNC: 'off' }, dir())).toThrow(/REELAY_SQLITE_SYNC/);
     expect(() => loadConfig({ REELAY_MEDIA_NICE: '20' }, dir())).toThrow(/REELAY_MEDIA_NICE=20/);
     expect(() => loadConfig({ REELAY_MEDIA_NICE: '-1' }, dir())).toThrow(/REELAY_MEDIA_NICE=-1/);

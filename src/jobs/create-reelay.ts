@@ -193,7 +193,11 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   // first job's pre-flight, where the probes' synchronous spawns held back its first events.
   // Media processes start from a small helper process, forked now while this one is small.
   const releaseSpawnHelper = worker && config.spawnHelper !== 'off' ? acquireSpawnHelper() : undefined;
-  if (worker && (options.preflight ?? true)) await warmUpFfmpegInfo();
+  // So are the database connections and the liveness session the first job would open.
+  await Promise.all([
+    worker && (options.preflight ?? true) ? warmUpFfmpegInfo() : undefined,
+    worker ? stores.warmUp?.() : undefined,
+  ]);
   if (worker && queue) await queue.startWorker();
   else if (worker) runner.start();
   if (options.healthChecks ?? worker) kit.health.start();

@@ -54,6 +54,7 @@ export async function openRedisScaleOut(
     audit: durable.audit,
     ...(durable.attempts ? { attempts: durable.attempts } : {}),
     events,
+    ...(durable.warmUp ? { warmUp: () => durable.warmUp!() } : {}),
     close: async () => {
       // Stream copies still in flight reach Redis before the connection goes.
       await events.settled();

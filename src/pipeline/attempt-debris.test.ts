@@ -105,6 +105,9 @@ describe.skipIf(process.platform !== 'linux')('clearPredecessorDebris', () => {
     const path = join(dir, 'attempts', 'attempt-4.json');
     record.childStarted(process.pid);
     record.tempCreated('/x/.a.00000000.tmp.mp4');
+    // Written off the event loop, the latest state last.
+    expect(existsSync(path)).toBe(false);
+    await record.flushed();
     const saved = JSON.parse(readFileSync(path, 'utf8')) as AttemptRecordData;
     expect(saved).toMatchObject({
       attempt: 4,
@@ -112,11 +115,27 @@ describe.skipIf(process.platform !== 'linux')('clearPredecessorDebris', () => {
       groups: [{ pgid: process.pid, startTime: processStartTime(process.pid) }],
       temps: ['/x/.a.00000000.tmp.mp4'],
     });
-    record.close();
+    await record.close();
     expect(existsSync(path)).toBe(true);
     record.childEnded(process.pid);
     record.tempSettled('/x/.a.00000000.tmp.mp4');
-    record.close();
+    await record.close();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('ends with the latest state when changes arrive while a write is in progress', async () => {
+    const record = new AttemptRecord(dir, 5);
+    const path = join(dir, 'attempts', 'attempt-5.json');
+    record.childStarted(process.pid);
+    const first = record.flushed();
+    record.childEnded(process.pid);
+    record.tempCreated('/x/.b.00000000.tmp.wav');
+    await first;
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as AttemptRecordData;
+    expect(saved.groups).toEqual([]);
+    expect(saved.temps).toEqual(['/x/.b.00000000.tmp.wav']);
+    record.tempSettled('/x/.b.00000000.tmp.wav');
+    await record.close();
     expect(existsSync(path)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Clock, sleep, systemClock } from '../domain/clock.js';
 import { signalGroup } from '../providers/media/child-watchdog.js';
@@ -34,14 +34,21 @@ const recordsDir = (workDir: string): string => join(workDir, 'attempts');
 
 /**
  * The {@link WorkTracker} of one job attempt: keeps `<workDir>/attempts/attempt-<n>.json` up to
- * date with the attempt's child process groups and temporary files. Writes are synchronous and
- * atomic (a few small writes per job), so the record is on disk before the child or file it
- * names can outlive a `kill -9` of the worker.
+ * date with the attempt's child process groups and temporary files. Each change starts an atomic
+ * write (temporary file, then rename) at once, off the event loop: one write at a time, and
+ * changes made while it runs go into the next, so the file always ends up with the latest state.
+ * (Synchronous writes held the worker's event loop — and its jobs' live events — for up to tens of
+ * milliseconds while renders loaded the disk.) A worker killed within those milliseconds may leave
+ * a group or a temporary path unrecorded: the group's watchdog ends it with the worker anyway, and
+ * temporary files in the work directory are found by name.
  */
 export class AttemptRecord implements WorkTracker {
   private readonly groups = new Map<number, string | null>();
   private readonly temps = new Set<string>();
   private readonly path: string;
+  /** The write in progress, if any; `dirty`: a change since it took its snapshot. */
+  private writing: Promise<void> | undefined;
+  private dirty = false;
 
   constructor(
     private readonly workDir: string,
@@ -68,27 +75,46 @@ export class AttemptRecord implements WorkTracker {
     if (this.temps.delete(path)) this.save();
   }
 
-  /** Removes the record once the attempt ended with nothing left behind (else keeps it for the next). */
-  close(): void {
+  /** Resolves once the file holds every change made so far. */
+  async flushed(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /**
+   * Once pending writes are done, removes the record if the attempt ended with nothing left
+   * behind (else keeps it for the next attempt).
+   */
+  async close(): Promise<void> {
+    await this.flushed();
     if (this.groups.size > 0 || this.temps.size > 0) return;
-    rmSync(this.path, { force: true });
+    await rm(this.path, { force: true }).catch(() => undefined);
   }
 
   private save(): void {
-    const data: AttemptRecordData = {
-      attempt: this.attempt,
-      host: localHostIdentity(),
-      workerPid: process.pid,
-      groups: [...this.groups].map(([pgid, startTime]) => ({ pgid, startTime })),
-      temps: [...this.temps],
-    };
-    try {
-      mkdirSync(recordsDir(this.workDir), { recursive: true });
-      const temp = `${this.path}.${process.pid}.next`;
-      writeFileSync(temp, JSON.stringify(data));
-      renameSync(temp, this.path);
-    } catch {
-      // The record is a cleanup aid: failing to write it must not fail the job.
+    this.dirty = true;
+    this.writing ??= this.write().finally(() => {
+      this.writing = undefined;
+    });
+  }
+
+  private async write(): Promise<void> {
+    const temp = `${this.path}.${process.pid}.next`;
+    while (this.dirty) {
+      this.dirty = false;
+      const data: AttemptRecordData = {
+        attempt: this.attempt,
+        host: localHostIdentity(),
+        workerPid: process.pid,
+        groups: [...this.groups].map(([pgid, startTime]) => ({ pgid, startTime })),
+        temps: [...this.temps],
+      };
+      try {
+        await mkdir(recordsDir(this.workDir), { recursive: true });
+        await writeFile(temp, JSON.stringify(data));
+        await rename(temp, this.path);
+      } catch {
+        // The record is a cleanup aid: failing to write it must not fail the job.
+      }
     }
   }
 }

@@ -115,7 +115,7 @@ export class VideoOrchestrator {
     try {
       return await runTracked(record, () => this.runStages(job, hooks, signal, workspace));
     } finally {
-      record.close();
+      await record.close();
     }
   }
 

@@ -30,6 +30,11 @@ export interface ReelayStores {
   pendingDecisions?: PendingDecisionStore;
   /** Wake-ups from other processes; absent where only polling sees their writes. */
   wake?: WakeSource;
+  /**
+   * Opens now what a worker's first job would otherwise open while it runs (database connections,
+   * the worker's liveness session), so that job's first events are not delayed. Never throws.
+   */
+  warmUp?(): Promise<void>;
   /** Releases the backend (closes the database); the stores must not be used afterwards. */
   close(): Promise<void>;
 }

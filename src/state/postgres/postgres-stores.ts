@@ -1,6 +1,12 @@
 import type { Clock } from '../../domain/clock.js';
 import type { ReelayStores } from '../stores.js';
-import { type OpenPostgresOptions, openPostgres, type PostgresDatabase } from './open-postgres.js';
+import {
+  DEFAULT_MIN_CONNECTIONS,
+  type OpenPostgresOptions,
+  openConnections,
+  openPostgres,
+  type PostgresDatabase,
+} from './open-postgres.js';
 import { PostgresAttemptTrail } from './postgres-attempt-trail.js';
 import { PostgresAuditTrail } from './postgres-audit-trail.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
@@ -82,6 +88,11 @@ export async function createPostgresStores(
     attempts: new PostgresAttemptTrail(db),
     spend: new PostgresSpendStore(db),
     pendingDecisions: new PostgresPendingDecisionStore(db),
+    warmUp: async () => {
+      // The session lock holds one connection for the life of the process; the rest stay pooled.
+      await jobs.leaseHolder().catch(() => undefined);
+      await openConnections(db.pool, options.minConnections ?? DEFAULT_MIN_CONNECTIONS);
+    },
     close: async () => {
       jobs.releaseSession();
       await notifier?.close();
