@@ -5,6 +5,7 @@ import { type IdGenerator, randomIds } from '../domain/ids.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import type { Provider } from '../domain/provider.js';
 import { VideoOrchestrator } from '../pipeline/video-orchestrator.js';
+import { WATCHDOG_SUPPORTED } from '../providers/media/child-watchdog.js';
 import { warmUpFfmpegInfo } from '../providers/media/ffmpeg-info.js';
 import { configureMediaTools } from '../providers/media/media-tools.js';
 import { acquireSpawnHelper } from '../providers/media/spawn-helper.js';
@@ -192,7 +193,9 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   // FFmpeg is detected once per process: here, before the worker takes jobs, rather than in the
   // first job's pre-flight, where the probes' synchronous spawns held back its first events.
   // Media processes start from a small helper process, forked now while this one is small.
-  const releaseSpawnHelper = worker && config.spawnHelper !== 'off' ? acquireSpawnHelper() : undefined;
+  // (Not on Windows, where media processes run unsupervised, spawned directly.)
+  const releaseSpawnHelper =
+    worker && config.spawnHelper !== 'off' && WATCHDOG_SUPPORTED ? acquireSpawnHelper() : undefined;
   // So are the database connections and the liveness session the first job would open.
   await Promise.all([
     worker && (options.preflight ?? true) ? warmUpFfmpegInfo() : undefined,

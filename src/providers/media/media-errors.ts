@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ReelayError } from '../../domain/errors.js';
+import { SPAWN_HELPER_LOST } from './spawn-helper.js';
 
 /** Provider name used on every FFmpeg error. */
 export const FFMPEG_PROVIDER = 'ffmpeg';
@@ -41,6 +42,19 @@ export function spawnFailure(tool: string, toolPath: string, error: unknown, cwd
         cause: error,
         category: 'system_error',
         retryable: false,
+        provider: FFMPEG_PROVIDER,
+        details: { tool, toolPath },
+      },
+    );
+  }
+  if (code === SPAWN_HELPER_LOST) {
+    return new ReelayError(
+      'REELAY_ERR_PROVIDER',
+      `${tool} was ended with the spawn helper that started it (${(error as Error).message}); a retry starts a new helper.`,
+      {
+        cause: error,
+        category: 'system_error',
+        retryable: true,
         provider: FFMPEG_PROVIDER,
         details: { tool, toolPath },
       },

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../domain/clock.js';
+import { runEngine } from '../tts/engine-process.js';
 import { WATCHDOG_SCRIPT } from './child-watchdog.js';
+import { runFfmpeg } from './ffmpeg-process.js';
 import { runProcess } from './run-process.js';
 import { acquireSpawnHelper, SPAWN_HELPER_LOST, SpawnHelper, sharedSpawnHelper } from './spawn-helper.js';
 import { SPAWN_HELPER_SCRIPT } from './spawn-helper-script.js';
@@ -23,6 +26,19 @@ function stat(pid: number): string[] | undefined {
   }
 }
 const running = (pid: number): boolean => stat(pid) !== undefined;
+/** True when a `sleep 57` runs under a watchdog started by `helperPid`. */
+function sleepingUnder(helperPid: number): boolean {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') !== 'sleep\u000057\u0000') continue;
+    } catch {
+      continue;
+    }
+    if (parentOf(parentOf(Number(name))) === helperPid || parentOf(Number(name)) === helperPid) return true;
+  }
+  return false;
+}
 const parentOf = (pid: number): number => Number(stat(pid)?.[1]);
 
 /** Polls `check` every 20 ms until true or `limitMs` passed (bounded; no fixed sleep). */
@@ -205,6 +221,40 @@ describePosix('spawn helper', () => {
       expect(out.stdout).toBe('set-after-start\n');
     } finally {
       delete process.env.REELAY_HELPER_PROBE;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tells FFmpeg and TTS callers which program died with the helper, as a retryable error', async () => {
+    release = acquireSpawnHelper();
+    const dir = await mkdtemp(join(tmpdir(), 'reelay-helper-'));
+    try {
+      const slow = join(dir, 'slow.sh');
+      await writeFile(slow, '#!/bin/sh\nexec sleep 57\n');
+      await chmod(slow, 0o755);
+      const killHelper = (): void => {
+        const pid = sharedSpawnHelper()?.pid;
+        if (pid) process.kill(pid, 'SIGKILL');
+      };
+      const ffmpeg = runFfmpeg([], { ffmpegPath: slow, onSpawn: killHelper });
+      await expect(ffmpeg).rejects.toMatchObject({
+        code: 'REELAY_ERR_PROVIDER',
+        provider: 'ffmpeg',
+        retryable: true,
+        message: expect.stringMatching(/^ffmpeg was ended with the spawn helper/),
+      });
+      const tts = runEngine(
+        slow,
+        [],
+        { name: 'Festival', providerId: 'festival', install: 'apt-get install festival' },
+        { signal: new AbortController().signal, clock: systemClock },
+      );
+      // The engine has no onSpawn hook: end the helper once its program (`sleep 57`) runs.
+      const helperPid = sharedSpawnHelper()!.pid!;
+      await pollUntil(() => sleepingUnder(helperPid), 2_000);
+      killHelper();
+      await expect(tts).rejects.toMatchObject({ provider: 'festival', stage: 'narration', retryable: true });
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });

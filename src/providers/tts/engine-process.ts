@@ -2,6 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import { ReelayError } from '../../domain/errors.js';
 import type { HealthReport } from '../../domain/provider.js';
 import { type ProcessOutcome, runProcess } from '../media/run-process.js';
+import { SPAWN_HELPER_LOST } from '../media/spawn-helper.js';
 
 /** Who runs an offline speech engine, for its error messages. */
 export interface EngineIdentity {
@@ -48,6 +49,19 @@ export async function runEngine(
           stage: 'narration',
           category: 'system_error',
           retryable: false,
+        },
+      );
+    }
+    if ((error as NodeJS.ErrnoException).code === SPAWN_HELPER_LOST) {
+      throw new ReelayError(
+        'REELAY_ERR_PROVIDER',
+        `${who.name} was ended with the spawn helper that started it (${(error as Error).message}); a retry starts a new helper.`,
+        {
+          cause: error,
+          provider: who.providerId,
+          stage: 'narration',
+          category: 'system_error',
+          retryable: true,
         },
       );
     }
