@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,26 +5,21 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../domain/clock.js';
 import { runEngine } from '../tts/engine-process.js';
-import { WATCHDOG_SCRIPT } from './child-watchdog.js';
+import {
+  killParentAndWait,
+  parentOf,
+  pollUntil,
+  recordingTracker,
+  running,
+  startParent,
+} from './child-process-test-harness.js';
 import { runFfmpeg } from './ffmpeg-process.js';
 import { runProcess } from './run-process.js';
 import { acquireSpawnHelper, SPAWN_HELPER_LOST, SpawnHelper, sharedSpawnHelper } from './spawn-helper.js';
-import { SPAWN_HELPER_SCRIPT } from './spawn-helper-script.js';
-import { runTracked, type WorkTracker } from './work-tracking.js';
+import { runTracked } from './work-tracking.js';
 
 const describePosix = describe.skipIf(process.platform === 'win32');
 
-/** Fields of /proc/<pid>/stat after the command name, or undefined once the process is gone or a zombie. */
-function stat(pid: number): string[] | undefined {
-  try {
-    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? undefined : fields;
-  } catch {
-    return undefined;
-  }
-}
-const running = (pid: number): boolean => stat(pid) !== undefined;
 /** True when a `sleep 57` runs under a watchdog started by `helperPid`. */
 function sleepingUnder(helperPid: number): boolean {
   for (const name of readdirSync('/proc')) {
@@ -39,17 +33,6 @@ function sleepingUnder(helperPid: number): boolean {
   }
   return false;
 }
-const parentOf = (pid: number): number => Number(stat(pid)?.[1]);
-
-/** Polls `check` every 20 ms until true or `limitMs` passed (bounded; no fixed sleep). */
-async function pollUntil(check: () => boolean, limitMs: number): Promise<number> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > limitMs) throw new Error(`not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - start;
-}
 
 let release: (() => void) | undefined;
 afterEach(() => {
@@ -62,13 +45,7 @@ describePosix('spawn helper', () => {
     release = acquireSpawnHelper();
     const helperPid = sharedSpawnHelper()?.pid;
     expect(helperPid).toBeGreaterThan(0);
-    const events: string[] = [];
-    const tracker: WorkTracker = {
-      childStarted: (pgid) => events.push(`start ${pgid}`),
-      childEnded: (pgid) => events.push(`end ${pgid}`),
-      tempCreated: () => {},
-      tempSettled: () => {},
-    };
+    const { tracker, events } = recordingTracker();
     let commandPid = 0;
     const out = await runTracked(tracker, () =>
       // $PPID of the command is the watchdog (the group leader); its parent must be the helper.
@@ -192,22 +169,9 @@ describePosix('spawn helper', () => {
       h.on('message', (m) => { if (m.t === 'r') process.stdout.write(m.d); });
       h.send({ t: 's', id: 1, file: '/bin/sh', argv: ['-c', process.env.WD, 'reelay-child', 'sleep', '57'], env: process.env, detached: true, keep: true });
       setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ['-e', parentScript], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, WD: WATCHDOG_SCRIPT, HELPER: SPAWN_HELPER_SCRIPT },
-    });
-    const pid = await new Promise<number>((resolve) => {
-      let out = '';
-      parent.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /reelay-child-pid (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-    });
-    expect(running(pid)).toBe(true);
-    parent.kill('SIGKILL');
-    const tookMs = await pollUntil(() => !running(pid), 1_000);
-    expect(tookMs).toBeLessThanOrEqual(1_000);
+    const parent = await startParent(parentScript);
+    expect(running(parent.commandPid)).toBe(true);
+    expect(await killParentAndWait(parent)).toBeLessThanOrEqual(1_000);
   }, 20_000);
 
   it('passes the environment of the moment of the call to the command', async () => {
