@@ -197,12 +197,17 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
   const releaseSpawnHelper =
     worker && config.spawnHelper !== 'off' && WATCHDOG_SUPPORTED ? acquireSpawnHelper() : undefined;
   // So are the database connections and the liveness session the first job would open.
-  await Promise.all([
-    worker && (options.preflight ?? true) ? warmUpFfmpegInfo() : undefined,
-    worker ? stores.warmUp?.() : undefined,
-  ]);
-  if (worker && queue) await queue.startWorker();
-  else if (worker) runner.start();
+  try {
+    await Promise.all([
+      worker && (options.preflight ?? true) ? warmUpFfmpegInfo() : undefined,
+      worker ? stores.warmUp?.() : undefined,
+    ]);
+    if (worker && queue) await queue.startWorker();
+    else if (worker) runner.start();
+  } catch (error) {
+    releaseSpawnHelper?.();
+    throw error;
+  }
   if (options.healthChecks ?? worker) kit.health.start();
   const { pruner, sweeper } = startReelayRetention(config, stores, {
     clock,
