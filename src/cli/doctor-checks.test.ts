@@ -143,6 +143,11 @@ describe('doctor FFmpeg check', () => {
       const check = await checkFfmpeg({ encoders: ['libx264'] });
       expect(check.status).toBe('fail');
       expect(check.message).toContain('/nonexistent/ff/ffmpeg');
+      // Both tools are missing: both are named, FFmpeg first, whichever probe failed first.
+      expect(check.message).toContain('/nonexistent/ff/ffprobe');
+      expect(check.message?.indexOf('FFmpeg is not installed')).toBeLessThan(
+        check.message?.indexOf('FFprobe is not installed') ?? -1,
+      );
       expect(check.fix).toContain('ffmpegPath');
       expect(check.fix).toContain('/nonexistent/ff/ffmpeg');
     } finally {

@@ -108,6 +108,16 @@ describe('detectFfmpeg', () => {
     expect((error as ReelayError).code).toBe('REELAY_ERR_PREFLIGHT');
     expect((error as Error).message).toMatch(/lacks filters no_such_filter; install a full build/);
   });
+
+  it('names only the missing tool when FFmpeg is there and FFprobe is not', async () => {
+    const error = await requireFfmpeg(
+      { encoders: ['libx264'] },
+      { ffmpegPath: 'ffmpeg', ffprobePath: join(dir, 'no-ffprobe'), refresh: true },
+    ).catch((e: unknown) => e);
+    expect((error as ReelayError).code).toBe('REELAY_ERR_PREFLIGHT');
+    expect((error as Error).message).toContain('FFprobe is not installed');
+    expect((error as Error).message).not.toContain('FFmpeg is not installed');
+  });
 });
 
 describe('atomic files', () => {

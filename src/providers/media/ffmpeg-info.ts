@@ -137,12 +137,19 @@ export function parseNameList(output: string): Set<string> {
 }
 
 async function detect(ffmpegPath: string, ffprobePath: string, signal?: AbortSignal): Promise<FfmpegInfo> {
-  const [ffmpegVersion, ffprobeVersion, filters, encoders] = await Promise.all([
+  // Settle every probe, then report in a fixed order (FFmpeg before FFprobe): the first probe to
+  // fail must not decide which tool the message names when both are missing.
+  const settled = await Promise.allSettled([
     toolVersion('ffmpeg', ffmpegPath, signal),
     toolVersion('ffprobe', ffprobePath, signal),
     capture('ffmpeg', ffmpegPath, ['-hide_banner', '-filters'], signal),
     capture('ffmpeg', ffmpegPath, ['-hide_banner', '-encoders'], signal),
   ]);
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (failures.length > 0) throw combinedFailure(failures);
+  const [ffmpegVersion, ffprobeVersion, filters, encoders] = settled.map((s) =>
+    s.status === 'fulfilled' ? s.value : '',
+  ) as [string, string, string, string];
   return {
     ffmpegVersion,
     ffprobeVersion,
@@ -166,6 +173,20 @@ async function capture(
   if (outcome.exitCode !== 0)
     throw exitFailure(tool, outcome.exitCode, outcome.exitSignal, outcome.stderrTail);
   return outcome.stdout;
+}
+
+/** One failure as it is; several as the first (FFmpeg's) with every distinct message joined. */
+function combinedFailure(failures: unknown[]): unknown {
+  const first = failures[0];
+  const messages = [...new Set(failures.map(errorText))];
+  if (messages.length === 1 || !(first instanceof ReelayError)) return first;
+  return new ReelayError(first.code, messages.join(' '), {
+    cause: first,
+    ...(first.category ? { category: first.category } : {}),
+    retryable: first.retryable,
+    provider: FFMPEG_PROVIDER,
+    details: first.details,
+  });
 }
 
 function errorText(error: unknown): string {
