@@ -112,7 +112,7 @@ const result: Record<string, unknown> = {
   workerConcurrency: 1,
   mediaNiceness: Number(process.env.REELAY_MEDIA_NICE ?? 10),
   sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'normal',
-  postgresEventCommit: process.env.REELAY_PG_EVENT_COMMIT ?? 'live',
+  postgresEventCommit: process.env.REELAY_PG_EVENT_COMMIT ?? 'sync',
   durableStore: process.env.SCALE_DATABASE_URL ? 'postgresql' : 'sqlite',
   loadAverage1mAtStart: loadavg()[0],
 };

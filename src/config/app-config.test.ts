@@ -57,8 +57,6 @@ describe('loadConfig', () => {
     expect(loadConfig({ REELAY_SQLITE_SYNC: 'normal' }, dir()).sqliteSynchronous).toBe('normal');
     expect(loadConfig({ REELAY_SQLITE_SYNC: 'full' }, dir()).sqliteSynchronous).toBe('full');
     expect(loadConfig({ REELAY_PG_EVENT_COMMIT: 'async' }, dir()).postgresEventCommit).toBe('async');
-    expect(loadConfig({ REELAY_PG_EVENT_COMMIT: 'live' }, dir()).postgresEventCommit).toBe('live');
-    expect(loadConfig({ REELAY_PG_EVENT_COMMIT: 'sync' }, dir()).postgresEventCommit).toBe('sync');
     expect(loadConfig({}, dir()).postgresEventCommit).toBeUndefined();
     expect(() => loadConfig({ REELAY_PG_EVENT_COMMIT: 'off' }, dir())).toThrow(/REELAY_PG_EVENT_COMMIT/);
     expect(loadConfig({}, dir()).sqliteSynchronous).toBeUndefined();

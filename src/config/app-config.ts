@@ -45,13 +45,11 @@ export interface ReelayConfig {
    */
   spawnHelper?: 'on' | 'off';
   /**
-   * PostgreSQL event appends (REELAY_PG_EVENT_COMMIT): `live` commits each without waiting for the
-   * WAL flush, delivers its events at once (SSE, Redis streams) and waits for the flush (a shared
-   * barrier) before the append counts as done; `sync` waits for the flush before delivering too;
-   * `async` never waits (a PostgreSQL server crash may lose the last ~0.6 s of events). A Reelay
-   * crash loses nothing in any mode. @default 'live'
+   * PostgreSQL event appends (REELAY_PG_EVENT_COMMIT): `sync` waits for the WAL flush of each;
+   * `async` does not (`synchronous_commit = off` for those statements only): a Reelay crash loses
+   * nothing, a PostgreSQL server crash may lose the last ~0.6 s of events. @default 'sync'
    */
-  postgresEventCommit?: 'sync' | 'live' | 'async';
+  postgresEventCommit?: 'sync' | 'async';
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -156,10 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...mediaToolsConfig(env, file, cwd),
     ...mediaNicenessEnv(env),
     ...optional('sqliteSynchronous', enumEnv(env, 'REELAY_SQLITE_SYNC', ['full', 'normal'] as const)),
-    ...optional(
-      'postgresEventCommit',
-      enumEnv(env, 'REELAY_PG_EVENT_COMMIT', ['live', 'sync', 'async'] as const),
-    ),
+    ...optional('postgresEventCommit', enumEnv(env, 'REELAY_PG_EVENT_COMMIT', ['sync', 'async'] as const)),
     ...optional('spawnHelper', enumEnv(env, 'REELAY_SPAWN_HELPER', ['on', 'off'] as const)),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??

@@ -30,8 +30,6 @@ export class JobEventSink {
   private readonly queues = new Map<string, Queued[]>();
   /** The store loop of a job, while it has events to write. */
   private readonly drains = new Map<string, Promise<void>>();
-  /** Wakes a job's store loop that waits with nothing to send while writes are in flight. */
-  private readonly wakers = new Map<string, () => void>();
   private readonly listeners = new Set<(event: StoredEvent) => void>();
   private readonly ended = new Set<string>();
 
@@ -59,7 +57,6 @@ export class JobEventSink {
       const queued = this.queues.get(event.jobId);
       if (queued) {
         queued.push({ event: clean, done: resolve });
-        this.wakers.get(event.jobId)?.();
         return;
       }
       const queue: Queued[] = [{ event: clean, done: resolve }];
@@ -106,38 +103,16 @@ export class JobEventSink {
    * Stores a job's queued events until none is left: whatever queued up while one write was in
    * progress goes in the next write, as one batch (one transaction, one stream round trip), so an
    * event waits for at most the write in progress and its own, not for one write per event before it.
-   * A write counts as in progress until the log committed it: where the log confirms durability
-   * later (PostgreSQL `live`), the next batch goes out while the previous one waits for its WAL
-   * flush. Batches resolve (and are told to `onStored` listeners) in order, each once durable.
    */
   private async drain(jobId: string, queue: Queued[]): Promise<void> {
-    let previous: Promise<void> = Promise.resolve();
-    for (;;) {
-      if (queue.length === 0) {
-        // Wait for the writes in flight to resolve, or for another event to send meanwhile.
-        const more = new Promise<void>((resolve) => this.wakers.set(jobId, resolve));
-        const settled = await Promise.race([previous.then(() => true), more.then(() => false)]);
-        this.wakers.delete(jobId);
-        if (queue.length === 0 && settled) break;
-        continue;
-      }
+    while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
-      let committed!: () => void;
-      const isCommitted = new Promise<void>((resolve) => {
-        committed = resolve;
+      const stored = await this.store(batch.map((q) => q.event));
+      batch.forEach((queued, i) => {
+        const event = stored[i];
+        if (event) this.tell(event);
+        queued.done(event);
       });
-      const storing = this.store(
-        batch.map((q) => q.event),
-        committed,
-      );
-      previous = Promise.all([storing, previous]).then(([stored]) => {
-        batch.forEach((queued, i) => {
-          const event = stored[i];
-          if (event) this.tell(event);
-          queued.done(event);
-        });
-      });
-      await Promise.race([isCommitted, previous]);
     }
     this.queues.delete(jobId);
     this.drains.delete(jobId);
@@ -153,22 +128,12 @@ export class JobEventSink {
     }
   }
 
-  /**
-   * Stores events in order; on failure each event is tried on its own (undefined: not stored).
-   * `committed` is called when the log tells the batch was committed before it resolves.
-   */
-  private async store(events: ReelayEvent[], committed: () => void): Promise<Array<StoredEvent | undefined>> {
-    if (this.events.appendMany) {
+  /** Stores events in order; on failure each event is tried on its own (undefined: not stored). */
+  private async store(events: ReelayEvent[]): Promise<Array<StoredEvent | undefined>> {
+    if (events.length > 1 && this.events.appendMany) {
       try {
-        return await this.events.appendMany(events, { onCommitted: committed });
+        return await this.events.appendMany(events);
       } catch (err) {
-        if (events.length === 1) {
-          this.logger.error(
-            { tag: 'EVENT_APPEND_FAILED', key: events[0]?.jobId, err },
-            'Could not store an event',
-          );
-          return [undefined];
-        }
         this.logger.warn(
           { tag: 'EVENT_BATCH_FAILED', err },
           'Could not store events together; one at a time',

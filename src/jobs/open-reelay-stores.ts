@@ -35,7 +35,7 @@ export async function openReelayStores(
           listen: !config.redisUrl,
           // With Redis, live events travel on its streams: an append need not notify at commit.
           notifyEvents: !config.redisUrl,
-          ...(config.postgresEventCommit ? { eventCommit: config.postgresEventCommit } : {}),
+          asyncEventCommit: config.postgresEventCommit === 'async',
           onListenError: (err) =>
             logger.warn({ tag: 'PG_LISTEN_FAILED', err }, 'PostgreSQL LISTEN connection failed; polling'),
         })

@@ -1,16 +1,6 @@
 import type { Disposable } from '../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../domain/events.js';
 
-/** Options of {@link EventLog.appendMany}. */
-export interface AppendOptions {
-  /**
-   * Called once the events are committed and visible to readers, with their ids, where the store
-   * confirms durability later (PostgreSQL with `commit: 'live'`: before the WAL flush the append
-   * waits for). Stores that are durable at commit never call it; callers then act on the result.
-   */
-  onCommitted?(stored: StoredEvent[]): void;
-}
-
 /**
  * The durable, per-job event log. Each appended event gets the next id of its job (1, 2, 3, …),
  * so a client can resume an SSE stream from any id with `Last-Event-ID`.
@@ -21,11 +11,10 @@ export interface EventLog {
   /**
    * Appends events in one write (one transaction where the store has them), in array order, with
    * the same ids one `append` each would give; all or none are stored where the store has
-   * transactions (SQLite, PostgreSQL, memory). Resolves once they are durable; see
-   * {@link AppendOptions.onCommitted} for the moment they are committed. Optional: callers fall
-   * back to one `append` per event.
+   * transactions (SQLite, PostgreSQL, memory). Optional: callers fall back
+   * to one `append` per event.
    */
-  appendMany?(events: readonly ReelayEvent[], options?: AppendOptions): Promise<StoredEvent[]>;
+  appendMany?(events: readonly ReelayEvent[]): Promise<StoredEvent[]>;
   /** Events of a job with id > `afterId` (default 0), in id order, at most `limit`. */
   read(jobId: string, afterId?: number, limit?: number): Promise<StoredEvent[]>;
   /** The last id of a job (0 when it has no events). */

@@ -1,15 +1,13 @@
 /**
  * PostgreSQL event ids from the per-job counter row (`event_seq`, migration 5): ids continue a
  * job's existing events after the migration, two pools appending to one job concurrently get
- * contiguous ids, `notifyEvents: false` appends without notifying, `eventCommit: 'async'` keeps its
- * setting to the append's own transaction, and `eventCommit: 'live'` tells commits before their
- * WAL flush barrier (shared by concurrent appends).
+ * contiguous ids, `notifyEvents: false` appends without notifying, and `asyncEventCommit` keeps its
+ * setting to the append's own transaction.
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReelayEvent } from '../../src/domain/events.js';
 import { openPostgres } from '../../src/state/postgres/open-postgres.js';
-import type { PostgresEventLog } from '../../src/state/postgres/postgres-event-log.js';
 import { POSTGRES_MIGRATIONS } from '../../src/state/postgres/postgres-migrations.js';
 import { WAKE_CHANNEL } from '../../src/state/postgres/postgres-notifier.js';
 import { createPostgresStores } from '../../src/state/postgres/postgres-stores.js';
@@ -94,8 +92,8 @@ describe.skipIf(!reachable)('PostgreSQL event ids from the per-job counter', () 
     }
   });
 
-  it("eventCommit 'async': appends commit, ids continue, and the setting does not outlive the append", async () => {
-    const stores = await createPostgresStores(url, { schema, eventCommit: 'async', maxConnections: 1 });
+  it('asyncEventCommit: appends commit, ids continue, and the setting does not outlive the append', async () => {
+    const stores = await createPostgresStores(url, { schema, asyncEventCommit: true, maxConnections: 1 });
     try {
       expect(
         (await stores.events.appendMany?.([log('job_async', 'a'), log('job_async', 'b')]))?.map((e) => e.id),
@@ -105,86 +103,6 @@ describe.skipIf(!reachable)('PostgreSQL event ids from the per-job counter', () 
       const { rows } = await stores.db.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
       expect(rows[0]?.synchronous_commit).toBe('on');
       expect((await stores.events.read('job_async', 0)).map((e) => e.id)).toEqual([1, 2, 3]);
-    } finally {
-      await stores.close();
-    }
-  });
-
-  it("eventCommit 'live': tells the commit (events readable) before the flush barrier resolves the append", async () => {
-    // 'live' is the default.
-    const stores = await createPostgresStores(url, { schema });
-    const statements: string[] = [];
-    const query = stores.db.pool.query.bind(stores.db.pool);
-    (stores.db.pool as { query: unknown }).query = (text: unknown, ...rest: unknown[]) => {
-      statements.push(String(text).trim().split(/\s+/).slice(0, 3).join(' '));
-      return (query as (...args: unknown[]) => unknown)(text, ...rest);
-    };
-    try {
-      const seen: Array<{ ids: number[]; readable: Promise<number[]>; barriersBefore: number }> = [];
-      const log1 = stores.events as PostgresEventLog;
-      const stored = await log1.appendMany([log('job_live', 'a'), log('job_live', 'b')], {
-        onCommitted: (events) =>
-          seen.push({
-            ids: events.map((e) => e.id),
-            // Another connection reads them while the append still waits for its barrier.
-            readable: stores.events.read('job_live', 0).then((r) => r.map((e) => e.id)),
-            barriersBefore: statements.filter((t) => t.startsWith('INSERT INTO wal_barrier')).length,
-          }),
-      });
-      expect(stored.map((e) => e.id)).toEqual([1, 2]);
-      expect(seen).toHaveLength(1);
-      expect(seen[0]?.ids).toEqual([1, 2]);
-      expect(seen[0]?.barriersBefore).toBe(0);
-      expect(await seen[0]?.readable).toEqual([1, 2]);
-      // The append resolved after its barrier: a write that commits with the session's setting.
-      expect(statements.filter((t) => t.startsWith('INSERT INTO wal_barrier'))).toHaveLength(1);
-      const { rows } = await stores.db.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
-      expect(rows[0]?.synchronous_commit).toBe('on');
-
-      // Twenty concurrent appends share barriers: one in flight, at most one queued behind it.
-      const before = log1.flushBarriers;
-      const many = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => stores.events.append(log(`job_live_${i % 4}`, `m${i}`))),
-      );
-      expect(new Set(many.map((e) => `${e.jobId}:${e.id}`)).size).toBe(20);
-      expect(log1.flushBarriers - before).toBeGreaterThanOrEqual(1);
-      expect(log1.flushBarriers - before).toBeLessThan(20);
-    } finally {
-      await stores.close();
-    }
-  });
-
-  it("eventCommit 'sync': no barrier, and the commit is told by the resolution only", async () => {
-    const stores = await createPostgresStores(url, { schema, eventCommit: 'sync' });
-    try {
-      const told: number[] = [];
-      const stored = await stores.events.appendMany?.([log('job_sync', 'a')], {
-        onCommitted: (events) => told.push(...events.map((e) => e.id)),
-      });
-      expect(stored?.map((e) => e.id)).toEqual([1]);
-      expect(told).toEqual([]);
-      expect((stores.events as PostgresEventLog).flushBarriers).toBe(0);
-    } finally {
-      await stores.close();
-    }
-  });
-
-  it("eventCommit 'live': a failing onCommitted callback does not fail the committed append", async () => {
-    const errors: unknown[] = [];
-    const stores = await createPostgresStores(url, {
-      schema,
-      eventCommit: 'live',
-      onListenerError: (e) => errors.push(e),
-    });
-    try {
-      const stored = await stores.events.appendMany?.([log('job_live_cb', 'a')], {
-        onCommitted: () => {
-          throw new Error('listener broke');
-        },
-      });
-      expect(stored?.map((e) => e.id)).toEqual([1]);
-      expect(String(errors[0])).toContain('listener broke');
-      expect((await stores.events.read('job_live_cb', 0)).map((e) => e.id)).toEqual([1]);
     } finally {
       await stores.close();
     }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { type Disposable, TypedEmitter } from '../../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
-import type { AppendOptions, EventLog } from '../event-log.js';
+import type { EventLog } from '../event-log.js';
 import { inTransaction, type PostgresDatabase } from './open-postgres.js';
 import { WAKE_CHANNEL, wakePayload } from './postgres-notifier.js';
 
@@ -12,37 +12,13 @@ export interface PostgresEventLogOptions {
   /** Each append notifies other processes at commit (off when Redis carries live events). @default true */
   notify?: boolean;
   /**
-   * When an append counts as done:
-   * - `sync`: its statement waits for PostgreSQL's WAL flush, and only then are its events visible,
-   *   told to `onCommitted` callers and resolved.
-   * - `live`: its statement commits without waiting for the flush (`synchronous_commit = off` for
-   *   that statement only), its events are visible and told to `onCommitted` at once (live copies
-   *   go out), and the append resolves after a flush barrier: a small write that commits with the
-   *   session's setting (table `wal_barrier`), whose flush covers every earlier commit.
-   *   Concurrent appends share barriers. Callers get the durability of `sync`; readers see events
-   *   one WAL flush earlier. A crash of the PostgreSQL server inside that flush may lose events
-   *   that readers already saw.
-   * - `async`: commits without waiting and resolves at once. A crash of a Reelay process loses
-   *   nothing; a crash of the PostgreSQL server may lose the events of its last ~0.6 s, unless a
-   *   later ordinary commit (job status, checkpoint) flushed them.
-   * @default 'live'
+   * Appends commit without waiting for PostgreSQL's WAL flush (`synchronous_commit = off` for
+   * these statements only). A crash of a Reelay process loses nothing; a crash of the PostgreSQL
+   * server (or its host) may lose the events of its last ~0.6 s, unless a later ordinary commit
+   * (job status, checkpoint) flushed them. @default false
    */
-  commit?: PostgresEventCommit;
+  asyncCommit?: boolean;
 }
-
-/** How PostgreSQL event appends commit; see {@link PostgresEventLogOptions.commit}. */
-export type PostgresEventCommit = 'sync' | 'live' | 'async';
-
-/**
- * The flush barrier: a write (so its commit waits for the WAL flush with the session's
- * `synchronous_commit`; a transaction that wrote no WAL would commit without flushing) to this
- * process's slot row, a slot per process so barriers of different processes seldom wait for
- * each other's row lock. $1 slot, $2 time.
- */
-const FLUSH_BARRIER_SQL = `INSERT INTO wal_barrier (slot, at) VALUES ($1, $2)
-  ON CONFLICT (slot) DO UPDATE SET at = EXCLUDED.at`;
-/** Slots of {@link FLUSH_BARRIER_SQL}. */
-const BARRIER_SLOTS = 64;
 type Queryable = Pick<pg.Pool, 'query'>;
 
 /**
@@ -79,22 +55,17 @@ export class PostgresEventLog implements EventLog {
   private readonly live: TypedEmitter<Keyed>;
 
   private readonly notify: boolean;
-  private readonly commit: PostgresEventCommit;
-  /** The flush barrier in flight, and the one queued behind it (shared by every append meanwhile). */
-  private flushRunning: Promise<void> | undefined;
-  private flushQueued: Promise<void> | undefined;
-  /** Flush barriers run so far (tests, diagnostics). */
-  flushBarriers = 0;
+  private readonly asyncCommit: boolean;
 
   /** @param onListenerError receives errors thrown by subscribers (they never break `append`). */
   constructor(
     private readonly db: PostgresDatabase,
-    private readonly onListenerError: (error: unknown) => void = () => {},
+    onListenerError: (error: unknown) => void = () => {},
     options: PostgresEventLogOptions = {},
   ) {
     this.live = new TypedEmitter<Keyed>(onListenerError);
     this.notify = options.notify ?? true;
-    this.commit = options.commit ?? 'live';
+    this.asyncCommit = options.asyncCommit ?? false;
   }
 
   async append(event: ReelayEvent): Promise<StoredEvent> {
@@ -110,7 +81,7 @@ export class PostgresEventLog implements EventLog {
    * processes are notified at commit. Events of several jobs take one such statement per job, in
    * one transaction, jobs in a fixed order (no deadlock between two such writers).
    */
-  async appendMany(events: readonly ReelayEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
+  async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
     const byJob = new Map<string, ReelayEvent[]>();
     for (const event of events) byJob.set(event.jobId, [...(byJob.get(event.jobId) ?? []), event]);
     const firstIds = new Map<string, number>();
@@ -129,48 +100,7 @@ export class PostgresEventLog implements EventLog {
       return { ...event, id } as StoredEvent;
     });
     for (const event of stored) this.live.emit({ type: event.jobId, event });
-    if (this.commit === 'live') {
-      // Committed: a failing callback must not turn this append into a failure (a caller would
-      // store the events again).
-      try {
-        options.onCommitted?.(stored);
-      } catch (error) {
-        this.onListenerError(error);
-      }
-      await this.flushWal();
-    }
     return stored;
-  }
-
-  /**
-   * Resolves once the WAL is flushed past every commit made before the call: joins the barrier
-   * queued behind the one in flight (which may have started before those commits), or starts one.
-   * A barrier that fails (connection lost) resolves anyway: the events are committed, and
-   * PostgreSQL's WAL writer flushes them within its delay unless the server itself is down.
-   */
-  private flushWal(): Promise<void> {
-    if (!this.flushRunning) {
-      this.flushBarriers += 1;
-      const running = this.db.pool
-        .query(FLUSH_BARRIER_SQL, [process.pid % BARRIER_SLOTS, Date.now()])
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .finally(() => {
-          if (this.flushRunning === running) this.flushRunning = undefined;
-        });
-      this.flushRunning = running;
-      return running;
-    }
-    if (!this.flushQueued) {
-      const queued = this.flushRunning.then(() => {
-        this.flushQueued = undefined;
-        return this.flushWal();
-      });
-      this.flushQueued = queued;
-    }
-    return this.flushQueued;
   }
 
   /** Inserts one job's events in one statement; returns the first id they got. */
@@ -181,7 +111,7 @@ export class PostgresEventLog implements EventLog {
       events.map((e) => e.type),
       events.map((e) => e.timestamp),
       events.map((e) => JSON.stringify(e)),
-      this.commit !== 'sync',
+      this.asyncCommit,
       ...(this.notify ? [wakePayload(this.db.schema, 'events', jobId)] : []),
     ]);
     return Number(rows[0]?.first ?? 1);

@@ -115,14 +115,4 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       INSERT INTO event_seq (job_id, last) SELECT job_id, MAX(id) FROM events GROUP BY job_id;
     `,
   },
-  {
-    version: 6,
-    description: 'WAL flush barriers of event appends (one small row per slot, rewritten in place)',
-    sql: `
-      CREATE TABLE wal_barrier (
-        slot SMALLINT PRIMARY KEY,
-        at BIGINT NOT NULL
-      );
-    `,
-  },
 ];

@@ -10,7 +10,7 @@ import {
 import { PostgresAttemptTrail } from './postgres-attempt-trail.js';
 import { PostgresAuditTrail } from './postgres-audit-trail.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
-import { type PostgresEventCommit, PostgresEventLog } from './postgres-event-log.js';
+import { PostgresEventLog } from './postgres-event-log.js';
 import { PostgresJobLogStore } from './postgres-job-log-store.js';
 import { PostgresJobStore } from './postgres-job-store.js';
 import { PostgresNotifier } from './postgres-notifier.js';
@@ -34,8 +34,11 @@ export interface PostgresStoresOptions extends OpenPostgresOptions {
    * (Redis streams) carries live events. @default true
    */
   notifyEvents?: boolean;
-  /** When an event append counts as done (see `PostgresEventLogOptions.commit`). @default 'live' */
-  eventCommit?: PostgresEventCommit;
+  /**
+   * Event appends commit without waiting for the WAL flush (see `PostgresEventLogOptions.asyncCommit`).
+   * @default false
+   */
+  asyncEventCommit?: boolean;
   /** Told when the listening connection fails (polling still sees every write). */
   onListenError?: (error: unknown) => void;
 }
@@ -79,7 +82,7 @@ export async function createPostgresStores(
     jobLogs: new PostgresJobLogStore(db),
     events: new PostgresEventLog(db, options.onListenerError, {
       notify: options.notifyEvents ?? true,
-      commit: options.eventCommit ?? 'live',
+      asyncCommit: options.asyncEventCommit ?? false,
     }),
     audit: new PostgresAuditTrail(db),
     attempts: new PostgresAttemptTrail(db),

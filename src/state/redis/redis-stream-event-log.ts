@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Disposable } from '../../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../../domain/events.js';
-import type { AppendOptions, EventLog } from '../event-log.js';
+import type { EventLog } from '../event-log.js';
 import { RedisKeys } from './redis-keys.js';
 import { StreamMultiplexer } from './stream-multiplexer.js';
 
@@ -60,23 +60,15 @@ export class RedisStreamEventLog implements EventLog {
   /**
    * Stores `events` in the durable log (which assigns the ids), then sends their stream copies
    * without waiting for Redis' reply: the caller's next append does not wait a round trip. The
-   * copies go out once the durable log committed them — before its WAL flush where it tells
-   * commits apart from durability (`onCommitted`), else when it resolves — on the one command
-   * connection in commit order, so a job's stream stays in id order; a copy that fails is reported
-   * to `onError` and the durable log covers the gap.
+   * copies go out on the one command connection in call order, so a job's stream stays in id
+   * order; a copy that fails is reported to `onError` and the durable log covers the gap.
    */
-  async appendMany(events: readonly ReelayEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
+  async appendMany(events: readonly ReelayEvent[]): Promise<StoredEvent[]> {
     const durable = this.options.durable;
-    let published = false;
-    const onCommitted = (stored: StoredEvent[]): void => {
-      published = true;
-      this.publish(stored);
-      options.onCommitted?.(stored);
-    };
     const stored = durable.appendMany
-      ? await durable.appendMany(events, { onCommitted })
+      ? await durable.appendMany(events)
       : await sequentially(events, (event) => durable.append(event));
-    if (!published) this.publish(stored);
+    this.publish(stored);
     return stored;
   }
 

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReelayEvent, StoredEvent } from '../../../src/domain/events.js';
-import type { EventLog } from '../../../src/state/event-log.js';
 import { MemoryEventLog } from '../../../src/state/memory/memory-event-log.js';
 import type { RedisKeys } from '../../../src/state/redis/redis-keys.js';
 import { RedisStreamEventLog } from '../../../src/state/redis/redis-stream-event-log.js';
@@ -114,56 +113,6 @@ describe.skipIf(skip)('job event streams on one blocking connection', () => {
     sub.dispose();
     log.close();
   }, 20_000);
-
-  it('a durable log that tells its commit before its flush: the stream copy goes out at the commit', async () => {
-    const inner = new MemoryEventLog();
-    let durableNow: () => void = () => {};
-    const flushing = new Promise<void>((resolve) => {
-      durableNow = resolve;
-    });
-    const committedSeen: number[][] = [];
-    const durable: EventLog = {
-      append: (event) => inner.append(event),
-      appendMany: async (events, options) => {
-        const stored = await inner.appendMany(events);
-        options?.onCommitted?.(stored);
-        await flushing;
-        return stored;
-      },
-      read: (jobId, afterId, limit) => inner.read(jobId, afterId, limit),
-      lastId: (jobId) => inner.lastId(jobId),
-      subscribe: (jobId, listener) => inner.subscribe(jobId, listener),
-    };
-    const connection = redis.duplicate();
-    await new Promise((resolve) => connection.once('ready', resolve));
-    const early = new RedisStreamEventLog({ durable, redis: connection, keys });
-    try {
-      let resolved = false;
-      const appending = early
-        .appendMany([progress('committed-early', 1), progress('committed-early', 2)], {
-          onCommitted: (stored) => committedSeen.push(stored.map((e) => e.id)),
-        })
-        .then((stored) => {
-          resolved = true;
-          return stored;
-        });
-      await until(() => committedSeen.length === 1, 5_000, 'the commit');
-      await early.settled(5_000);
-      // In the stream while the durable append still waits for its flush.
-      const entries = await redis.xrange(keys.jobEvents('committed-early'), '-', '+');
-      expect(entries.map(([, fields]) => Number(fields[1]))).toEqual([1, 2]);
-      expect(resolved).toBe(false);
-      expect(committedSeen).toEqual([[1, 2]]);
-      durableNow();
-      expect((await appending).map((e) => e.id)).toEqual([1, 2]);
-      await early.settled(5_000);
-      // Published once, not again at the resolution.
-      expect(await redis.xlen(keys.jobEvents('committed-early'))).toBe(2);
-    } finally {
-      early.close();
-      connection.disconnect();
-    }
-  });
 });
 
 describe('RedisStreamEventLog without Redis answering', () => {
