@@ -4,7 +4,7 @@
  * Two API instances run in this process, workers in child processes, all on one shared data
  * directory and one Redis key prefix. Writes bench/results/scale.json.
  * Usage: npx tsx bench/scale.ts   (REDIS_URL, default redis://127.0.0.1:6379; SCALE_JOBS, SCALE_ROUNDS;
- * REELAY_MEDIA_NICE, REELAY_SQLITE_SYNC and REELAY_PG_EVENT_COMMIT reach every instance, for A/B runs; SCALE_DATABASE_URL puts
+ * REELAY_MEDIA_NICE, REELAY_SQLITE_SYNC, REELAY_PG_EVENT_COMMIT and REELAY_EVENT_WRITER reach every instance, for A/B runs; SCALE_DATABASE_URL puts
  * every instance on that PostgreSQL database instead of the shared SQLite file)
  */
 import { randomUUID } from 'node:crypto';
@@ -113,6 +113,7 @@ const result: Record<string, unknown> = {
   mediaNiceness: Number(process.env.REELAY_MEDIA_NICE ?? 10),
   sqliteSynchronous: process.env.REELAY_SQLITE_SYNC ?? 'normal',
   postgresEventCommit: process.env.REELAY_PG_EVENT_COMMIT ?? 'sync',
+  eventWriter: process.env.SCALE_DATABASE_URL ? (process.env.REELAY_EVENT_WRITER ?? 'thread') : 'main',
   durableStore: process.env.SCALE_DATABASE_URL ? 'postgresql' : 'sqlite',
   loadAverage1mAtStart: loadavg()[0],
 };

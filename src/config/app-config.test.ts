@@ -59,6 +59,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ REELAY_PG_EVENT_COMMIT: 'async' }, dir()).postgresEventCommit).toBe('async');
     expect(loadConfig({}, dir()).postgresEventCommit).toBeUndefined();
     expect(() => loadConfig({ REELAY_PG_EVENT_COMMIT: 'off' }, dir())).toThrow(/REELAY_PG_EVENT_COMMIT/);
+    expect(loadConfig({ REELAY_EVENT_WRITER: 'main' }, dir()).eventWriter).toBe('main');
+    expect(loadConfig({ REELAY_EVENT_WRITER: 'thread' }, dir()).eventWriter).toBe('thread');
+    expect(loadConfig({}, dir()).eventWriter).toBeUndefined();
+    expect(() => loadConfig({ REELAY_EVENT_WRITER: 'worker' }, dir())).toThrow(/REELAY_EVENT_WRITER/);
     expect(loadConfig({}, dir()).sqliteSynchronous).toBeUndefined();
     expect(loadConfig({ REELAY_SPAWN_HELPER: 'off' }, dir()).spawnHelper).toBe('off');
     expect(loadConfig({}, dir()).spawnHelper).toBeUndefined();

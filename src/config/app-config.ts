@@ -50,6 +50,13 @@ export interface ReelayConfig {
    * nothing, a PostgreSQL server crash may lose the last ~0.6 s of events. @default 'sync'
    */
   postgresEventCommit?: 'sync' | 'async';
+  /**
+   * Where a worker on PostgreSQL and Redis writes job events (REELAY_EVENT_WRITER): `thread` on a
+   * worker thread with its own connections, so the pipeline's work on the main event loop does not
+   * delay live events; `main` on the main thread. Without `DATABASE_URL` and `REDIS_URL` events are
+   * always written on the main thread. @default 'thread'
+   */
+  eventWriter?: 'thread' | 'main';
   /** @default 'balanced' */
   patienceProfile: 'conservative' | 'balanced' | 'longForm';
   /** Policy for jobs that do not choose one. @default 'auto' */
@@ -156,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...optional('sqliteSynchronous', enumEnv(env, 'REELAY_SQLITE_SYNC', ['full', 'normal'] as const)),
     ...optional('postgresEventCommit', enumEnv(env, 'REELAY_PG_EVENT_COMMIT', ['sync', 'async'] as const)),
     ...optional('spawnHelper', enumEnv(env, 'REELAY_SPAWN_HELPER', ['on', 'off'] as const)),
+    ...optional('eventWriter', enumEnv(env, 'REELAY_EVENT_WRITER', ['thread', 'main'] as const)),
     patienceProfile:
       enumEnv(env, 'REELAY_PATIENCE_PROFILE', ['conservative', 'balanced', 'longForm'] as const) ??
       file.patienceProfile ??

@@ -22,6 +22,7 @@ import type { JobPruner } from './job-pruner.js';
 import { JobRunner } from './job-runner.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { LocalReelayService } from './local-reelay-service.js';
+import { openEventWriter } from './open-event-writer.js';
 import { openReelayStores } from './open-reelay-stores.js';
 import { createProviderLimits } from './provider-limits.js';
 import { ReelayMetrics } from './reelay-metrics.js';
@@ -155,7 +156,10 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ids,
     logger,
   });
-  const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger);
+  // A worker on PostgreSQL and Redis writes job events on a thread of its own (live events do not
+  // wait for this event loop, busy with the pipeline).
+  const writer = await openEventWriter(config, { worker, givenStores: options.stores !== undefined }, logger);
+  const sink = new JobEventSink(stores.events, stores.jobLogs, clock, logger, writer);
   const metrics = new ReelayMetrics(kit.breakers);
   routerState.registerMetrics(metrics.registry);
   registerLimitMetrics(metrics.registry, limits);
@@ -206,6 +210,7 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     else if (worker) runner.start();
   } catch (error) {
     releaseSpawnHelper?.();
+    await writer?.close();
     throw error;
   }
   if (options.healthChecks ?? worker) kit.health.start();
@@ -226,6 +231,8 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     await runner.stop();
     releaseSpawnHelper?.();
     await queue?.close();
+    // Events posted so far are stored before the stores close.
+    await writer?.close();
     await kit.close();
     await routerState.close();
     await stores.close();

@@ -5,6 +5,7 @@ import { redactDeep, redactKeyLike } from '../domain/redact.js';
 import type { JobLogLevel, StageEvent } from '../pipeline/pipeline-context.js';
 import type { EventLog } from '../state/event-log.js';
 import type { JobLogStore } from '../state/job-log-store.js';
+import type { EventWriter } from './threaded-event-writer.js';
 
 /** Event types kept out of the durable log: too frequent, and summarised by `progress`. */
 const TRANSIENT: ReadonlySet<ReelayEvent['type']> = new Set(['heartbeat']);
@@ -32,12 +33,20 @@ export class JobEventSink {
   private readonly drains = new Map<string, Promise<void>>();
   private readonly listeners = new Set<(event: StoredEvent) => void>();
   private readonly ended = new Set<string>();
+  /** Events of a job handed to the writer and not answered yet. */
+  private readonly written = new Map<string, Set<Promise<unknown>>>();
+  private writerLost = false;
 
+  /**
+   * @param writer stores events off this event loop (the worker's event writer thread); when it
+   *   stops, its unanswered events and every later one are stored here, through `events`.
+   */
   constructor(
     private readonly events: EventLog,
     private readonly logs: JobLogStore,
     private readonly clock: Clock = systemClock,
     private readonly logger: Logger = silentLogger,
+    private readonly writer?: EventWriter,
   ) {}
 
   /**
@@ -53,13 +62,41 @@ export class JobEventSink {
     if (TERMINAL_EVENT_TYPES.has(event.type)) this.markEnded(event.jobId);
     // Credentials inside URLs (provider errors, decision reasons) never reach the log or clients.
     const clean = redactDeep(event);
+    return this.writer && !this.writerLost ? this.write(this.writer, clean) : this.enqueue(clean);
+  }
+
+  /** Hands the event to the writer; tells listeners when it answers, or stores it here if it stopped. */
+  private write(writer: EventWriter, event: ReelayEvent): Promise<StoredEvent | undefined> {
+    const jobId = event.jobId;
+    const inFlight = this.written.get(jobId) ?? new Set<Promise<unknown>>();
+    this.written.set(jobId, inFlight);
+    const result = writer.append(event).then(
+      (stored) => {
+        if (stored) this.tell(stored);
+        return stored;
+      },
+      () => {
+        this.writerLost = true;
+        return this.enqueue(event);
+      },
+    );
+    inFlight.add(result);
+    void result.finally(() => {
+      inFlight.delete(result);
+      if (inFlight.size === 0 && this.written.get(jobId) === inFlight) this.written.delete(jobId);
+    });
+    return result;
+  }
+
+  /** Queues the event for this process' store loop of its job. */
+  private enqueue(event: ReelayEvent): Promise<StoredEvent | undefined> {
     return new Promise((resolve) => {
       const queued = this.queues.get(event.jobId);
       if (queued) {
-        queued.push({ event: clean, done: resolve });
+        queued.push({ event, done: resolve });
         return;
       }
-      const queue: Queued[] = [{ event: clean, done: resolve }];
+      const queue: Queued[] = [{ event, done: resolve }];
       this.queues.set(event.jobId, queue);
       this.drains.set(event.jobId, this.drain(event.jobId, queue));
     });
@@ -95,6 +132,7 @@ export class JobEventSink {
 
   /** Resolves when everything appended so far for the job is stored. */
   async flush(jobId: string): Promise<void> {
+    for (let set = this.written.get(jobId); set; set = this.written.get(jobId)) await Promise.all(set);
     for (let drain = this.drains.get(jobId); drain; drain = this.drains.get(jobId)) await drain;
     await this.chains.get(`log:${jobId}`);
   }

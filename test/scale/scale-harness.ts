@@ -20,6 +20,7 @@ export function scaleEnv(prefix: string, concurrency = 1): NodeJS.ProcessEnv {
     ...(process.env.REELAY_PG_EVENT_COMMIT
       ? { REELAY_PG_EVENT_COMMIT: process.env.REELAY_PG_EVENT_COMMIT }
       : {}),
+    ...(process.env.REELAY_EVENT_WRITER ? { REELAY_EVENT_WRITER: process.env.REELAY_EVENT_WRITER } : {}),
     // SCALE_DATABASE_URL: run every instance on one PostgreSQL database instead of the shared SQLite file.
     ...(process.env.SCALE_DATABASE_URL ? { DATABASE_URL: process.env.SCALE_DATABASE_URL } : {}),
   };
