@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { progressEvent } from '../../test/support/progress-event.js';
 import type { Disposable } from '../domain/disposable.js';
 import type { ReelayEvent, StoredEvent } from '../domain/events.js';
 import type { EventLog } from '../state/event-log.js';
@@ -6,14 +7,7 @@ import { MemoryEventLog } from '../state/memory/memory-event-log.js';
 import { MemoryJobLogStore } from '../state/memory/memory-job-log-store.js';
 import { JobEventSink } from './job-event-sink.js';
 
-const progress = (jobId: string, n: number): ReelayEvent => ({
-  type: 'progress',
-  jobId,
-  timestamp: '2026-12-02T00:00:00.000Z',
-  percentage: n,
-  stage: 'script',
-  message: `step ${n}`,
-});
+const progress = progressEvent;
 
 /** A memory log whose writes wait until `release()`; records the size of every write. */
 class GatedLog implements EventLog {

@@ -7,13 +7,14 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReelayEvent, StoredEvent } from '../../src/domain/events.js';
+import type { StoredEvent } from '../../src/domain/events.js';
 import { JobEventSink } from '../../src/jobs/job-event-sink.js';
 import { EVENT_WRITER_LOST, ThreadedEventWriter } from '../../src/jobs/threaded-event-writer.js';
 import { MemoryJobLogStore } from '../../src/state/memory/memory-job-log-store.js';
 import { createPostgresStores, type PostgresStores } from '../../src/state/postgres/postgres-stores.js';
 import type { RedisKeys } from '../../src/state/redis/redis-keys.js';
 import { dropSchema, pgUnreachable, TEST_DATABASE_URL } from '../support/postgres-harness.js';
+import { progressEvent } from '../support/progress-event.js';
 import {
   connectRedis,
   dropKeys,
@@ -27,14 +28,7 @@ const skip =
   (await redisUnavailable('the event writer thread tests')) !== null;
 const schema = `reelay_writer_${process.pid}_${Date.now().toString(36)}`;
 
-const progress = (jobId: string, n: number): ReelayEvent => ({
-  type: 'progress',
-  jobId,
-  timestamp: '2026-12-02T00:00:00.000Z',
-  percentage: n,
-  stage: 'script',
-  message: `step ${n}`,
-});
+const progress = progressEvent;
 
 describe.skipIf(skip)('the job event writer thread', () => {
   let stores: PostgresStores;

@@ -1,21 +1,15 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReelayEvent, StoredEvent } from '../../../src/domain/events.js';
+import type { StoredEvent } from '../../../src/domain/events.js';
 import { MemoryEventLog } from '../../../src/state/memory/memory-event-log.js';
 import type { RedisKeys } from '../../../src/state/redis/redis-keys.js';
 import { RedisStreamEventLog } from '../../../src/state/redis/redis-stream-event-log.js';
+import { progressEvent } from '../../support/progress-event.js';
 import { connectRedis, dropKeys, redisUnavailable, testKeys } from '../../support/redis-harness.js';
 
 const skip = (await redisUnavailable('the multiplexed event stream tests')) !== null;
 
-const progress = (jobId: string, n: number): ReelayEvent => ({
-  type: 'progress',
-  jobId,
-  timestamp: '2026-12-02T00:00:00.000Z',
-  percentage: n,
-  stage: 'script',
-  message: `step ${n}`,
-});
+const progress = progressEvent;
 
 /** Waits (real time, polling) until `done()`; fails after `ms`. Not a timing assertion. */
 async function until(done: () => boolean, ms: number, what: string): Promise<void> {
