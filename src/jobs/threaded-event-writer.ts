@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ReelayEvent, StoredEvent } from '../domain/events.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
@@ -157,5 +158,14 @@ export class ThreadedEventWriter implements EventWriter {
 function threadEntry(): { url: URL; execArgv: string[] } {
   const js = new URL('./event-writer-thread.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
-  return { url: new URL('./event-writer-thread.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
+  return { url: new URL('./event-writer-thread.ts', import.meta.url), execArgv: ['--import', tsxLoader()] };
+}
+
+/** tsx's loader as a file URL (so the thread finds it whatever the working directory), else `tsx`. */
+function tsxLoader(): string {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  } catch {
+    return 'tsx';
+  }
 }
