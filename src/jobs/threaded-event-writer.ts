@@ -97,17 +97,24 @@ export class ThreadedEventWriter implements EventWriter {
     return this.pending.size;
   }
 
-  /** Stores what was posted, closes the thread's connections and stops it; safe to call twice. */
-  close(): Promise<void> {
+  /**
+   * Stores what was posted, closes the thread's connections and stops it; safe to call twice. A
+   * thread that has not finished within `limitMs` is stopped: its unanswered events reject with
+   * {@link EVENT_WRITER_LOST} (the sink stores them in-process).
+   */
+  close(limitMs = 10_000): Promise<void> {
     if (this.closing) return this.closing;
     if (this.lost) {
       this.closing = Promise.resolve();
       return this.closing;
     }
+    let timer: NodeJS.Timeout | undefined;
     this.closing = new Promise<void>((resolve) => {
       this.closedNow = resolve;
+      timer = setTimeout(resolve, limitMs);
       this.worker.postMessage({ t: 'close' } satisfies ToWriter);
     }).then(async () => {
+      clearTimeout(timer);
       await this.worker.terminate();
     });
     return this.closing;
@@ -141,7 +148,7 @@ export class ThreadedEventWriter implements EventWriter {
       this.closedNow();
       const unanswered = [...this.pending.values()];
       this.pending.clear();
-      if (unanswered.length > 0 && !this.closing)
+      if (unanswered.length > 0)
         this.logger.warn(
           { tag: 'EVENT_WRITER_LOST', events: unanswered.length },
           'The event writer thread stopped; its unanswered events are stored in-process',

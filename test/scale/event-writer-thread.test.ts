@@ -117,6 +117,19 @@ describe.skipIf(skip)('the job event writer thread', () => {
     expect(durable.map((e) => e.id)).toEqual(Array.from({ length: durable.length }, (_, i) => i + 1));
   });
 
+  it('close() that runs out of time stops the thread; the sink stores what it handed back, none lost', async () => {
+    const writer = await start();
+    const sink = new JobEventSink(stores.events, new MemoryJobLogStore(), undefined, undefined, writer);
+    const all = Array.from({ length: 20 }, (_, i) => sink.append(progress('wlate', i + 1)));
+    await writer.close(0);
+    expect((await Promise.all(all)).every((e) => e !== undefined)).toBe(true);
+    await sink.flush('wlate');
+    const percentages = new Set(
+      (await stores.events.read('wlate', 0)).map((e) => (e.type === 'progress' ? e.percentage : -1)),
+    );
+    expect(percentages.size).toBe(20);
+  });
+
   it('a thread that cannot open its connections: start() fails with the reason', async () => {
     await expect(
       ThreadedEventWriter.start({
