@@ -231,8 +231,10 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     await runner.stop();
     releaseSpawnHelper?.();
     await queue?.close();
-    // Events posted so far are stored before the stores close.
+    // Events posted so far are stored before the stores close (by the thread, or here for those
+    // it handed back).
     await writer?.close();
+    await settleWithin(sink.flushAll(), 5_000);
     await kit.close();
     await routerState.close();
     await stores.close();
@@ -285,4 +287,11 @@ export async function createReelay(options: CreateReelayOptions): Promise<Reelay
     ...(scaleOut ? { redis: scaleOut.redis } : {}),
     close,
   };
+}
+
+/** Waits for `work`, at most `ms` (shutdown must not hang on a store that stopped answering). */
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

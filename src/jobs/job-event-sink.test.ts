@@ -121,6 +121,22 @@ describe('JobEventSink', () => {
     expect((await log.read('j')).map((e) => e.type)).toEqual(['progress', 'done']);
   });
 
+  it('flushAll resolves once every queued event of every job is stored', async () => {
+    const log = new GatedLog();
+    const sink = new JobEventSink(log, new MemoryJobLogStore());
+    log.hold();
+    for (const job of ['a', 'b']) for (const n of [1, 2]) void sink.append(progress(job, n));
+    let flushed = false;
+    const all = sink.flushAll().then(() => {
+      flushed = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(flushed).toBe(false);
+    log.release();
+    await all;
+    expect([await log.lastId('a'), await log.lastId('b')]).toEqual([2, 2]);
+  });
+
   it('flush resolves once every queued event is stored', async () => {
     const log = new GatedLog();
     const sink = new JobEventSink(log, new MemoryJobLogStore());

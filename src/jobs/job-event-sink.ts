@@ -130,6 +130,11 @@ export class JobEventSink {
     return () => this.listeners.delete(listener);
   }
 
+  /** Resolves when everything appended so far, for every job, is stored (or failed to be). */
+  async flushAll(): Promise<void> {
+    for (const jobId of new Set([...this.written.keys(), ...this.drains.keys()])) await this.flush(jobId);
+  }
+
   /** Resolves when everything appended so far for the job is stored. */
   async flush(jobId: string): Promise<void> {
     for (let set = this.written.get(jobId); set; set = this.written.get(jobId)) await Promise.all(set);
