@@ -92,11 +92,6 @@ export class ThreadedEventWriter implements EventWriter {
     });
   }
 
-  /** Events posted and not answered yet. */
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   /**
    * Stores what was posted, closes the thread's connections and stops it; safe to call twice. A
    * thread that has not finished within `limitMs` is stopped: its unanswered events reject with
